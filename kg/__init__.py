@@ -1,0 +1,31 @@
+"""Impasse: a knowledge graph of actors, demands, red lines and leverage in a negotiation.
+
+The library API (the CLI in :mod:`kg.cli` is a thin layer over it)::
+
+    import kg
+    result = kg.build(".")               # ontology + reference data + corpus
+    kg.write_exports(result.graph, "exports")
+    report = kg.validate(result.graph, "ontology/shapes.ttl")
+
+Names are imported on first use so that ``import kg`` (and ``kg --help``) stays fast.
+"""
+
+from importlib import import_module
+
+__version__ = "0.1.0"
+__all__ = ["build", "export", "write_exports", "validate", "check_consistency", "KgError"]
+
+_HOMES = {
+    "build": "kg.build",
+    "export": "kg.export",
+    "write_exports": "kg.export",
+    "validate": "kg.validate",
+    "check_consistency": "kg.reasoning",
+    "KgError": "kg.errors",
+}
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")

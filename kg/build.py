@@ -1,0 +1,255 @@
+"""Build: ontology + reference data + corpus into one dataset, every fact with its provenance.
+
+Named graphs: the ontology, the reference data, and one graph per document holding the
+document's description and its facts. IRIs are minted from content, so a rebuild mints the
+same ones. Provenance follows DESIGN.md: ``prov:wasDerivedFrom`` an ``imp:Evidence`` node
+with ``oa:hasSource`` and two selectors (Web Annotation, sections 4.2.4 and 4.2.1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from .dates import parse_date
+from .documents import Document, load_corpus
+from .facts import Evidence, Fact, load_facts
+from .factkinds import METHODS
+from .namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP, OA, document_graph, document_iri
+from .reference import Reference, load_reference, parse_turtle
+from .store import KnowledgeGraph, open_store, to_ox, to_ox_quad
+
+_DOCUMENT_KINDS = {"news": IMP.NewsReport, "analysis": IMP.Analysis}
+_POSITION_WORDS = {IMP.Demand: "demand", IMP.RedLine: "red line", IMP.Objective: "objective",
+                   IMP.Precondition: "precondition"}
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project keeps its inputs and outputs (the repository layout of DESIGN.md)."""
+
+    root: Path
+
+    @property
+    def ontology(self) -> Path:
+        return self.root / "ontology" / "impasse.ttl"
+
+    @property
+    def shapes(self) -> Path:
+        return self.root / "ontology" / "shapes.ttl"
+
+    @property
+    def reference(self) -> Path:
+        return self.root / "ontology" / "reference"
+
+    @property
+    def corpus(self) -> Path:
+        return self.root / "corpus"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+
+@dataclass
+class BuildResult:
+    """What a build produced: the graph, its inputs, and figures for the summary."""
+
+    graph: KnowledgeGraph
+    documents: list[Document]
+    facts: list[Fact]
+    not_built: list[Fact] = field(default_factory=list)  # proposed facts left out
+
+    def class_counts(self) -> dict[str, int]:
+        """Instances per imp: class over reference data and documents (asserted types)."""
+        typed = set()  # a node typed in several graphs counts once
+        ontology = str(GRAPH_ONTOLOGY)
+        for quad in self.graph.oxigraph.quads_for_pattern(None, to_ox(RDF.type), None, None):
+            if quad.graph_name.value != ontology and quad.object.value.startswith(str(IMP)):
+                typed.add((quad.object.value[len(IMP):], quad.subject.value))
+        return dict(sorted(Counter(name for name, _ in typed).items()))
+
+    def facts_per_document(self) -> dict[str, dict[str, int]]:
+        """Built facts per document slug, per kind."""
+        table: dict[str, Counter[str]] = {doc.slug: Counter() for doc in self.documents}
+        for fact in self.facts:
+            table[fact.document][fact.kind] += 1
+        return {slug: dict(sorted(kinds.items())) for slug, kinds in table.items()}
+
+
+def load_ontology(path: Path) -> Graph:
+    """Parse the ontology; blank nodes get canonical labels so that exports are byte-stable."""
+    return to_canonical_graph(parse_turtle(path))
+
+
+def build(root: str | Path = ".", store: str = "memory", include_proposed: Decimal | None = None) -> BuildResult:
+    """Build the knowledge graph of a project.
+
+    :param root: the project folder (with ontology/ and corpus/).
+    :param store: where the graph lives (see :func:`kg.store.open_store`).
+    :param include_proposed: also build facts with status ``proposed`` whose confidence is
+        at least this value; by default only accepted facts are built.
+    :returns: the built graph with its documents and facts.
+    :raises KgError: on any bad input, naming file and place; nothing is built then.
+    """
+    project = Project(Path(root))
+    ontology = load_ontology(project.ontology)
+    reference = load_reference(project.reference)
+    documents = load_corpus(project.corpus)
+    facts = load_facts(project.corpus, documents, reference)
+    built = [f for f in facts if f.status == "accepted"
+             or (include_proposed is not None and f.confidence >= include_proposed)]
+    left_out = [f for f in facts if f not in built]
+    graph = open_store(store)
+    graph.load(to_ox_quad(*quad) for quad in _quads(ontology, reference, documents, built))
+    return BuildResult(graph=graph, documents=documents, facts=built, not_built=left_out)
+
+
+def _quads(ontology: Graph, reference: Reference, documents: list[Document], facts: list[Fact]) -> Iterator[tuple]:
+    for triple in ontology:
+        yield (*triple, GRAPH_ONTOLOGY)
+    for triple in reference.graph:
+        yield (*triple, GRAPH_REFERENCE)
+    labels = dict(reference.labels)
+    for fact in facts:
+        if fact.spec.keyed and "label" in fact.values:
+            labels[fact_iri(fact)] = str(fact.values["label"])
+    for doc in documents:
+        yield from _document_quads(doc)
+    for fact in facts:
+        yield from _fact_quads(fact, labels)
+
+
+def _document_quads(doc: Document) -> Iterator[tuple]:
+    node, g = document_iri(doc.slug), document_graph(doc.slug)
+    yield node, RDF.type, IMP.Document, g
+    yield node, RDFS.label, Literal(doc.title), g
+    yield node, DCTERMS.title, Literal(doc.title), g
+    yield node, DCTERMS.publisher, Literal(doc.publisher), g
+    yield node, DCTERMS.language, Literal(doc.language), g
+    yield node, IMP.documentKind, _DOCUMENT_KINDS[doc.kind], g
+    yield node, IMP.contentSha256, Literal(doc.sha256), g
+    yield node, IMP.textLength, Literal(len(doc.text), datatype=XSD.integer), g
+    if doc.source_file:
+        yield node, IMP.sourceFileName, Literal(doc.source_file), g
+    if doc.date:
+        yield node, DCTERMS.date, parse_date(doc.date), g
+    for span in doc.furniture:
+        part = URIRef(f"{node}/furniture/{span.start}-{span.end}")
+        yield node, IMP.furniture, part, g
+        yield part, RDF.type, IMP.Furniture, g
+        yield part, OA.start, Literal(span.start, datatype=XSD.integer), g
+        yield part, OA.end, Literal(span.end, datatype=XSD.integer), g
+        yield part, IMP.furnitureKind, Literal(span.kind), g
+
+
+def _content_hash(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
+def fact_iri(fact: Fact) -> URIRef:
+    """The IRI of a fact's node: by key, by the entity it speaks of, or by content hash."""
+    spec = fact.spec
+    if spec.keyed:
+        return ID[f"{spec.iri_segment}/{fact.values['key']}"]
+    if spec.subject_field:
+        return fact.values[spec.subject_field]
+    identity = {}
+    for f in spec.fields:
+        if f.identity and f.name in fact.values:
+            value = fact.values[f.name]
+            identity[f.name] = [str(v) for v in value] if isinstance(value, tuple) else str(value)
+    return ID[f"{spec.iri_segment}/{_content_hash(spec.name, identity)}"]
+
+
+def _label(fact: Fact, labels: dict[URIRef, str]) -> str | None:
+    """The label written for the fact node; generated for kinds identified by their fields."""
+    v = fact.values
+    if fact.spec.label == "given":
+        return str(v["label"]) if "label" in v else None
+    name = labels.get
+    if fact.kind == "position":
+        text = f"{name(v['holder'])}: {_POSITION_WORDS[v['type']]} on {name(v['issue'])}"
+        if "first_mover" in v:
+            text += f", {name(v['first_mover'])} to move first"
+        if "addressed_to" in v:
+            text += f" (towards {name(v['addressed_to'])})"
+        return text
+    if fact.kind == "leverage":
+        return f"{name(v['holder'])}: {name(v['leverage_kind']).lower()}"
+    if fact.kind == "affiliation":
+        role = str(v["role"]) if "role" in v else "member"
+        return f"{name(v['member'])}, {role} of {name(v['organization'])}"
+    if fact.kind == "causal":
+        return f"{name(v['cause'])} → {name(v['effect'])}"
+    raise AssertionError(f"no label rule for kind {fact.kind}")
+
+
+def _fact_quads(fact: Fact, labels: dict[URIRef, str]) -> Iterator[tuple]:
+    spec = fact.spec
+    node = fact_iri(fact)
+    g = document_graph(fact.document)
+    if spec.rdf_class is not None:
+        yield node, RDF.type, spec.rdf_class, g
+    if spec.class_field:
+        yield node, RDF.type, fact.values[spec.class_field], g
+    label = _label(fact, labels)
+    if label:
+        yield node, RDFS.label, Literal(label), g
+    if fact.comment:
+        yield node, RDFS.comment, Literal(fact.comment.strip()), g
+    for f in spec.fields:
+        if f.predicate is None or f.name not in fact.values:
+            continue
+        values = fact.values[f.name]
+        for value in values if isinstance(values, tuple) else (values,):
+            yield ((value, f.predicate, node) if f.inverse else (node, f.predicate, value)) + (g,)
+    for evidence in fact.evidence:
+        yield from _evidence_quads(fact, node, evidence, g)
+
+
+def _supported_property(fact: Fact, name: str) -> URIRef | None:
+    spec = fact.spec
+    if name == spec.class_field:
+        return RDF.type
+    if name == "label":
+        return RDFS.label
+    f = spec.field(name)
+    return f.predicate if f else None
+
+
+def _evidence_quads(fact: Fact, node: URIRef, ev: Evidence, g: URIRef) -> Iterator[tuple]:
+    doc = document_iri(fact.document)
+    iri = ID[f"evidence/{_content_hash(str(node), fact.document, ev.start, ev.end)}"]
+    quote, position = URIRef(f"{iri}/text-quote"), URIRef(f"{iri}/text-position")
+    yield node, PROV.wasDerivedFrom, iri, g
+    yield iri, RDF.type, IMP.Evidence, g
+    yield iri, OA.hasSource, doc, g
+    yield iri, OA.hasSelector, quote, g
+    yield iri, OA.hasSelector, position, g
+    yield iri, IMP.method, METHODS[fact.method], g
+    yield iri, IMP.confidence, Literal(fact.confidence, datatype=XSD.decimal), g
+    if fact.rule:
+        yield iri, IMP.rule, Literal(fact.rule), g
+    for name in ev.supports:
+        prop = _supported_property(fact, name)
+        if prop is not None:
+            yield iri, IMP.supports, prop, g
+    yield quote, RDF.type, OA.TextQuoteSelector, g
+    yield quote, OA.exact, Literal(ev.quote), g
+    if ev.prefix:
+        yield quote, OA.prefix, Literal(ev.prefix), g
+    if ev.suffix:
+        yield quote, OA.suffix, Literal(ev.suffix), g
+    yield position, RDF.type, OA.TextPositionSelector, g
+    yield position, OA.start, Literal(ev.start, datatype=XSD.integer), g
+    yield position, OA.end, Literal(ev.end, datatype=XSD.integer), g

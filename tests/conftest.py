@@ -1,0 +1,61 @@
+"""Shared fixtures: the project's graph is built once per session (datasette's conftest idea)."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.export import render_exports
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def built():
+    """The graph of the real corpus."""
+    return build(ROOT)
+
+
+@pytest.fixture(scope="session")
+def exported(built):
+    """The standard exports of the real corpus, rendered in memory."""
+    return render_exports(built.graph)
+
+
+HEADER = """---
+title: A test article
+publisher: Test Wire
+kind: news
+date: unknown
+---
+"""
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project folder with the real ontology and reference data and an empty corpus.
+
+    Call ``project.add(slug, text, facts_yaml=None, header=HEADER)`` to add a document.
+    """
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    (tmp_path / "corpus").mkdir()
+
+    class Project:
+        root = tmp_path
+        corpus = tmp_path / "corpus"
+
+        @staticmethod
+        def add(slug, text, facts_yaml=None, header=HEADER):
+            path = tmp_path / "corpus" / f"{slug}.txt"
+            path.write_text(header + text, encoding="utf-8")
+            if facts_yaml is not None:
+                (tmp_path / "corpus" / f"{slug}.facts.yaml").write_text(
+                    textwrap.dedent(facts_yaml), encoding="utf-8"
+                )
+            return path
+
+    return Project

@@ -1,0 +1,85 @@
+"""The `kg` command, run in-process with click's CliRunner."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+from .conftest import ROOT
+
+GOOD = """\
+document: doc
+facts:
+  - kind: position
+    type: red-line
+    holder: iran
+    issue: ballistic-missiles
+    quote: "Iran rejects talks on missiles."
+"""
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_every_command_has_help_with_an_example():
+    result = run("--help")
+    assert result.exit_code == 0
+    for name, command in cli.commands.items():
+        assert command.help and "Example:" in command.help, name
+        assert run(name, "--help").exit_code == 0
+
+
+def test_build_writes_exports_and_prints_a_summary(project, tmp_path):
+    project.add("doc", "Iran rejects talks on missiles.\n", GOOD)
+    out = tmp_path / "out"
+    result = run("build", "-C", str(project.root), "--exports", str(out))
+    assert result.exit_code == 0, result.output
+    assert "from 1 documents (1 facts)" in result.output
+    assert "doc: 1 (position 1)" in result.output
+    assert "imp:RedLine 1" in result.output
+    assert "SHACL: conforms." in result.output
+    assert (out / "impasse.ttl").is_file() and (out / "ontology.owl").is_file()
+
+
+def test_bad_input_exits_2_naming_file_and_line_and_writes_nothing(project):
+    project.add("doc", "Iran rejects talks on missiles.\n", GOOD.replace("rejects", "refuses"))
+    result = run("build", "-C", str(project.root))
+    assert result.exit_code == 2
+    assert "doc.facts.yaml:7: quote not found in doc.txt" in result.output
+    assert not (project.root / "exports").exists()
+
+
+def test_non_conforming_graph_exits_1_and_writes_nothing(project):
+    # The facts format lets a round omit its venue; the shapes require one.
+    project.add("doc", "Talks were held.\n", """\
+document: doc
+facts:
+  - kind: round
+    key: some-talks
+    label: Some talks
+    quote: "Talks were held."
+""")
+    result = run("build", "-C", str(project.root))
+    assert result.exit_code == 1
+    assert "does not conform" in result.output and "venue" in result.output
+    assert not (project.root / "exports").exists()
+
+
+def test_missing_project_folder_is_a_usage_error(tmp_path):
+    result = run("build", "-C", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_python_dash_m_kg_and_lazy_imports():
+    """`python -m kg` works, and the CLI module pulls in no RDF library until a command runs."""
+    help_run = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert help_run.returncode == 0 and "build" in help_run.stdout
+    probe = ("import sys, kg.cli; heavy = ('rdflib', 'pyoxigraph', 'oxrdflib', 'owlready2', 'pyshacl', 'yaml');"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert loaded.stdout.strip() == "[]"

@@ -1,0 +1,141 @@
+"""Exports: current, byte-stable, parse back to the same graph, and written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from kg import export as export_module
+from kg.errors import ExportError
+from kg.export import FORMATS, export, format_for, render_exports, write_exports
+from kg.namespaces import GRAPH_ONTOLOGY
+from kg.store import merged_graph
+
+from .conftest import ROOT
+
+EXPORTS = ROOT / "exports"
+
+
+def test_committed_exports_are_current(exported):
+    stale = [name for name, data in exported.items() if not (EXPORTS / name).is_file()
+             or (EXPORTS / name).read_bytes() != data]
+    assert not stale, f"exports/ is out of date ({', '.join(stale)}): run `make run` and commit exports/"
+
+
+def test_two_builds_in_fresh_processes_write_identical_bytes(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "kg", "build", "-C", str(ROOT), "--exports", str(out), "--no-validate"],
+                       check=True, env=env, capture_output=True)
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert outputs[0].keys() == outputs[1].keys() and len(outputs[0]) == 8
+    assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("name, rdflib_format", [
+    ("impasse.ttl", "turtle"), ("impasse.nt", "nt"), ("impasse.jsonld", "json-ld"),
+])
+def test_merged_exports_parse_back_isomorphic(built, exported, name, rdflib_format):
+    parsed = Graph().parse(data=exported[name], format=rdflib_format)
+    assert isomorphic(parsed, merged_graph(built.graph))
+
+
+@pytest.mark.parametrize("name, rdflib_format", [
+    ("ontology.ttl", "turtle"), ("ontology.nt", "nt"), ("ontology.owl", "xml"),
+])
+def test_ontology_exports_parse_back_isomorphic(built, exported, name, rdflib_format):
+    parsed = Graph().parse(data=exported[name], format=rdflib_format)
+    expected = merged_graph(built.graph, exclude=tuple(
+        str(c.identifier) for c in built.graph.dataset.graphs() if c.identifier != GRAPH_ONTOLOGY))
+    assert len(parsed) > 500
+    assert isomorphic(parsed, expected)
+
+
+def test_trig_keeps_every_named_graph(built, exported):
+    parsed = Dataset()
+    parsed.parse(data=exported["impasse.trig"], format="trig")
+    for context in built.graph.dataset.graphs():
+        if str(context.identifier) == "urn:x-rdflib:default":
+            continue
+        expected = Graph()
+        for triple in merged_graph(built.graph, exclude=tuple(
+                str(c.identifier) for c in built.graph.dataset.graphs() if c.identifier != context.identifier)):
+            expected.add(triple)
+        assert isomorphic(parsed.graph(context.identifier), expected), context.identifier
+
+
+def test_impasse_ttl_loads_in_pyoxigraph():
+    store = ox.Store()
+    store.load(path=str(EXPORTS / "impasse.ttl"), format=ox.RdfFormat.TURTLE)
+    assert len(store) == sum(1 for line in (EXPORTS / "impasse.nt").read_text().splitlines() if line)
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None and not os.environ.get("CI"),
+                    reason="rapper (Debian raptor2-utils) is not installed")
+@pytest.mark.parametrize("name", ["impasse.ttl", "ontology.ttl"])
+def test_rapper_accepts_the_turtle(name):
+    run = subprocess.run(["rapper", "-i", "turtle", "-c", str(EXPORTS / name)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "Parsing returned" in run.stderr and "Error" not in run.stderr
+
+
+def test_jsonld_context_is_inline_and_local(exported):
+    document = json.loads(exported["impasse.jsonld"])
+    assert isinstance(document["@context"], dict)
+    assert document["@context"] == json.loads(exported["context.jsonld"])["@context"]
+    assert all(isinstance(v, str) and v.startswith("http") for v in document["@context"].values())
+
+
+def test_export_returns_bytes_and_infers_the_format_from_the_suffix(built, tmp_path):
+    data = export(built.graph, format="ntriples")
+    assert data.startswith(b"<") and data.endswith(b"\n")
+    assert format_for(path="x.owl").name == "rdfxml"
+    export(built.graph, tmp_path / "out.trig")
+    assert (tmp_path / "out.trig").read_bytes() == export(built.graph, format="trig")
+
+
+def test_unknown_format_is_a_clear_error(built, tmp_path):
+    with pytest.raises(ExportError, match=r"cannot tell the format of .*out.xyz.*known suffixes: .ttl"):
+        export(built.graph, tmp_path / "out.xyz")
+    with pytest.raises(ExportError, match="unknown format 'yaml'; formats: turtle"):
+        export(built.graph, format="yaml")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_failing_export_leaves_no_file_behind(built, tmp_path, monkeypatch):
+    """Every file is rendered before any is written: one failure, nothing written."""
+    (tmp_path / "impasse.ttl").write_bytes(b"previous build")
+
+    def broken(quads):
+        raise ExportError("simulated failure")
+
+    monkeypatch.setitem(FORMATS, "rdfxml", FORMATS["rdfxml"].__class__(
+        "rdfxml", (".owl",), "application/rdf+xml", False, broken))
+    with pytest.raises(ExportError, match="simulated"):
+        write_exports(built.graph, tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["impasse.ttl"]
+    assert (tmp_path / "impasse.ttl").read_bytes() == b"previous build"
+
+
+def test_write_atomic_replaces_whole_files(tmp_path):
+    path = tmp_path / "a.nt"
+    export_module.write_atomic(path, b"one\n")
+    export_module.write_atomic(path, b"two\n")
+    assert path.read_bytes() == b"two\n" and [p.name for p in tmp_path.iterdir()] == ["a.nt"]
+
+
+def test_render_exports_names(exported):
+    assert sorted(exported) == sorted(
+        ["impasse.ttl", "impasse.trig", "impasse.nt", "impasse.jsonld", "ontology.ttl", "ontology.nt",
+         "ontology.owl", "context.jsonld"])
+    assert render_exports.__doc__
