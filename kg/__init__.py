@@ -16,10 +16,10 @@ __version__ = "0.1.0"
 __all__ = ["build", "export", "write_exports", "validate", "check_consistency", "KgError"]
 
 _HOMES = {
-    "build": "kg.build",
-    "export": "kg.export",
-    "write_exports": "kg.export",
-    "validate": "kg.validate",
+    "build": "kg.builder",
+    "export": "kg.exports",
+    "write_exports": "kg.exports",
+    "validate": "kg.validation",
     "check_consistency": "kg.reasoning",
     "KgError": "kg.errors",
 }

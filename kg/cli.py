@@ -73,16 +73,16 @@ def build(project, store, exports_dir, include_proposed, validate):
     """
     from pathlib import Path
 
-    from .build import Project, build as build_graph
+    from .builder import Project, build as build_graph
     from .errors import NotConformingError
-    from .export import write_exports
+    from .exports import write_exports
 
     paths = Project(Path(project))
     _progress(f"Reading {paths.ontology}, {paths.reference}/ and {paths.corpus}/ …")
     threshold = None if include_proposed is None else Decimal(str(include_proposed))
     result = build_graph(project, store=store, include_proposed=threshold)
     if validate:
-        from .validate import validate as shacl
+        from .validation import validate as shacl
 
         _progress(f"Validating against {paths.shapes} …")
         report = shacl(result.graph, paths.shapes)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import KgError
-from .export import export
+from .exports import export
 from .store import KnowledgeGraph
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.export import render_exports
+from kg.builder import build
+from kg.exports import render_exports
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,9 +13,9 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg import export as export_module
+from kg import exports as export_module
 from kg.errors import ExportError
-from kg.export import FORMATS, export, format_for, render_exports, write_exports
+from kg.exports import FORMATS, export, format_for, render_exports, write_exports
 from kg.namespaces import GRAPH_ONTOLOGY
 from kg.store import merged_graph
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kg.build import build
+from kg.builder import build
 from kg.documents import load_corpus, load_document
 from kg.errors import FactsError, QuoteError, UnknownKeyError
 from kg.facts import load_facts, locate_quote

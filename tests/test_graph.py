@@ -8,12 +8,12 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
-from kg.build import build
+from kg.builder import build
 from kg.documents import load_corpus
 from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP, OA, document_iri
 from kg.reasoning import check_consistency, java_runtime
 from kg.store import to_ox_quad
-from kg.validate import validate
+from kg.validation import validate
 
 from .conftest import ROOT
 
