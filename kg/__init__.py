@@ -13,7 +13,7 @@ Names are imported on first use so that ``import kg`` (and ``kg --help``) stays 
 from importlib import import_module
 
 __version__ = "0.1.0"
-__all__ = ["build", "export", "write_exports", "validate", "check_consistency", "KgError"]
+__all__ = ["build", "export", "write_exports", "validate", "check_consistency", "reason", "run_query", "KgError"]
 
 _HOMES = {
     "build": "kg.builder",
@@ -21,6 +21,8 @@ _HOMES = {
     "write_exports": "kg.exports",
     "validate": "kg.validation",
     "check_consistency": "kg.reasoning",
+    "reason": "kg.reasoning",
+    "run_query": "kg.query",
     "KgError": "kg.errors",
 }
 

@@ -21,12 +21,13 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from .dates import parse_date
+from .derive import derive, load_rules
 from .documents import Document, load_corpus
 from .facts import Evidence, Fact, load_facts
 from .factkinds import METHODS
 from .namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP, OA, document_graph, document_iri
 from .reference import Reference, load_reference, parse_turtle
-from .store import KnowledgeGraph, open_store, to_ox, to_ox_quad
+from .store import KnowledgeGraph, graph_name, open_store, to_ox, to_ox_quad
 
 _DOCUMENT_KINDS = {"news": IMP.NewsReport, "analysis": IMP.Analysis}
 _POSITION_WORDS = {IMP.Demand: "demand", IMP.RedLine: "red line", IMP.Objective: "objective",
@@ -59,6 +60,14 @@ class Project:
     def exports(self) -> Path:
         return self.root / "exports"
 
+    @property
+    def queries(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def rules(self) -> Path:
+        return self.root / "queries" / "rules"
+
 
 @dataclass
 class BuildResult:
@@ -68,13 +77,14 @@ class BuildResult:
     documents: list[Document]
     facts: list[Fact]
     not_built: list[Fact] = field(default_factory=list)  # proposed facts left out
+    derived: dict[str, int] = field(default_factory=dict)  # triples each rule added
 
     def class_counts(self) -> dict[str, int]:
         """Instances per imp: class over reference data and documents (asserted types)."""
         typed = set()  # a node typed in several graphs counts once
         ontology = str(GRAPH_ONTOLOGY)
         for quad in self.graph.oxigraph.quads_for_pattern(None, to_ox(RDF.type), None, None):
-            if quad.graph_name.value != ontology and quad.object.value.startswith(str(IMP)):
+            if graph_name(quad) != ontology and quad.object.value.startswith(str(IMP)):
                 typed.add((quad.object.value[len(IMP):], quad.subject.value))
         return dict(sorted(Counter(name for name, _ in typed).items()))
 
@@ -91,13 +101,15 @@ def load_ontology(path: Path) -> Graph:
     return to_canonical_graph(parse_turtle(path))
 
 
-def build(root: str | Path = ".", store: str = "memory", include_proposed: Decimal | None = None) -> BuildResult:
+def build(root: str | Path = ".", store: str = "memory", include_proposed: Decimal | None = None,
+          rules: bool = True) -> BuildResult:
     """Build the knowledge graph of a project.
 
     :param root: the project folder (with ontology/ and corpus/).
     :param store: where the graph lives (see :func:`kg.store.open_store`).
     :param include_proposed: also build facts with status ``proposed`` whose confidence is
         at least this value; by default only accepted facts are built.
+    :param rules: run the derivation rules of ``queries/rules/`` (when the folder exists).
     :returns: the built graph with its documents and facts.
     :raises KgError: on any bad input, naming file and place; nothing is built then.
     """
@@ -111,7 +123,8 @@ def build(root: str | Path = ".", store: str = "memory", include_proposed: Decim
     left_out = [f for f in facts if f not in built]
     graph = open_store(store)
     graph.load(to_ox_quad(*quad) for quad in _quads(ontology, reference, documents, built))
-    return BuildResult(graph=graph, documents=documents, facts=built, not_built=left_out)
+    derived = derive(graph, load_rules(project.rules)) if rules and project.rules.is_dir() else {}
+    return BuildResult(graph=graph, documents=documents, facts=built, not_built=left_out, derived=derived)
 
 
 def _quads(ontology: Graph, reference: Reference, documents: list[Document], facts: list[Fact]) -> Iterator[tuple]:

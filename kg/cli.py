@@ -8,6 +8,7 @@ Exit codes: 0 success, 1 the graph does not conform (SHACL) or is inconsistent (
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import click
 
@@ -58,21 +59,22 @@ def cli():
 @click.option("--include-proposed", "include_proposed", type=click.FloatRange(0, 1), default=None,
               is_flag=False, flag_value=0.0,
               help="Also build proposed (extracted) facts with at least this confidence [flag alone: all].")
+@click.option("--reason/--no-reason", default=True, show_default=True,
+              help="Classify with HermiT (OWL-RL rules without Java) and add the inferred types.")
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Check the graph against ontology/shapes.ttl before writing anything.")
-def build(project, store, exports_dir, include_proposed, validate):
-    """Build the graph from ontology/ and corpus/, check it, and write exports/.
+def build(project, store, exports_dir, include_proposed, reason, validate):
+    """Build the graph from ontology/ and corpus/, derive, reason, check, and write exports/.
 
-    Nothing is written unless every document, fact and quote checks out and the graph
-    conforms to the SHACL shapes.
+    Runs the rules of queries/rules/ to a fixed point, classifies with HermiT, validates
+    with SHACL. Nothing is written unless every document, fact and quote checks out, the
+    graph is consistent and it conforms to the shapes.
 
     Example:
 
         kg build
         kg build -C path/to/project --exports /tmp/out
     """
-    from pathlib import Path
-
     from .builder import Project, build as build_graph
     from .errors import NotConformingError
     from .exports import write_exports
@@ -81,6 +83,8 @@ def build(project, store, exports_dir, include_proposed, validate):
     _progress(f"Reading {paths.ontology}, {paths.reference}/ and {paths.corpus}/ …")
     threshold = None if include_proposed is None else Decimal(str(include_proposed))
     result = build_graph(project, store=store, include_proposed=threshold)
+    if reason:
+        _reason(result.graph)
     if validate:
         from .validation import validate as shacl
 
@@ -90,6 +94,9 @@ def build(project, store, exports_dir, include_proposed, validate):
             raise NotConformingError(f"the graph does not conform to {paths.shapes}; nothing written\n{report.text}")
     folder = Path(exports_dir) if exports_dir else paths.exports
     sizes = write_exports(result.graph, folder)
+    from .views import write_views  # lazy: pyvis, networkx and pyLODE load only here
+
+    sizes.update({f"views/{name}": size for name, size in write_views(result.graph, folder / "views").items()})
     _print_summary(result, folder, sizes, validated=validate)
 
 
@@ -105,6 +112,298 @@ def _print_summary(result, folder, sizes, validated: bool) -> None:
     click.echo("Instances per class:")
     for name, count in result.class_counts().items():
         click.echo(f"  imp:{name} {count}")
+    if result.derived:
+        click.echo("Derived (queries/rules/): " + ", ".join(f"{k} +{n}" for k, n in result.derived.items()))
     if validated:
         click.echo("SHACL: conforms.")
     click.echo(f"Wrote {folder}/: " + ", ".join(f"{n} ({s:,} B)" for n, s in sizes.items()))
+
+
+def _reason(graph, prefer: str | None = None):
+    from .reasoning import HERMIT, reason
+
+    _progress("Reasoning …")
+    report = reason(graph, prefer=prefer or HERMIT)
+    if report.note:
+        click.echo(f"Note: {report.note}.", err=True)
+    verdict = "consistent; " if report.consistency else ""
+    click.echo(f"{report.reasoner}: {verdict}{len(report.inferred)} inferred types added.")
+    return report
+
+
+@cli.command(name="reason")
+@project_option
+@click.option("--reasoner", type=click.Choice(["hermit", "owlrl"]), default="hermit", show_default=True,
+              help="HermiT (OWL 2 DL, needs Java) or the OWL 2 RL rules (owlrl).")
+def reason_command(project, reasoner):
+    """Check consistency and classify: build the graph, run the reasoner, list what it infers.
+
+    Exit code 1 when HermiT finds the graph inconsistent. Without a Java runtime, HermiT
+    is replaced by the OWL-RL rules (which classify but do not decide consistency).
+
+    Example:
+
+        kg reason
+        kg reason --reasoner owlrl
+    """
+    from .builder import build as build_graph
+    from .reasoning import HERMIT, OWL_RL
+    from .results import compact
+
+    result = build_graph(project)
+    report = _reason(result.graph, prefer=HERMIT if reasoner == "hermit" else OWL_RL)
+    for individual, cls in report.inferred:
+        click.echo(f"  {compact(individual)} a {compact(cls)}")
+
+
+graph_option = click.option(
+    "--graph", "graph_file", type=click.Path(dir_okay=False),
+    help="The built graph to read [default: PROJECT/exports/impasse.ttl, written by kg build].",
+)
+
+
+def _built_graph(project: str, graph_file: str | None):
+    from .builder import Project
+    from .store import load_graph
+
+    return load_graph(Path(graph_file) if graph_file else Project(Path(project)).exports / "impasse.ttl")
+
+
+@cli.command()
+@project_option
+@graph_option
+@click.option("--shapes", type=click.Path(dir_okay=False), help="SHACL shapes [default: PROJECT/ontology/shapes.ttl].")
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True,
+              help="pySHACL's human-readable report, or the validation report graph in Turtle.")
+def validate(project, graph_file, shapes, fmt):
+    """Validate the built graph against the SHACL shapes (exit 0 conforms, 1 does not, 2 error).
+
+    Example:
+
+        kg validate
+        kg validate --format turtle > report.ttl
+        kg validate --graph other-graph.trig
+    """
+    from .builder import Project
+    from .validation import validate as shacl
+
+    report = shacl(_built_graph(project, graph_file), Path(shapes) if shapes else Project(Path(project)).shapes)
+    if fmt == "turtle":
+        click.echo(report.graph.serialize(format="turtle"), nl=False)
+    else:
+        click.echo(report.text, nl=False)
+    if not report.conforms:
+        raise SystemExit(1)
+
+
+@cli.command()
+@project_option
+def queries(project):
+    """List the named queries (queries/*.rq) with their summaries and parameters.
+
+    Example:
+
+        kg queries
+    """
+    from .builder import Project
+    from .query import load_queries
+
+    for query in load_queries(Project(Path(project)).queries).values():
+        click.echo(f"{query.name}: {query.summary}")
+        for param in query.params:
+            default = f" (default: {param.default})" if param.default is not None else ""
+            click.echo(f"    --param {param.name}=<{param.type}>{default}  {param.description}")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-e", "--expression", help="Run this SPARQL text instead of a named query or file.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter; an entity may be named by label, alias, key or IRI. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown", "turtle",
+                                                    "ntriples", "jsonld", "rdfxml"]),
+              default="table", show_default=True, help="Output format (graphs from CONSTRUCT: turtle …).")
+@click.option("--iris", is_flag=True, help="Show IRIs instead of labels in table and markdown output.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@project_option
+@graph_option
+def query(query, expression, params, fmt, iris, output, project, graph_file):
+    """Run a named query, a query file, or inline SPARQL over the built graph.
+
+    QUERY is a name from `kg queries` or the path of a .rq file. Exit code 2 for a syntax
+    error (with line and column) or an unknown query, parameter or entity.
+
+    Example:
+
+        kg query agenda-mismatches --param a="United States" --param b=Iran
+        kg query actor-agenda --param actor=Tehran --format csv -o iran.csv
+        kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+    """
+    from .builder import Project
+    from .errors import InputError
+    from .query import bind_params, find_query, load_queries, load_query, run_query
+    from .results import format_result, labels_for
+
+    if (query is None) == (expression is None):
+        raise click.UsageError("give a query name or file, or -e SPARQL (one of them)")
+    given = {}
+    for item in params:
+        name, eq, value = item.partition("=")
+        if not eq or not name:
+            raise click.UsageError(f"--param takes NAME=VALUE, not {item!r}")
+        given[name.strip()] = value
+    graph = _built_graph(project, graph_file)
+    if expression is not None:
+        if given:
+            raise click.UsageError("--param needs a named query or a query file with a '#+ params:' header")
+        text, where, bindings = expression, "<inline>", {}
+    else:
+        path = Path(query)
+        if query.endswith(".rq") or path.is_file():
+            if not path.is_file():
+                raise InputError(f"{query}: no such query file")
+            named = load_query(path) if given or "#+" in path.read_text(encoding="utf-8") else None
+        else:
+            named = find_query(load_queries(Project(Path(project)).queries), query)
+        if named is None:
+            text, where, bindings = path.read_text(encoding="utf-8"), str(path), {}
+        else:
+            text, where, bindings = named.text, str(named.path), bind_params(graph, named, given)
+    result = run_query(graph, text, bindings, where=where)
+    labels = None if iris or fmt not in ("table", "markdown") else labels_for(graph, result)
+    try:
+        rendered = format_result(result, fmt, labels)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if output:
+        from .exports import write_atomic
+
+        write_atomic(Path(output), rendered.encode("utf-8"))
+    else:
+        click.echo(rendered, nl=False)
+
+
+@cli.command()
+@project_option
+@click.argument("articles", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--title", help="The article's title [default: from the HTML, else its first line]. One article only.")
+@click.option("--publisher", help="Who published it [default: from the HTML, else 'unknown'].")
+@click.option("--kind", "kind", type=click.Choice(["news", "analysis"]), default="news", show_default=True)
+@click.option("--date", help="Publication date, YYYY, YYYY-MM or YYYY-MM-DD (anchors 'on Saturday').")
+def add(project, articles, title, publisher, kind, date):
+    """Add articles (text or HTML) to corpus/ and propose their facts for review.
+
+    Each article is stored as corpus/<slug>.txt with its header; the extraction pipeline
+    writes corpus/<slug>.facts.yaml with every fact `status: proposed`. Review them, then
+    `kg build` (or `kg build --include-proposed 0.6`).
+
+    Example:
+
+        kg add article.txt --title "Talks resume in Muscat" --publisher Reuters --date 2025-04-12
+        kg add -C path/to/project saved-pages/*.html
+    """
+    from pathlib import Path
+
+    from .errors import InputError, KgError
+    from .ingest import add_article, corpus_hashes
+
+    if title and len(articles) > 1:
+        raise click.UsageError("--title names one article; give one file with it")
+    known = corpus_hashes(Path(project) / "corpus")
+    failed = []
+    import sys
+
+    with click.progressbar(articles, label="Adding", file=sys.stderr, show_pos=True) as bar:
+        results = []
+        for article in bar:
+            try:
+                results.append(add_article(project, article, title=title, publisher=publisher,
+                                           kind=kind, date=date, known_hashes=known))
+            except KgError as exc:
+                failed.append((article, exc))
+    for result in results:
+        listing = ", ".join(f"{k} {n}" for k, n in result.counts.items()) or "no facts"
+        mentions = ", ".join(f"{k} {n}" for k, n in sorted(result.mentions.items())) or "none"
+        click.echo(f"Added {result.document} ({listing}); mentions: {mentions}.")
+        click.echo(f"  Proposed facts: {result.facts_file} (status: proposed, review them).")
+        if result.unknown:
+            names = ", ".join(f"{u.role} {u.name}" + (f" ({u.affiliation})" if u.affiliation else "")
+                              for u in result.unknown)
+            click.echo(f"  Names not known: {names}; proposed in {result.proposed_reference}.")
+    if failed:
+        for article, exc in failed:
+            click.echo(f"Error: {exc}", err=True)
+        worst = max(exc.exit_code for _, exc in failed)
+        raise _Failure(f"{len(failed)} of {len(articles)} article(s) not added: "
+                       + ", ".join(str(a) for a, _ in failed), worst if worst else InputError.exit_code)
+
+
+@cli.command()
+@project_option
+@click.option("--output", "output_dir", type=click.Path(file_okay=False),
+              help="Where to write the pages [default: PROJECT/exports/views].")
+@click.option("--reason/--no-reason", default=True, show_default=True,
+              help="Reason first, as kg build does (the index counts inferred types).")
+def views(project, output_dir, reason):
+    """Write the interactive HTML views (offline, self-contained) and their index page.
+
+    Builds the graph from ontology/ and corpus/, then writes mismatch-map.html,
+    actor-network.html, leverage-map.html, timeline.html, explorer.html, ontology.html and
+    index.html. Each page opens from disk with no network.
+
+    Example:
+
+        kg views
+        kg views -C path/to/project --output /tmp/views
+    """
+    from .builder import Project, build as build_graph
+    from .views import write_views
+
+    paths = Project(Path(project))
+    folder = Path(output_dir) if output_dir else paths.exports / "views"
+    _progress(f"Reading {paths.ontology}, {paths.reference}/ and {paths.corpus}/ …")
+    result = build_graph(project)
+    if reason:
+        _reason(result.graph)
+    sizes = write_views(result.graph, folder)
+    click.echo(f"Wrote {folder}/: " + ", ".join(f"{n} ({s:,} B)" for n, s in sizes.items()))
+
+
+@cli.command()
+@project_option
+@graph_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on (loopback only by default; 0.0.0.0 exposes the server).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run; then it is stopped and answered 503.")
+@click.option("--max-results", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Most rows (SELECT) or triples (CONSTRUCT) in an answer; more is an error (422).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes (queries that can run at once).")
+def serve(project, graph_file, host, port, timeout, max_results, workers):
+    """Serve the built graph over HTTP: a SPARQL 1.1 endpoint, the HTML views and a query page.
+
+    The endpoint is at /sparql (GET, POST form, POST application/sparql-query; read-only);
+    the query page at /, the named queries at /queries, the views under /views/.
+
+    Example:
+
+        kg serve
+        kg serve --port 8080 --timeout 30 --max-results 50000
+        curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=ASK%20%7B%3Fs%20%3Fp%20%3Fo%7D'
+    """
+    from .builder import Project
+    from .query import load_queries
+    from .server import LOOPBACK_HOSTS, create_app, serve as run_server
+
+    paths = Project(Path(project))
+    graph = _built_graph(project, graph_file)
+    loopback = host in LOOPBACK_HOSTS  # then the Host header must name loopback (DNS rebinding guard)
+    app = create_app(graph, views_dir=paths.exports / "views", queries=load_queries(paths.queries),
+                     timeout=timeout, max_results=max_results, workers=workers,
+                     allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving {len(graph):,} quads at http://{shown}:{port}/ (SPARQL endpoint: "
+               f"http://{shown}:{port}/sparql). Ctrl+C stops.")
+    run_server(app, host=host, port=port)

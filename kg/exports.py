@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from .errors import ExportError
 from .namespaces import GRAPH_ONTOLOGY, PREFIXES
-from .store import KnowledgeGraph
+from .store import KnowledgeGraph, graph_name
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -148,7 +148,7 @@ def export(graph: KnowledgeGraph, output: str | Path | None = None, format: str 
     quads = list(graph.quads())
     if graphs is not None:
         wanted = set(graphs)
-        quads = [q for q in quads if q.graph_name.value in wanted]
+        quads = [q for q in quads if graph_name(q) in wanted]
     data = fmt.write(quads)
     if output is None:
         return data

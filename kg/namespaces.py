@@ -16,6 +16,8 @@ ONTOLOGY_IRI = "https://w3id.org/impasse/ontology"
 #: Named graphs that do not belong to one document.
 GRAPH_ONTOLOGY = ID["graph/ontology"]
 GRAPH_REFERENCE = ID["graph/reference"]
+#: What the CONSTRUCT rules (queries/rules/) and the reasoner add: never hand-written.
+GRAPH_DERIVED = ID["graph/derived"]
 
 
 def document_iri(slug: str):
@@ -51,5 +53,6 @@ ID_SEGMENTS = (
     "actor", "place", "issue", "agreement", "scheme", "leverage-kind", "barrier-kind",
     "document", "graph", "round", "event", "position", "leverage", "affiliation",
     "provision", "causal-link", "frame", "barrier", "prospect", "assessment", "evidence",
+    "mismatch", "bargaining-space",
 )
 PREFIXES.update({segment: f"{ID}{segment}/" for segment in ID_SEGMENTS})

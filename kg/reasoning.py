@@ -1,21 +1,35 @@
-"""OWL reasoning with HermiT (through owlready2): is the built graph consistent?
+"""OWL reasoning: consistency and classification with HermiT (owlready2), else OWL-RL rules.
 
 owlready2 does not read Turtle, and its RDF/XML reader drops a trailing "/" from object
 IRIs (PITFALLS.md), so HermiT is handed N-Triples. xsd:gYear, xsd:gYearMonth, xsd:date and
 xsd:duration are outside the OWL 2 datatype map, and HermiT refuses the whole graph over
 them unless told to ignore such literals: dates carry no axioms here, so it is.
+
+Where no Java runtime is installed, the OWL 2 RL rules (owlrl) classify instead; they find
+no inconsistency that HermiT would, but they do classify individuals into defined classes
+such as imp:ContestedIssue. Both write the same thing into the derived graph: each
+individual's inferred imp: types that its asserted types do not already imply.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
 from .errors import KgError
 from .exports import export
-from .store import KnowledgeGraph
+from .namespaces import GRAPH_DERIVED, ID, IMP
+from .store import KnowledgeGraph, merged_graph
+
+HERMIT = "HermiT"
+OWL_RL = "OWL-RL rules (owlrl)"
 
 
 @dataclass
@@ -28,17 +42,60 @@ class ConsistencyReport:
     detail: str = ""
 
 
+@dataclass
+class ReasoningReport:
+    """What reasoning found and added."""
+
+    reasoner: str
+    consistency: ConsistencyReport | None  # None: the OWL-RL fallback does not decide consistency
+    inferred: list[tuple[str, str]] = field(default_factory=list)  # (individual, class) added
+    note: str = ""
+
+
 def java_runtime() -> str | None:
     """The path of the ``java`` executable HermiT would run on, if there is one."""
     return shutil.which("java")
 
 
 def check_consistency(graph: KnowledgeGraph) -> ConsistencyReport:
-    """Run HermiT over the whole graph (ontology, reference data and facts).
+    """Run HermiT over the whole graph (ontology, reference data, facts, derived triples).
 
     :returns: whether the graph is consistent, and which classes are unsatisfiable.
     :raises KgError: when no Java runtime is installed.
     """
+    report, _ = _hermit(graph)
+    return report
+
+
+def reason(graph: KnowledgeGraph, prefer: str = HERMIT) -> ReasoningReport:
+    """Classify the graph's individuals and write their new inferred types to the derived graph.
+
+    :param prefer: ``HermiT`` (the default; falls back to OWL-RL without Java) or ``OWL-RL``.
+    :returns: the reasoner used, its consistency verdict, and the types it added.
+    :raises NotConformingError: when HermiT finds the graph inconsistent.
+    """
+    from .errors import NotConformingError
+
+    note = ""
+    if prefer == HERMIT and java_runtime() is not None:
+        consistency, types = _hermit(graph)
+        if not consistency.consistent:
+            unsat = ", ".join(consistency.unsatisfiable) or consistency.detail
+            raise NotConformingError(f"HermiT: the graph is inconsistent ({unsat})")
+        reasoner = HERMIT
+    else:
+        if prefer == HERMIT:
+            note = "no Java runtime found: HermiT cannot run; classified with the OWL-RL rules (owlrl) instead"
+        consistency, types, reasoner = None, _owlrl_types(graph), OWL_RL
+    inferred = _new_types(graph, types)
+    derived = ox.NamedNode(str(GRAPH_DERIVED))
+    graph.oxigraph.extend(
+        ox.Quad(ox.NamedNode(s), ox.NamedNode(str(RDF.type)), ox.NamedNode(c), derived) for s, c in inferred
+    )
+    return ReasoningReport(reasoner=reasoner, consistency=consistency, inferred=inferred, note=note)
+
+
+def _hermit(graph: KnowledgeGraph) -> tuple[ConsistencyReport, set[tuple[str, str]]]:
     java = java_runtime()
     if java is None:
         raise KgError("HermiT needs a Java runtime and none was found on PATH (Debian: apt-get install default-jre-headless)")
@@ -55,8 +112,66 @@ def check_consistency(graph: KnowledgeGraph) -> ConsistencyReport:
                 world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
             )
             unsatisfiable = sorted(c.iri for c in world.inconsistent_classes())
+            # Per class: world.individuals() yields only those declared owl:NamedIndividual.
+            types = {
+                (individual.iri, cls.iri)
+                for cls in world.classes()
+                if cls.iri.startswith(str(IMP))
+                for individual in cls.instances()
+            }
         except owlready2.OwlReadyInconsistentOntologyError as exc:
-            return ConsistencyReport(consistent=False, reasoner="HermiT", detail=str(exc).strip())
+            return ConsistencyReport(consistent=False, reasoner=HERMIT, detail=str(exc).strip()), set()
         finally:
             world.close()
-    return ConsistencyReport(consistent=not unsatisfiable, reasoner="HermiT", unsatisfiable=unsatisfiable)
+    report = ConsistencyReport(consistent=not unsatisfiable, reasoner=HERMIT, unsatisfiable=unsatisfiable)
+    return report, types
+
+
+def _owlrl_types(graph: KnowledgeGraph) -> set[tuple[str, str]]:
+    import owlrl  # only needed without Java
+
+    closure = merged_graph(graph)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
+    return {(str(s), str(c)) for s, c in closure.subject_objects(RDF.type)
+            if isinstance(s, URIRef) and isinstance(c, URIRef) and c.startswith(str(IMP))}
+
+
+def _superclasses(ontology: Graph) -> dict[str, set[str]]:
+    """Each named class with every named class it is a subclass of (itself included)."""
+    direct: dict[str, set[str]] = {}
+    for sub, sup in ontology.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            direct.setdefault(str(sub), set()).add(str(sup))
+    closure: dict[str, set[str]] = {}
+
+    def up(cls: str) -> set[str]:
+        if cls not in closure:
+            closure[cls] = {cls}
+            for parent in direct.get(cls, ()):
+                closure[cls] |= up(parent)
+        return closure[cls]
+
+    for cls in set(direct) | {s for sups in direct.values() for s in sups}:
+        up(cls)
+    return closure
+
+
+def _new_types(graph: KnowledgeGraph, inferred: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The inferred (individual, class) pairs that the asserted types do not imply, keeping
+    only the most specific ones, for individuals of the project (IRIs under id:)."""
+    merged = merged_graph(graph)
+    supers = _superclasses(merged)
+    implied: dict[str, set[str]] = {}
+    for s, c in merged.subject_objects(RDF.type):
+        implied.setdefault(str(s), set()).update(supers.get(str(c), {str(c)}))
+    new: dict[str, set[str]] = {}
+    for individual, cls in inferred:
+        if individual.startswith(str(ID)) and cls not in implied.get(individual, set()) and cls != str(OWL.Thing):
+            new.setdefault(individual, set()).add(cls)
+    result = []
+    for individual, classes in new.items():
+        for cls in classes:
+            # keep C unless another new class of the same individual is a proper subclass of C
+            if not any(other != cls and cls in supers.get(other, ()) for other in classes):
+                result.append((individual, cls))
+    return sorted(result)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
@@ -51,6 +52,26 @@ def open_store(spec: str = "memory") -> KnowledgeGraph:
     return KnowledgeGraph(dataset=Dataset(store=OxigraphStore(store=inner)), oxigraph=inner)
 
 
+def load_graph(path: str | Path) -> KnowledgeGraph:
+    """Load a built graph from an RDF file (TriG or N-Quads keep their named graphs).
+
+    :raises KgError: naming the file when it is missing or does not parse.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise KgError(f"{path}: no such file (run `kg build` first, or name a graph file with --graph)")
+    try:
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+    except ValueError as exc:
+        raise KgError(f"{path}: unknown RDF file suffix {path.suffix!r}") from exc
+    graph = open_store("memory")
+    try:
+        graph.oxigraph.bulk_load(path=str(path), format=fmt)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise KgError(f"{path}: cannot be loaded: {exc}") from exc
+    return graph
+
+
 def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """Convert an rdflib term to the pyoxigraph term it denotes."""
     if isinstance(term, URIRef):
@@ -88,10 +109,15 @@ def from_ox(term) -> URIRef | BNode | Literal:
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+def graph_name(quad: ox.Quad) -> str | None:
+    """The IRI of a quad's named graph; None for the default graph (a loaded Turtle file)."""
+    return None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+
+
 def merged_graph(graph: KnowledgeGraph, exclude: tuple[str, ...] = ()) -> Graph:
     """All named graphs (but those in ``exclude``) merged into one in-memory rdflib Graph."""
     merged = Graph()
     for quad in graph.quads():
-        if quad.graph_name.value not in exclude:
+        if graph_name(quad) not in exclude:
             merged.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
     return merged

@@ -10,14 +10,17 @@ import pytest
 
 from kg.builder import build
 from kg.exports import render_exports
+from kg.reasoning import reason
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
 def built():
-    """The graph of the real corpus."""
-    return build(ROOT)
+    """The graph of the real corpus, as `kg build` makes it: derived and reasoned."""
+    result = build(ROOT)
+    reason(result.graph)
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -37,11 +40,12 @@ date: unknown
 
 @pytest.fixture
 def project(tmp_path):
-    """A project folder with the real ontology and reference data and an empty corpus.
+    """A project folder with the real ontology, reference data, queries and rules, and an empty corpus.
 
     Call ``project.add(slug, text, facts_yaml=None, header=HEADER)`` to add a document.
     """
     shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    shutil.copytree(ROOT / "queries", tmp_path / "queries", ignore=shutil.ignore_patterns("*.expected.tsv"))
     (tmp_path / "corpus").mkdir()
 
     class Project:

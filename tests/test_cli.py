@@ -83,3 +83,23 @@ def test_python_dash_m_kg_and_lazy_imports():
              "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_kg_validate_conforms_and_reports_as_turtle():
+    result = run("validate", "-C", str(ROOT))
+    assert result.exit_code == 0 and "Conforms: True" in result.output
+    report = run("validate", "-C", str(ROOT), "--format", "turtle")
+    from rdflib import Graph, Literal
+    from rdflib.namespace import SH
+
+    graph = Graph().parse(data=report.output, format="turtle")
+    assert (None, SH.conforms, Literal(True)) in graph
+
+
+def test_kg_validate_exit_codes_for_bad_data_and_missing_graph(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text((ROOT / "exports" / "impasse.ttl").read_text(encoding="utf-8")
+                   + "\n<https://w3id.org/impasse/id/position/x> a <https://w3id.org/impasse/ontology#RedLine> .\n")
+    result = run("validate", "-C", str(ROOT), "--graph", str(bad))
+    assert result.exit_code == 1 and "Conforms: False" in result.output
+    assert run("validate", "-C", str(ROOT), "--graph", str(tmp_path / "none.ttl")).exit_code == 2

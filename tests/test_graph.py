@@ -10,8 +10,8 @@ from rdflib.namespace import PROV, RDF
 
 from kg.builder import build
 from kg.documents import load_corpus
-from kg.namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP, OA, document_iri
-from kg.reasoning import check_consistency, java_runtime
+from kg.namespaces import GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP, OA, document_iri
+from kg.reasoning import check_consistency, java_runtime, reason
 from kg.store import to_ox_quad
 from kg.validation import validate
 
@@ -57,7 +57,8 @@ def test_every_node_in_a_document_graph_rests_on_evidence(built):
 
 def test_named_graphs(built):
     names = {str(c.identifier) for c in built.graph.dataset.graphs()} - {"urn:x-rdflib:default"}
-    assert names == {str(GRAPH_ONTOLOGY), str(GRAPH_REFERENCE)} | {str(ID[f"graph/{d.slug}"]) for d in built.documents}
+    expected = {str(GRAPH_ONTOLOGY), str(GRAPH_REFERENCE), str(GRAPH_DERIVED)}
+    assert names == expected | {str(ID[f"graph/{d.slug}"]) for d in built.documents}
 
 
 def test_the_same_position_from_two_documents_is_one_node_with_evidence_from_each(built):
@@ -72,6 +73,7 @@ def test_the_same_position_from_two_documents_is_one_node_with_evidence_from_eac
 
 def test_rebuild_mints_the_same_iris(built):
     again = build(ROOT)
+    reason(again.graph)
     assert {q for q in again.graph.quads()} == {q for q in built.graph.quads()}
 
 

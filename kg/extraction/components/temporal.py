@@ -1,0 +1,102 @@
+"""Dates and quantities, normalised at the precision the text gives.
+
+"June 2025" → ``2025-06``; "June 12, 2025" / "12 June 2025" → ``2025-06-12``; "in 2018" →
+``2018``; "on Saturday" → a day only when the publication date anchors it (the Saturday on or
+before publication, or after it when the sentence speaks of the future). A bare "June 12"
+takes no year: that would invent precision. "60%" / "60 percent" → 60, ``percent``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from ..model import Chunk, Context, DateMention, Quantity
+from ..registry import component
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+_YEAR = r"((?:19|20)\d\d)"
+_DAY = r"([0-3]?\d)(?:st|nd|rd|th)?"
+PATTERNS = (
+    ("dates.day-month-year", re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b")),
+    ("dates.day-month-year", re.compile(rf"\b{_DAY}\s+{_MONTH},?\s+{_YEAR}\b")),
+    ("dates.month-year", re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b")),
+    ("dates.year", re.compile(rf"\b(?:in|since|by|until|till|from|of|during|early|late|mid-?)\s+{_YEAR}\b(?![%\d-])")),
+    ("dates.year", re.compile(rf"(?<![\d.,$€£-]){_YEAR}(?=[-\u2013 ](?:war|deal|agreement|accord|talks|strikes?|elections?|sanctions)\b)")),
+)
+WEEKDAYS = {d: i for i, d in enumerate(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+_WEEKDAY = re.compile(r"\b(?:on|last|this|next)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_FUTURE = re.compile(r"\b(will|would|shall|is set to|are set to|scheduled|plans? to|expected to|next)\b", re.I)
+
+
+def _value(rule: str, groups: tuple[str, ...]) -> str | None:
+    try:
+        if rule == "dates.day-month-year":
+            if groups[0][0].isdigit():
+                day, month, year = groups
+            else:
+                month, day, year = groups
+            return datetime.date(int(year), MONTHS[month.lower()], int(day)).isoformat()
+        if rule == "dates.month-year":
+            return f"{int(groups[1]):04d}-{MONTHS[groups[0].lower()]:02d}"
+        return groups[-1]
+    except ValueError:  # "February 30, 2025" names no day
+        return None
+
+
+@component("dates", requires=("doc",), provides=("dates",), defaults={})
+def dates(chunk: Chunk, ctx: Context, settings: dict) -> None:
+    """Dates at the precision given; weekday-relative dates only against a publication date."""
+    doc = chunk.doc
+    text = doc.text
+    taken: list[tuple[int, int]] = []
+    for rule, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span(match.lastindex) if rule == "dates.year" else match.span()
+            if rule == "dates.year":
+                start = match.start(1)
+            if any(s < end and start < e for s, e in taken):
+                continue
+            value = _value(rule, tuple(g for g in match.groups() if g is not None))
+            if value is None:
+                continue
+            taken.append((start, end))
+            span = doc.char_span(start, end, alignment_mode="expand")
+            chunk.dates.append(DateMention(chunk.offset + start, chunk.offset + end, value, rule,
+                                           span.start, span.end))
+    if ctx.published is not None:
+        for match in _WEEKDAY.finditer(text):
+            span = doc.char_span(*match.span(1), alignment_mode="expand")
+            sentence = span.sent.text
+            target = WEEKDAYS[match.group(1).lower()]
+            delta = (ctx.published.weekday() - target) % 7
+            day = ctx.published - datetime.timedelta(days=delta)
+            if _FUTURE.search(sentence) or match.group(0).lower().startswith("next"):
+                day = ctx.published + datetime.timedelta(days=(target - ctx.published.weekday()) % 7 or 7)
+            elif match.group(0).lower().startswith("last") and delta == 0:
+                day -= datetime.timedelta(days=7)
+            chunk.dates.append(DateMention(chunk.offset + match.start(1), chunk.offset + match.end(1),
+                                           day.isoformat(), "dates.weekday", span.start, span.end))
+    chunk.dates.sort(key=lambda d: d.start)
+
+
+_QUANTITY = re.compile(
+    r"(?:\b(nearly|almost|about|around|roughly|approximately|more than|over|exceeding|above|"
+    r"below|under|less than|up to|at least|at most)\s+)?(?<![\w.])(\d+(?:\.\d+)?)\s?(%|per ?cent\b|percent\b)",
+    re.I,
+)
+
+
+@component("quantities", requires=("doc",), provides=("quantities",), defaults={})
+def quantities(chunk: Chunk, ctx: Context, settings: dict) -> None:
+    """Percentages with their qualifier ("levels exceeding 60%" → 60 percent, exceeding)."""
+    doc = chunk.doc
+    for match in _QUANTITY.finditer(doc.text):
+        span = doc.char_span(match.start(2), match.end(), alignment_mode="expand")
+        qualifier = match.group(1).lower() if match.group(1) else None
+        chunk.quantities.append(Quantity(chunk.offset + match.start(2), chunk.offset + match.end(),
+                                         match.group(2), "percent", qualifier, span.start, span.end))

@@ -1,0 +1,104 @@
+"""Turn candidate facts into a facts file in the curated format, every quote checked.
+
+Each fact is written with ``status: proposed``, ``method: extracted``, its ``rule`` and
+``confidence``; its quote is the sentence it came from, kept only when that sentence occurs
+exactly once in the document text (the loader's rule). Rounds and events get keys minted
+from what they say (``muscat-talks-2025-04``), never one already used in the corpus or the
+reference data: the analyst merges a proposed round into a known one by editing its key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import yaml
+
+from .model import Candidate
+
+FIELD_ORDER = (
+    "kind", "key", "label", "class", "type", "member", "organization", "role", "holder", "issue",
+    "addressed_to", "first_mover", "hedged", "leverage_kind", "bears_on", "targets", "agreement",
+    "parties", "fate", "venue", "host", "mediator", "format", "participants", "agent", "target",
+    "place", "date", "duration", "value", "limit", "unit", "qualifier", "outcome", "cause", "effect",
+    "cue",
+)
+
+
+def _slug(text: str, limit: int = 60) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0]
+    return slug
+
+
+def unique_quote(text: str, start: int, end: int) -> str | None:
+    """The text at ``[start, end)`` if it occurs nowhere else in ``text``, else None."""
+    quote = text[start:end]
+    if not quote.strip() or quote != quote.strip():
+        return None
+    if text.find(quote) != start or text.find(quote, start + 1) != -1:
+        return None
+    return quote
+
+
+def to_facts(candidates: list[Candidate], text: str, slug: str, taken_keys: set[str]) -> list[dict]:
+    """Facts (mappings in the curated format) from candidates; those without a unique quote drop out.
+
+    :param taken_keys: every key the corpus and the reference data already use.
+    """
+    taken = set(taken_keys)
+    keys: dict[tuple, str] = {}
+    facts: list[tuple[Candidate, dict]] = []
+    for cand in candidates:
+        quotes = [q for q in (unique_quote(text, s, e) for s, e in cand.spans) if q]
+        if not quotes:
+            continue
+        fields = dict(cand.fields)
+        if cand.kind in {"round", "event"}:
+            base = _slug(cand.key_hint or fields.get("label", cand.kind)) or cand.kind
+            key = base
+            if key in taken:
+                key = f"{base}-{slug}"[:90].strip("-")
+            n = 2
+            while key in taken:
+                key, n = f"{base}-{slug}-{n}", n + 1
+            taken.add(key)
+            keys[cand.identity()] = key
+            fields["key"] = key
+        fact: dict = {"kind": cand.kind}
+        fact.update(fields)
+        facts.append((cand, {**fact, "__quotes__": quotes}))
+    out = []
+    for cand, fact in facts:
+        if cand.kind == "causal":
+            if fact["cause"] not in keys or fact["effect"] not in keys:
+                continue
+            fact["cause"], fact["effect"] = keys[fact["cause"]], keys[fact["effect"]]
+        quotes = fact.pop("__quotes__")
+        ordered = {name: fact[name] for name in FIELD_ORDER if name in fact}
+        ordered.update({k: v for k, v in fact.items() if k not in ordered})
+        for name in ("value", "limit"):
+            if name in ordered:
+                ordered[name] = float(ordered[name]) if "." in str(ordered[name]) else int(ordered[name])
+        ordered.update(status="proposed", method="extracted", rule=cand.rule, confidence=round(float(cand.confidence), 2))
+        if len(quotes) == 1:
+            ordered["quote"] = quotes[0]
+        else:
+            ordered["evidence"] = [{"quote": q} for q in quotes]
+        out.append(ordered)
+    return out
+
+
+def dump_facts(slug: str, title: str, facts: list[dict]) -> str:
+    """The text of a facts file for these facts, with a header saying how to review them."""
+    counts = Counter(f["kind"] for f in facts)
+    summary = ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or "none"
+    header = (
+        f"# Facts proposed by `kg add` for {title!r} ({summary}).\n"
+        "# Review each: accept (delete `status: proposed`, or set it to accepted), edit, or delete it.\n"
+        "# `kg build --include-proposed[=MIN]` also builds proposed facts at or above a confidence.\n"
+    )
+    body = yaml.safe_dump({"document": slug, "facts": facts}, allow_unicode=True, sort_keys=False,
+                          width=10_000, default_flow_style=None)
+    return header + body

@@ -1,0 +1,242 @@
+"""Named SPARQL queries (queries/*.rq) and running SPARQL over a built graph.
+
+A named query is a file whose first lines are a YAML header behind ``#+`` (grlc's
+convention)::
+
+    #+ summary: Agenda mismatches between two actors, with the quotes they rest on
+    #+ description: …
+    #+ params:
+    #+   - name: a
+    #+     type: actor
+    #+     default: United States
+    #+     description: one side
+
+Parameters are bound as RDF terms (SEP-0007 substitutions in Oxigraph, ``initBindings``
+in rdflib), never pasted into the query text. An entity parameter may be given by label,
+alias, key or IRI. Queries read the union of all graphs.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from .errors import InputError
+from .namespaces import IMP, PREFIXES
+from .sparql import check_syntax
+from .store import KnowledgeGraph
+
+#: Entity parameter types and the class their values must belong to.
+ENTITY_TYPES = {
+    "actor": IMP.Actor, "issue": IMP.Issue, "event": IMP.Event, "round": IMP.NegotiationRound,
+    "agreement": IMP.Agreement, "place": IMP.Place, "document": IMP.Document,
+}
+VALUE_TYPES = ("iri", "string", "integer")
+
+
+class QueryError(InputError):
+    """An unknown query, parameter or entity; the message lists what exists."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared query parameter."""
+
+    name: str
+    type: str
+    default: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file with its header."""
+
+    name: str
+    path: Path
+    text: str
+    summary: str
+    description: str = ""
+    params: tuple[Param, ...] = field(default=())
+
+    def param(self, name: str) -> Param:
+        """The parameter called ``name``.
+
+        :raises QueryError: listing the declared parameters.
+        """
+        for param in self.params:
+            if param.name == name:
+                return param
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise QueryError(f"query {self.name} has no parameter {name!r}; its parameters: {known}")
+
+
+@dataclass
+class Result:
+    """What a query returned: rows of a SELECT, triples of a CONSTRUCT/DESCRIBE, or a boolean."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)  # pyoxigraph terms, None where unbound
+    triples: list[ox.Triple] | None = None
+    boolean: bool | None = None
+
+
+def parse_header(text: str, where: str) -> dict:
+    """The YAML behind the leading ``#+`` lines of a query.
+
+    :raises QueryError: naming the file when the header is missing or malformed.
+    """
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        elif line.strip() and not line.startswith("#"):
+            break
+    try:
+        header = yaml.safe_load("\n".join(lines)) if lines else None
+    except yaml.YAMLError as exc:
+        raise QueryError(f"{where}: the '#+' header is not valid YAML: {exc}") from exc
+    if not isinstance(header, dict) or not isinstance(header.get("summary"), str):
+        raise QueryError(f"{where}: a named query starts with a '#+ summary: …' header")
+    return header
+
+
+def load_query(path: Path) -> NamedQuery:
+    """Read, check and describe one named query file."""
+    text = path.read_text(encoding="utf-8")
+    header = parse_header(text, str(path))
+    check_syntax(text, str(path))
+    projected = _projection(text)
+    params = []
+    for item in header.get("params") or []:
+        if not isinstance(item, dict) or "name" not in item or "type" not in item:
+            raise QueryError(f"{path}: every parameter needs a name and a type")
+        if item["type"] not in ENTITY_TYPES and item["type"] not in VALUE_TYPES:
+            raise QueryError(f"{path}: parameter {item['name']} has unknown type {item['type']!r}; "
+                             f"types: {', '.join([*ENTITY_TYPES, *VALUE_TYPES])}")
+        if f"?{item['name']}" not in text:
+            raise QueryError(f"{path}: parameter {item['name']} is not a variable of the query")
+        if projected is not None and item["name"] not in projected:
+            # Oxigraph binds only projected variables (SEP-0007 substitutions; PITFALLS.md).
+            raise QueryError(f"{path}: parameter {item['name']} must be in the SELECT projection to be bound")
+        default = item.get("default")
+        params.append(Param(item["name"], item["type"], None if default is None else str(default),
+                            str(item.get("description", ""))))
+    return NamedQuery(name=path.stem, path=path, text=text, summary=header["summary"].strip(),
+                      description=str(header.get("description", "")).strip(), params=tuple(params))
+
+
+def _projection(text: str) -> set[str] | None:
+    """The variables a SELECT query projects (None for other query forms)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    algebra = prepareQuery(text).algebra
+    return {str(v) for v in algebra.get("PV", [])} if algebra.name == "SelectQuery" else None
+
+
+def load_queries(folder: str | Path) -> dict[str, NamedQuery]:
+    """Every named query of a folder (``*.rq``, not the rules below it), by name."""
+    return {path.stem: load_query(path) for path in sorted(Path(folder).glob("*.rq"))}
+
+
+def find_query(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
+    """The named query ``name``.
+
+    :raises QueryError: listing the named queries (and the closest names).
+    """
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, list(queries), n=3)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise QueryError(f"no named query {name!r}.{hint} Named queries: {', '.join(queries)}")
+
+
+def bind_params(graph: KnowledgeGraph, query: NamedQuery, given: dict[str, str]) -> dict[str, object]:
+    """Resolve given values (and defaults) of a query's parameters to RDF terms.
+
+    :returns: parameter name -> pyoxigraph term, for every parameter that has a value.
+    :raises QueryError: for an unknown parameter or a value that names no entity.
+    """
+    for name in given:
+        query.param(name)
+    bound = {}
+    for param in query.params:
+        raw = given.get(param.name, param.default)
+        if raw is not None:
+            bound[param.name] = resolve_value(graph, param, raw)
+    return bound
+
+
+def resolve_value(graph: KnowledgeGraph, param: Param, raw: str):
+    """Turn a parameter's text into a term: an entity by label, alias, key or IRI; else a literal."""
+    if param.type == "string":
+        return ox.Literal(raw)
+    if param.type == "integer":
+        try:
+            return ox.Literal(str(int(raw)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        except ValueError as exc:
+            raise QueryError(f"parameter {param.name} takes an integer, not {raw!r}") from exc
+    iri = _expand(raw)
+    if param.type == "iri":
+        if iri is None:
+            raise QueryError(f"parameter {param.name} takes an IRI (<…> or prefix:name), not {raw!r}")
+        return ox.NamedNode(iri)
+    names = entity_names(graph, ENTITY_TYPES[param.type])
+    if iri is not None and iri in {e for e, _ in names}:
+        return ox.NamedNode(iri)
+    wanted = raw.strip().casefold()
+    matches = sorted({e for e, name in names if name.casefold() == wanted or e.rsplit("/", 1)[-1] == raw.strip()})
+    if len(matches) == 1:
+        return ox.NamedNode(matches[0])
+    labels = sorted({name for _, name in names})
+    if len(matches) > 1:
+        raise QueryError(f"{raw!r} names several {param.type}s: {', '.join(matches)}; give one by IRI")
+    close = difflib.get_close_matches(raw, labels, n=3)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise QueryError(f"no {param.type} called {raw!r} (parameter {param.name}).{hint} Known: {', '.join(labels)}")
+
+
+def entity_names(graph: KnowledgeGraph, cls) -> list[tuple[str, str]]:
+    """(IRI, name) for every label and alias of every instance of ``cls`` (or a subclass)."""
+    rows = graph.oxigraph.query(
+        """SELECT DISTINCT ?class ?entity ?name WHERE {
+               ?entity a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class .
+               { ?entity <http://www.w3.org/2000/01/rdf-schema#label> ?name }
+               UNION { ?entity <http://www.w3.org/2004/02/skos/core#altLabel> ?name }
+               FILTER (isIRI(?entity)) }""",
+        substitutions={ox.Variable("class"): ox.NamedNode(str(cls))},
+        use_default_graph_as_union=True,
+    )
+    return [(row["entity"].value, row["name"].value) for row in rows]
+
+
+def _expand(raw: str) -> str | None:
+    text = raw.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    if text.startswith(("http://", "https://", "urn:")):
+        return text
+    prefix, colon, local = text.partition(":")
+    if colon and prefix in PREFIXES and local and " " not in local:
+        return PREFIXES[prefix] + local
+    return None
+
+
+def run_query(graph: KnowledgeGraph, text: str, bindings: dict[str, object] | None = None, where: str = "<inline>") -> Result:
+    """Run a SPARQL query over the union of the graph's named graphs.
+
+    :raises QuerySyntaxError: naming ``where``, line and column, when the query does not parse.
+    """
+    check_syntax(text, where)
+    substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+    answer = graph.oxigraph.query(text, substitutions=substitutions, use_default_graph_as_union=True)
+    if isinstance(answer, ox.QueryBoolean):
+        return Result(boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        return Result(variables=variables, rows=[[solution[v] for v in variables] for solution in answer])
+    return Result(triples=list(answer))

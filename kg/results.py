@@ -1,0 +1,131 @@
+"""Query results as text: a terminal table, CSV, TSV, SPARQL JSON, Markdown; graphs as Turtle.
+
+CSV and TSV follow "SPARQL 1.1 Query Results CSV and TSV Formats"; JSON follows "SPARQL 1.1
+Query Results JSON Format". Tables and Markdown show labels instead of IRIs by default.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph as ox
+
+from .exports import FORMATS
+from .namespaces import PREFIXES
+from .query import Result
+from .store import KnowledgeGraph
+
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "markdown")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig")
+CELL_WIDTH = 80  # a terminal table cuts longer cells; every other format keeps them whole
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def labels_for(graph: KnowledgeGraph, result: Result) -> dict[str, str]:
+    """The rdfs:label of every IRI in the result (an English or plain one, the first in order)."""
+    found = {}
+    for row in result.rows:
+        for term in row:
+            if isinstance(term, ox.NamedNode) and term.value not in found:
+                names = sorted((q.object for q in graph.oxigraph.quads_for_pattern(term, _LABEL, None, None)),
+                               key=lambda t: (t.language not in (None, "en"), t.value))
+                if names:
+                    found[term.value] = names[0].value
+    return found
+
+
+def compact(iri: str) -> str:
+    """An IRI as prefix:name with the fixed prefixes, when one fits."""
+    best = max((p for p, ns in PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)),
+               key=lambda p: len(PREFIXES[p]), default=None)
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else f"<{iri}>"
+
+
+def _display(term, labels: dict[str, str] | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return labels.get(term.value, compact(term.value)) if labels is not None else compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _csv_value(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    value = {"type": "literal", "value": term.value}
+    if term.language:
+        value["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        value["datatype"] = term.datatype.value
+    return value
+
+
+def format_result(result: Result, fmt: str = "table", labels: dict[str, str] | None = None) -> str:
+    """Render a query result.
+
+    :param fmt: for SELECT and ASK one of :data:`TABLE_FORMATS`; for CONSTRUCT/DESCRIBE one
+        of :data:`GRAPH_FORMATS` (``table`` means Turtle there).
+    :param labels: IRI -> label, used by ``table`` and ``markdown`` (None: show IRIs).
+    """
+    if result.triples is not None:
+        name = "turtle" if fmt == "table" else fmt
+        if name not in GRAPH_FORMATS:
+            raise ValueError(f"a graph result is written as one of {', '.join(GRAPH_FORMATS)}, not {fmt}")
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples]
+        return FORMATS[name].write(quads).decode("utf-8")
+    if fmt not in TABLE_FORMATS:
+        raise ValueError(f"results are written as one of {', '.join(TABLE_FORMATS)}, not {fmt}")
+    if result.boolean is not None:
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
+        return ("true" if result.boolean else "false") + "\n"
+    if fmt == "json":
+        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows]
+        return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(result.variables)
+        writer.writerows([[_csv_value(t) for t in row] for row in result.rows])
+        return out.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{v}" for v in result.variables)]
+        lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
+        return "\n".join(lines) + "\n"
+    cells = [[_display(t, labels) for t in row] for row in result.rows]
+    if fmt == "markdown":
+        def md(text: str) -> str:
+            return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+        lines = ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
+        lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in cells]
+        return "\n".join(lines) + "\n"
+    return _table(result.variables, cells) + f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    def cut(text: str) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+
+    rows = [[cut(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    line = "  ".join("-" * w for w in widths)
+    text = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]
+    text += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(text) + "\n"

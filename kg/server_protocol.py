@@ -1,0 +1,295 @@
+"""The pure parts of the SPARQL 1.1 Protocol server: request parameters, guards, negotiation, writers.
+
+No I/O here: :mod:`kg.server` (the HTTP app) and :mod:`kg.server_worker` (the processes that
+run queries) both import it. Specs implemented:
+
+- SPARQL 1.1 Protocol, https://www.w3.org/TR/sparql11-protocol/#query-operation
+- RFC 9110 §12.5.1 (Accept, q-values) for content negotiation
+- SPARQL 1.1 Query Results JSON, CSV/TSV (through :mod:`kg.results`) and XML formats
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
+from xml.sax.saxutils import escape, quoteattr
+
+#: Largest query (or form body) accepted, in bytes; larger requests get 413.
+MAX_QUERY_BYTES = 256 * 1024
+#: Deepest nesting of ``{ ( [`` accepted; deeper queries get 400. Oxigraph's recursive parser
+#: crashed the process (segmentation fault) on 5,000 nested groups, measured with pyoxigraph 0.5.
+MAX_NESTING = 128
+
+
+class ProtocolError(Exception):
+    """A request the server answers with an HTTP error status and a plain-text message."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+# --- request parameters --------------------------------------------------------------------
+
+_BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+
+
+def parse_params(raw: bytes) -> dict[str, list[str]]:
+    """Decode an ``application/x-www-form-urlencoded`` string (a URL query or a form body) once.
+
+    Percent-escapes are decoded exactly once and the bytes must be UTF-8 (rdflib-endpoint
+    decoded form bodies twice, so ``%2B`` became a space; PITFALLS.md).
+
+    :raises ProtocolError: 400 for a malformed percent-escape or bytes that are not UTF-8.
+    """
+    params: dict[str, list[str]] = {}
+    for part in raw.split(b"&"):
+        if not part:
+            continue
+        if _BAD_PERCENT.search(part):
+            raise ProtocolError(400, "malformed percent-encoding in the request parameters")
+        name, _, value = part.partition(b"=")
+        try:
+            key = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8")
+            text = unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProtocolError(400, f"request parameters are not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+        params.setdefault(key, []).append(text)
+    return params
+
+
+def one(params: dict[str, list[str]], name: str) -> str | None:
+    """The single value of parameter ``name`` (None when absent).
+
+    :raises ProtocolError: 400 when it is given more than once.
+    """
+    values = params.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ProtocolError(400, f"the parameter {name!r} is given {len(values)} times; give it once")
+    return values[0]
+
+
+# --- guards on the query text, before the engine sees it --------------------------------------
+
+_TOKENS = re.compile(
+    r'''\#[^\n\r]*'''                                     # comment
+    r'''|"""(?:[^"\\]|\\.|"(?!""))*"""'''                  # long strings
+    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""
+    r'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*\''''   # short strings
+    r'''|<[^<>"{}|^`\\\x00-\x20]*>'''                      # IRI
+    r'''|(?P<open>[{(\[])|(?P<close>[})\]])'''
+    r'''|(?P<service>(?<![\w:?$])SERVICE(?![\w:-]))''',
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def check_query_text(text: str) -> None:
+    """Refuse what must never reach the engine: deep nesting and federated queries.
+
+    Strings, IRIs and comments are skipped, so a ``{`` or the word SERVICE inside them is fine.
+
+    :raises ProtocolError: 400 naming the line.
+    """
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        if match.group("open"):
+            depth += 1
+            if depth > MAX_NESTING:
+                line = text.count("\n", 0, match.start()) + 1
+                raise ProtocolError(400, f"query nested too deeply at line {line}: more than {MAX_NESTING} "
+                                         "levels of { ( [")
+        elif match.group("close"):
+            depth = max(0, depth - 1)
+        elif match.group("service"):
+            # Oxigraph would send HTTP requests to any SERVICE IRI: never from this server.
+            line = text.count("\n", 0, match.start()) + 1
+            raise ProtocolError(400, f"SERVICE (federated query) is not allowed on this endpoint (line {line})")
+
+
+# --- content negotiation -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MediaType:
+    """A representation the server can send: the type it matches in Accept and its writer's name."""
+
+    match: str          # the type/subtype matched against Accept
+    content_type: str   # the Content-Type sent (with charset where the type takes one)
+    writer: str         # json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml
+
+
+def _mt(match: str, writer: str, charset: bool = False) -> MediaType:
+    return MediaType(match, f"{match}; charset=utf-8" if charset else match, writer)
+
+
+#: What each query form can be answered with, in the server's order of preference.
+SOLUTION_TYPES = (
+    _mt("application/sparql-results+json", "json"),
+    _mt("application/sparql-results+xml", "xml"),
+    _mt("text/csv", "csv", charset=True),
+    _mt("text/tab-separated-values", "tsv", charset=True),
+    _mt("application/json", "json"),
+    _mt("application/xml", "xml"),
+)
+BOOLEAN_TYPES = (
+    _mt("application/sparql-results+json", "json"),
+    _mt("application/sparql-results+xml", "xml"),
+    _mt("application/json", "json"),
+    _mt("application/xml", "xml"),
+)
+GRAPH_TYPES = (
+    _mt("text/turtle", "turtle", charset=True),
+    _mt("application/n-triples", "ntriples"),
+    _mt("application/ld+json", "jsonld"),
+    _mt("application/rdf+xml", "rdfxml"),
+    _mt("application/x-turtle", "turtle"),
+    _mt("text/plain", "ntriples", charset=True),
+)
+ALL_TYPES = tuple({t.match: t for t in (*SOLUTION_TYPES, *GRAPH_TYPES)}.values())
+
+
+@dataclass(frozen=True)
+class _Range:
+    type: str
+    subtype: str
+    q: float
+    params: dict = field(default_factory=dict)
+
+
+def parse_accept(header: str | None) -> list[_Range]:
+    """The media ranges of an Accept header with their q-values (malformed ranges are skipped)."""
+    if not header or not header.strip():
+        return [_Range("*", "*", 1.0)]
+    ranges = []
+    for item in header.split(","):
+        pieces = [p.strip() for p in item.split(";")]
+        kind, slash, sub = pieces[0].lower().partition("/")
+        if not slash or not kind or not sub:
+            continue
+        q, params = 1.0, {}
+        for piece in pieces[1:]:
+            name, _, value = piece.partition("=")
+            name, value = name.strip().lower(), value.strip().strip('"')
+            if name == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+            elif name:
+                params[name] = value
+        ranges.append(_Range(kind, sub, q, params))
+    return ranges
+
+
+def _quality(ranges: list[_Range], media: str) -> float:
+    """The q-value of ``media``: from the most specific matching range (RFC 9110 §12.5.1)."""
+    kind, _, sub = media.partition("/")
+    best, best_rank = 0.0, -1
+    for r in ranges:
+        if r.type == kind and r.subtype == sub:
+            rank = 2
+        elif r.type == kind and r.subtype == "*":
+            rank = 1
+        elif r.type == "*" and r.subtype == "*":
+            rank = 0
+        else:
+            continue
+        if rank > best_rank:
+            best, best_rank = r.q, rank
+    return best
+
+
+def negotiate(accept: str | None, offered: tuple[MediaType, ...]) -> MediaType | None:
+    """The offered type the client prefers (highest q; ties go to the server's order); None for 406."""
+    ranges = parse_accept(accept)
+    if not ranges:
+        ranges = [_Range("*", "*", 1.0)]
+    best, best_q = None, 0.0
+    for media in offered:
+        q = _quality(ranges, media.match)
+        if q > best_q:
+            best, best_q = media, q
+    return best
+
+
+def not_acceptable(offered: tuple[MediaType, ...], what: str) -> ProtocolError:
+    """The 406 answer, listing what could have been sent."""
+    names = ", ".join(dict.fromkeys(m.match for m in offered))
+    return ProtocolError(406, f"no acceptable representation of {what}; this endpoint offers: {names}")
+
+
+# --- SPARQL Query Results XML (the other writers live in kg.results) -----------------------------
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    # Characters XML 1.0 cannot carry are replaced, so the document always parses.
+    return escape(_XML_INVALID.sub("\ufffd", text))
+
+
+def _xml_term(term) -> str:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{_xml_text(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
+    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
+    return f"<literal>{_xml_text(term.value)}</literal>"
+
+
+def results_xml(variables: list[str] | None, rows: list[list] | None, boolean: bool | None = None) -> str:
+    """SPARQL Query Results XML Format (https://www.w3.org/TR/rdf-sparql-XMLres/)."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in variables or []]
+    out.append("</head>")
+    if boolean is not None:
+        out.append(f"<boolean>{'true' if boolean else 'false'}</boolean>")
+    else:
+        out.append("<results>")
+        for row in rows or []:
+            out.append("<result>")
+            out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                    for v, t in zip(variables, row, strict=True) if t is not None]
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
+
+
+# --- terms across the process boundary ----------------------------------------------------------
+
+
+def term_to_wire(term) -> tuple:
+    """A pyoxigraph term as a picklable tuple."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return ("bnode", term.value)
+    return ("literal", term.value, term.datatype.value if not term.language else None, term.language)
+
+
+def term_from_wire(item: tuple):
+    """The pyoxigraph term of :func:`term_to_wire`'s tuple."""
+    import pyoxigraph as ox
+
+    if item[0] == "iri":
+        return ox.NamedNode(item[1])
+    if item[0] == "bnode":
+        return ox.BlankNode(item[1])
+    _, value, datatype, language = item
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype))

@@ -1,0 +1,88 @@
+"""The actor network: actors and their roles in rounds and agreements, sized by centrality.
+
+Nodes are actors, negotiation rounds, venues and agreements; edges are the roles the sources
+give (party, mediator, host, participant, venue) and affiliations between actors. Node size
+is betweenness centrality (networkx), computed on the undirected graph of these edges: who
+sits on the paths between the others, the brokers of the talks.
+"""
+
+from __future__ import annotations
+
+from ..store import KnowledgeGraph
+from .graphdata import GraphData, imp
+from .network import View, force_layout, tooltip
+from .style import GREEN, GREY, INK, KINDS, ORANGE, PURPLE, kind_style
+
+#: (subject class, property, edge label, colour): the role edges drawn.
+ROLES = (
+    ("NegotiationRound", "participant", "participant", GREY),
+    ("NegotiationRound", "mediator", "mediator", PURPLE),
+    ("NegotiationRound", "host", "host", ORANGE),
+    ("NegotiationRound", "venue", "venue", "#B8A100"),
+    ("Agreement", "party", "party", GREEN),
+)
+MEASURE = "betweenness centrality"
+
+
+def role_edges(data: GraphData) -> list[tuple[str, str, str, str, str]]:
+    """Every (subject, object, property, label, colour) role edge, plus affiliations."""
+    edges = []
+    for cls, prop, label, colour in ROLES:
+        for subject in data.instances(imp(cls)):
+            for obj in data.objects(subject, imp(prop)):
+                edges.append((subject, obj, imp(prop), label, colour))
+    for affiliation in data.instances(imp("Affiliation")):
+        member, organization = data.object(affiliation, imp("member")), data.object(affiliation, imp("organization"))
+        if member and organization:
+            edges.append((member, organization, affiliation, "member of", INK))
+    return sorted(set(edges))
+
+
+def actor_network(graph: KnowledgeGraph, data: GraphData | None = None) -> View:
+    """The actor network of a built graph, node size by betweenness centrality.
+
+    :returns: a :class:`~kg.views.network.View` (a pyvis Network).
+    """
+    import networkx as nx
+
+    data = data or GraphData(graph)
+    edges = role_edges(data)
+    nodes = sorted({e[0] for e in edges} | {e[1] for e in edges})
+    undirected = nx.Graph()
+    undirected.add_nodes_from(nodes)
+    undirected.add_edges_from((a, b) for a, b, *_ in edges)
+    centrality = nx.betweenness_centrality(undirected, normalized=True)
+    top = max(centrality.values(), default=0) or 1
+    positions = force_layout(nodes, [(a, b) for a, b, *_ in edges], scale=420)
+
+    view = View("actor-network", "Actor network",
+                "Who takes part in the talks and in what role: the parties, mediators and hosts of "
+                "each round, its venue, and the parties to agreements. Node size is betweenness "
+                "centrality: how often an actor lies on the shortest paths between the others.")
+    view.physics = True
+    view.notes.append(f"Node size: {MEASURE} (networkx, normalised; largest = {top:.2f}).")
+    for node in nodes:
+        colour, shape = kind_style(data, node)
+        score = centrality.get(node, 0.0)
+        label = data.label(node)
+        x, y = positions.get(node, (0, 0))
+        fields = [(MEASURE.capitalize(), f"{score:.3f}")]
+        view.add_node(node, label=label, shape=shape if shape != "box" else "square", color=colour,
+                      size=round(10 + 30 * score / top, 1), x=x, y=y, cls=data.main_type(node),
+                      tip=tooltip(label, data.type_label(node), fields, data.quotes(node), data.comment(node)))
+    for subject, obj, prop, label, colour in edges:
+        if prop.startswith(imp("")):
+            quotes = data.quotes(subject, supporting=prop)
+            title = f"{data.label(subject)} — {label} — {data.label(obj)}"
+            tip = tooltip(title, label, quotes=quotes)
+        else:  # an affiliation node
+            tip = tooltip(data.label(prop), "Affiliation", quotes=data.quotes(prop), note=data.comment(prop))
+        view.add_edge(subject, obj, label=label, color={"color": colour}, tip=tip,
+                      font={"size": 10, "color": "#4a5263", "strokeWidth": 3})
+    for cls in ("State", "Person", "Organization", "ArmedGroup", "NegotiationRound", "Agreement", "Place"):
+        colour, shape = KINDS[imp(cls)]
+        view.legend_node(data.label(imp(cls)), colour, "square" if shape == "box" else shape)
+    for _, _, label, colour in ROLES:
+        view.legend_line(label, colour)
+    view.legend_line("member of (affiliation)", INK)
+    return view

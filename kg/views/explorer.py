@@ -1,0 +1,77 @@
+"""The explorer: the whole graph, with a filter by class and a search by name.
+
+Every typed node of the reference data, the documents' facts and the derived graph, except
+the provenance plumbing (evidence nodes, selectors, page furniture), whose quotes appear in
+the tooltips instead; an edge for every triple between two such nodes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..namespaces import OA, PROV
+from ..store import KnowledgeGraph
+from .graphdata import RDF_TYPE, GraphData, imp
+from .network import View, force_layout, tooltip
+from .style import kind_style
+
+#: Classes left out of the explorer: provenance details shown in tooltips instead.
+HIDDEN_CLASSES = (imp("Evidence"), imp("Furniture"), imp("Document"),
+                  str(OA.TextQuoteSelector), str(OA.TextPositionSelector))
+_SKIPPED_PREDICATES = {RDF_TYPE, str(PROV.wasDerivedFrom)}
+
+
+def explorer_nodes(data: GraphData) -> list[str]:
+    """The nodes of the explorer (sorted IRIs)."""
+    return sorted(n for n, types in data.types.items()
+                  if n not in data.ontology_subjects and not n.startswith("_:")
+                  and not any(data.is_a(n, c) for c in HIDDEN_CLASSES))
+
+
+def explorer_edges(data: GraphData, nodes: list[str]) -> list[tuple[str, str, str]]:
+    """(subject, predicate, object) for every triple between two explorer nodes (sorted)."""
+    inside = set(nodes)
+    edges = set()
+    for subject in nodes:
+        for predicate, objects in data.out[subject].items():
+            if predicate in _SKIPPED_PREDICATES:
+                continue
+            for obj in objects:
+                if isinstance(obj, str) and obj in inside and obj != subject:
+                    edges.add((subject, predicate, obj))
+    return sorted(edges)
+
+
+def explorer(graph: KnowledgeGraph, data: GraphData | None = None) -> View:
+    """The whole graph, filterable by class and searchable by name.
+
+    :returns: a :class:`~kg.views.network.View` (a pyvis Network).
+    """
+    data = data or GraphData(graph)
+    nodes = explorer_nodes(data)
+    edges = explorer_edges(data, nodes)
+    positions = force_layout(nodes, [(s, o) for s, _, o in edges])
+    view = View("explorer", "Explorer",
+                "The whole graph: every actor, issue, position, event, agreement and derived node, "
+                "and every relation between them. Filter by class, search by name, hover for quotes.")
+    view.search = True
+    view.physics = True
+    view.smooth_edges = False
+    classes: Counter = Counter()
+    for node in nodes:
+        cls = data.main_type(node) or ""
+        classes[cls] += 1
+        colour, shape = kind_style(data, node)
+        label = data.label(node)
+        x, y = positions.get(node, (0, 0))
+        view.add_node(node, label=label if len(label) <= 48 else label[:46] + "…", shape=shape if shape != "box" else "dot",
+                      color=colour, size=12, x=x, y=y, cls=cls, font={"size": 12},
+                      tip=tooltip(label, data.type_label(node), quotes=data.quotes(node), note=data.comment(node)))
+    for subject, predicate, obj in edges:
+        name = data.label(predicate)
+        view.add_edge(subject, obj, color={"color": "#9aa2b1", "highlight": "#1d2433"}, width=1,
+                      tip=tooltip(f"{data.label(subject)} — {name} → {data.label(obj)}", name,
+                                  quotes=data.quotes(subject, supporting=predicate)))
+    view.classes = [{"id": cls, "label": data.label(cls) if cls else "(untyped)", "count": count}
+                    for cls, count in sorted(classes.items(), key=lambda kv: (data.label(kv[0]), kv[0]))]
+    return view

@@ -1,0 +1,63 @@
+"""Reasoning: HermiT classification, the OWL-RL fallback without Java, and `kg reason`."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from kg import reasoning
+from kg.builder import build
+from kg.cli import cli
+from kg.namespaces import GRAPH_DERIVED, ID, IMP
+
+from .conftest import ROOT
+
+CONTESTED = [(str(ID[f"issue/{k}"]), str(IMP.ContestedIssue))
+             for k in ("ballistic-missiles", "domestic-governance", "support-for-armed-groups")]
+needs_java = pytest.mark.skipif(reasoning.java_runtime() is None and not os.environ.get("CI"),
+                                reason="no Java runtime: HermiT cannot run")
+
+
+@needs_java
+def test_hermit_classifies_contested_issues():
+    report = reasoning.reason(build(ROOT).graph, prefer=reasoning.HERMIT)
+    assert report.reasoner == reasoning.HERMIT and report.consistency.consistent
+    assert report.inferred == CONTESTED
+
+
+def test_owlrl_rules_classify_the_same():
+    graph = build(ROOT).graph
+    report = reasoning.reason(graph, prefer=reasoning.OWL_RL)
+    assert report.consistency is None and report.inferred == CONTESTED
+    derived = graph.dataset.graph(GRAPH_DERIVED)
+    assert set(derived.subjects(None, IMP.ContestedIssue)) == {ID[f"issue/{k}"] for k in
+                                                               ("ballistic-missiles", "domestic-governance",
+                                                                "support-for-armed-groups")}
+
+
+def test_without_java_one_line_says_so_and_owlrl_takes_over(monkeypatch):
+    monkeypatch.setattr(reasoning, "java_runtime", lambda: None)
+    report = reasoning.reason(build(ROOT).graph)
+    assert report.reasoner == reasoning.OWL_RL
+    assert report.note == ("no Java runtime found: HermiT cannot run; classified with the OWL-RL rules "
+                           "(owlrl) instead")
+    with pytest.raises(reasoning.KgError, match="needs a Java runtime"):
+        reasoning.check_consistency(build(ROOT).graph)
+
+
+def test_reasoning_adds_nothing_the_asserted_types_imply(built):
+    # Every inferred type is new information: Issue, skos:Concept … are not repeated.
+    derived = built.graph.dataset.graph(GRAPH_DERIVED)
+    types = {str(o) for o in derived.objects(None, reasoning.RDF.type)}
+    assert str(IMP.Issue) not in types
+
+
+def test_kg_reason_lists_what_it_infers(monkeypatch):
+    monkeypatch.setattr(reasoning, "java_runtime", lambda: None)
+    result = CliRunner().invoke(cli, ["reason", "-C", str(ROOT)])
+    assert result.exit_code == 0, result.output
+    assert "OWL-RL rules (owlrl): 3 inferred types added." in result.output
+    assert "issue:ballistic-missiles a imp:ContestedIssue" in result.output
+    assert "no Java runtime found" in result.output
