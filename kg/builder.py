@@ -83,7 +83,7 @@ class BuildResult:
         """Instances per imp: class over reference data and documents (asserted types)."""
         typed = set()  # a node typed in several graphs counts once
         ontology = str(GRAPH_ONTOLOGY)
-        for quad in self.graph.oxigraph.quads_for_pattern(None, to_ox(RDF.type), None, None):
+        for quad in self.graph.quads_for_pattern(None, to_ox(RDF.type), None, None):
             if graph_name(quad) != ontology and quad.object.value.startswith(str(IMP)):
                 typed.add((quad.object.value[len(IMP):], quad.subject.value))
         return dict(sorted(Counter(name for name, _ in typed).items()))

@@ -41,7 +41,17 @@ project_option = click.option(
     help="The project folder, holding ontology/ and corpus/.",
 )
 store_option = click.option(
-    "--store", default="memory", show_default=True, help="Where the graph lives: memory (Oxigraph in memory)."
+    "--store", default="memory", show_default=True,
+    help="Where the graph lives: memory (Oxigraph in memory), oxigraph:PATH (Oxigraph on disk, "
+         "replaced only once the build succeeds), rdflib (rdflib's own store: the slow baseline) or "
+         "sparql:URL (a SPARQL 1.1 endpoint; its named graphs replaced once the build succeeds).",
+)
+read_store_option = click.option(
+    "--store", default="memory", show_default=True,
+    help="Where the built graph is: memory (load --graph FILE into Oxigraph in memory), rdflib (load it "
+         "into rdflib's own store and engine) or oxigraph:PATH (read the on-disk store "
+         "`kg build --store oxigraph:PATH` wrote; no file is loaded) or sparql:URL (query a SPARQL 1.1 "
+         "endpoint holding the graph).",
 )
 
 
@@ -74,6 +84,7 @@ def build(project, store, exports_dir, include_proposed, reason, validate):
 
         kg build
         kg build -C path/to/project --exports /tmp/out
+        kg build --store oxigraph:./kgdb
     """
     from .builder import Project, build as build_graph
     from .errors import NotConformingError
@@ -97,7 +108,10 @@ def build(project, store, exports_dir, include_proposed, reason, validate):
     from .views import write_views  # lazy: pyvis, networkx and pyLODE load only here
 
     sizes.update({f"views/{name}": size for name, size in write_views(result.graph, folder / "views").items()})
+    result.graph.commit()  # oxigraph:PATH: written only now, once everything checked out
     _print_summary(result, folder, sizes, validated=validate)
+    if result.graph.target is not None:
+        click.echo(f"Stored {len(result.graph):,} quads in {result.graph.target}/ (Oxigraph on disk).")
 
 
 def _print_summary(result, folder, sizes, validated: bool) -> None:
@@ -162,20 +176,25 @@ graph_option = click.option(
 )
 
 
-def _built_graph(project: str, graph_file: str | None):
+def _built_graph(project: str, graph_file: str | None, store: str = "memory"):
     from .builder import Project
-    from .store import load_graph
+    from .store import load_graph, open_graph
 
-    return load_graph(Path(graph_file) if graph_file else Project(Path(project)).exports / "impasse.ttl")
+    if store not in ("memory", "rdflib"):
+        if graph_file:
+            raise click.UsageError(f"give --graph FILE or --store {store}, not both")
+        return open_graph(store)
+    return load_graph(Path(graph_file) if graph_file else Project(Path(project)).exports / "impasse.ttl", store)
 
 
 @cli.command()
 @project_option
 @graph_option
+@read_store_option
 @click.option("--shapes", type=click.Path(dir_okay=False), help="SHACL shapes [default: PROJECT/ontology/shapes.ttl].")
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True,
               help="pySHACL's human-readable report, or the validation report graph in Turtle.")
-def validate(project, graph_file, shapes, fmt):
+def validate(project, graph_file, store, shapes, fmt):
     """Validate the built graph against the SHACL shapes (exit 0 conforms, 1 does not, 2 error).
 
     Example:
@@ -183,11 +202,12 @@ def validate(project, graph_file, shapes, fmt):
         kg validate
         kg validate --format turtle > report.ttl
         kg validate --graph other-graph.trig
+        kg validate --store oxigraph:./kgdb
     """
     from .builder import Project
     from .validation import validate as shacl
 
-    report = shacl(_built_graph(project, graph_file), Path(shapes) if shapes else Project(Path(project)).shapes)
+    report = shacl(_built_graph(project, graph_file, store), Path(shapes) if shapes else Project(Path(project)).shapes)
     if fmt == "turtle":
         click.echo(report.graph.serialize(format="turtle"), nl=False)
     else:
@@ -227,7 +247,8 @@ def queries(project):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @project_option
 @graph_option
-def query(query, expression, params, fmt, iris, output, project, graph_file):
+@read_store_option
+def query(query, expression, params, fmt, iris, output, project, graph_file, store):
     """Run a named query, a query file, or inline SPARQL over the built graph.
 
     QUERY is a name from `kg queries` or the path of a .rq file. Exit code 2 for a syntax
@@ -238,6 +259,7 @@ def query(query, expression, params, fmt, iris, output, project, graph_file):
         kg query agenda-mismatches --param a="United States" --param b=Iran
         kg query actor-agenda --param actor=Tehran --format csv -o iran.csv
         kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+        kg query agenda-mismatches --store oxigraph:./kgdb
     """
     from .builder import Project
     from .errors import InputError
@@ -252,7 +274,7 @@ def query(query, expression, params, fmt, iris, output, project, graph_file):
         if not eq or not name:
             raise click.UsageError(f"--param takes NAME=VALUE, not {item!r}")
         given[name.strip()] = value
-    graph = _built_graph(project, graph_file)
+    graph = _built_graph(project, graph_file, store)
     if expression is not None:
         if given:
             raise click.UsageError("--param needs a named query or a query file with a '#+ params:' header")
@@ -344,7 +366,10 @@ def add(project, articles, title, publisher, kind, date):
               help="Where to write the pages [default: PROJECT/exports/views].")
 @click.option("--reason/--no-reason", default=True, show_default=True,
               help="Reason first, as kg build does (the index counts inferred types).")
-def views(project, output_dir, reason):
+@click.option("--store", default=None,
+              help="Draw the graph stored in oxigraph:PATH or sparql:URL (built and reasoned by `kg build --store`) "
+                   "instead of building it from ontology/ and corpus/.")
+def views(project, output_dir, reason, store):
     """Write the interactive HTML views (offline, self-contained) and their index page.
 
     Builds the graph from ontology/ and corpus/, then writes mismatch-map.html,
@@ -355,23 +380,28 @@ def views(project, output_dir, reason):
 
         kg views
         kg views -C path/to/project --output /tmp/views
+        kg views --store oxigraph:./kgdb --output /tmp/views
     """
     from .builder import Project, build as build_graph
     from .views import write_views
 
     paths = Project(Path(project))
     folder = Path(output_dir) if output_dir else paths.exports / "views"
-    _progress(f"Reading {paths.ontology}, {paths.reference}/ and {paths.corpus}/ …")
-    result = build_graph(project)
-    if reason:
-        _reason(result.graph)
-    sizes = write_views(result.graph, folder)
+    if store is not None and store != "memory":
+        graph = _built_graph(project, None, store)  # already reasoned when it was built
+    else:
+        _progress(f"Reading {paths.ontology}, {paths.reference}/ and {paths.corpus}/ …")
+        graph = build_graph(project).graph
+        if reason:
+            _reason(graph)
+    sizes = write_views(graph, folder)
     click.echo(f"Wrote {folder}/: " + ", ".join(f"{n} ({s:,} B)" for n, s in sizes.items()))
 
 
 @cli.command()
 @project_option
 @graph_option
+@read_store_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on (loopback only by default; 0.0.0.0 exposes the server).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -381,7 +411,7 @@ def views(project, output_dir, reason):
               help="Most rows (SELECT) or triples (CONSTRUCT) in an answer; more is an error (422).")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes (queries that can run at once).")
-def serve(project, graph_file, host, port, timeout, max_results, workers):
+def serve(project, graph_file, store, host, port, timeout, max_results, workers):
     """Serve the built graph over HTTP: a SPARQL 1.1 endpoint, the HTML views and a query page.
 
     The endpoint is at /sparql (GET, POST form, POST application/sparql-query; read-only);
@@ -391,6 +421,7 @@ def serve(project, graph_file, host, port, timeout, max_results, workers):
 
         kg serve
         kg serve --port 8080 --timeout 30 --max-results 50000
+        kg serve --store oxigraph:./kgdb
         curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=ASK%20%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
     from .builder import Project
@@ -398,7 +429,7 @@ def serve(project, graph_file, host, port, timeout, max_results, workers):
     from .server import LOOPBACK_HOSTS, create_app, serve as run_server
 
     paths = Project(Path(project))
-    graph = _built_graph(project, graph_file)
+    graph = _built_graph(project, graph_file, store)
     loopback = host in LOOPBACK_HOSTS  # then the Host header must name loopback (DNS rebinding guard)
     app = create_app(graph, views_dir=paths.exports / "views", queries=load_queries(paths.queries),
                      timeout=timeout, max_results=max_results, workers=workers,

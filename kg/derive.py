@@ -55,10 +55,10 @@ def derive(graph: KnowledgeGraph, rules: list[Rule]) -> dict[str, int]:
     for _ in range(MAX_ROUNDS):
         new_in_round = 0
         for rule in rules:
-            results = graph.oxigraph.query(rule.text, use_default_graph_as_union=True)
+            results = graph.query(rule.text)
             new = {ox.Quad(t.subject, t.predicate, t.object, derived) for t in results}
-            new = [quad for quad in new if quad not in graph.oxigraph]
-            graph.oxigraph.extend(new)
+            new = [quad for quad in new if quad not in graph]
+            graph.extend(new)
             added[rule.name] += len(new)
             new_in_round += len(new)
         if not new_in_round:

@@ -100,22 +100,7 @@ def load_document(path: str | Path) -> Document:
             f"{path}: the file name must be a slug (lower-case letters, digits and '-') "
             f"followed by {DOCUMENT_SUFFIX}"
         )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"{path}: cannot be read: {exc.strerror}") from exc
-    if not data.strip():
-        raise DocumentError(f"{path}: the file is empty")
-    if b"\x00" in data:
-        raise DocumentError(f"{path}: the file is binary (it contains NUL bytes), not text")
-    try:
-        raw = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DocumentError(
-            f"{path}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start})"
-        ) from exc
-    header, text, header_lines = _split_header(path, raw)
+    header, text, header_lines = _split_header(path, read_text_file(path))
     meta = _check_header(path, header)
     if not text.strip():
         raise DocumentError(f"{path}: the document has a header but no text")
@@ -135,6 +120,29 @@ def load_document(path: str | Path) -> Document:
         language=meta.get("language", "en"),
         furniture=tuple(mark_furniture(path, text, title, publisher, meta.get("furniture", []))),
     )
+
+
+def read_text_file(path: Path) -> str:
+    """The text of a file that must be non-empty UTF-8 text.
+
+    :raises DocumentError: naming the file (and line) when it cannot be read, is empty,
+        binary (NUL bytes) or not valid UTF-8.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot be read: {exc.strerror}") from exc
+    if not data.strip():
+        raise DocumentError(f"{path}: the file is empty")
+    if b"\x00" in data:
+        raise DocumentError(f"{path}: the file is binary (it contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DocumentError(
+            f"{path}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start})"
+        ) from exc
 
 
 def load_corpus(corpus_dir: str | Path) -> list[Document]:

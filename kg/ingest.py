@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from .documents import DOCUMENT_SUFFIX, KINDS, load_document
+from .documents import DOCUMENT_SUFFIX, KINDS, load_document, read_text_file
 from .errors import DocumentError, InputError
 from .facts import FACTS_SUFFIX, load_facts, read_facts_file, resolve_event_keys
 
@@ -74,22 +74,7 @@ def read_article(path: str | Path) -> Article:
         or when HTML holds no text.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"{path}: cannot be read: {exc.strerror}") from exc
-    if not data.strip():
-        raise DocumentError(f"{path}: the file is empty")
-    if b"\x00" in data:
-        raise DocumentError(f"{path}: the file is binary (it contains NUL bytes), not text")
-    try:
-        raw = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DocumentError(
-            f"{path}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start})"
-        ) from exc
-    raw = raw.removeprefix("\ufeff")
+    raw = read_text_file(path).removeprefix("\ufeff")
     head = raw.lstrip()[:200].lower()
     if path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html")):
         return _read_html(path, raw)

@@ -28,7 +28,7 @@ import yaml
 from .errors import InputError
 from .namespaces import IMP, PREFIXES
 from .sparql import check_syntax
-from .store import KnowledgeGraph
+from .store import KnowledgeGraph, Solutions
 
 #: Entity parameter types and the class their values must belong to.
 ENTITY_TYPES = {
@@ -202,14 +202,13 @@ def resolve_value(graph: KnowledgeGraph, param: Param, raw: str):
 
 def entity_names(graph: KnowledgeGraph, cls) -> list[tuple[str, str]]:
     """(IRI, name) for every label and alias of every instance of ``cls`` (or a subclass)."""
-    rows = graph.oxigraph.query(
+    rows = graph.query(
         """SELECT DISTINCT ?class ?entity ?name WHERE {
                ?entity a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?class .
                { ?entity <http://www.w3.org/2000/01/rdf-schema#label> ?name }
                UNION { ?entity <http://www.w3.org/2004/02/skos/core#altLabel> ?name }
                FILTER (isIRI(?entity)) }""",
-        substitutions={ox.Variable("class"): ox.NamedNode(str(cls))},
-        use_default_graph_as_union=True,
+        substitutions={"class": ox.NamedNode(str(cls))},
     )
     return [(row["entity"].value, row["name"].value) for row in rows]
 
@@ -232,11 +231,9 @@ def run_query(graph: KnowledgeGraph, text: str, bindings: dict[str, object] | No
     :raises QuerySyntaxError: naming ``where``, line and column, when the query does not parse.
     """
     check_syntax(text, where)
-    substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
-    answer = graph.oxigraph.query(text, substitutions=substitutions, use_default_graph_as_union=True)
-    if isinstance(answer, ox.QueryBoolean):
-        return Result(boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        return Result(variables=variables, rows=[[solution[v] for v in variables] for solution in answer])
-    return Result(triples=list(answer))
+    answer = graph.query(text, substitutions=dict(bindings or {}))
+    if isinstance(answer, bool):
+        return Result(boolean=answer)
+    if isinstance(answer, Solutions):
+        return Result(variables=answer.variables, rows=answer.rows)
+    return Result(triples=answer)

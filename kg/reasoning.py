@@ -89,7 +89,7 @@ def reason(graph: KnowledgeGraph, prefer: str = HERMIT) -> ReasoningReport:
         consistency, types, reasoner = None, _owlrl_types(graph), OWL_RL
     inferred = _new_types(graph, types)
     derived = ox.NamedNode(str(GRAPH_DERIVED))
-    graph.oxigraph.extend(
+    graph.extend(
         ox.Quad(ox.NamedNode(s), ox.NamedNode(str(RDF.type)), ox.NamedNode(c), derived) for s, c in inferred
     )
     return ReasoningReport(reasoner=reasoner, consistency=consistency, inferred=inferred, note=note)

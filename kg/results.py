@@ -29,7 +29,7 @@ def labels_for(graph: KnowledgeGraph, result: Result) -> dict[str, str]:
     for row in result.rows:
         for term in row:
             if isinstance(term, ox.NamedNode) and term.value not in found:
-                names = sorted((q.object for q in graph.oxigraph.quads_for_pattern(term, _LABEL, None, None)),
+                names = sorted((q.object for q in graph.quads_for_pattern(term, _LABEL, None, None)),
                                key=lambda t: (t.language not in (None, "en"), t.value))
                 if names:
                     found[term.value] = names[0].value

@@ -71,7 +71,7 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
         the first query).
     """
     queries = dict(queries or {})
-    pool = QueryPool(graph.oxigraph.dump(format=ox.RdfFormat.N_QUADS), size=workers, timeout=timeout)
+    pool = QueryPool(graph.store.dump_nquads(), size=workers, timeout=timeout)
     description = _dataset_description(graph)
     views = Path(views_dir) if views_dir is not None and Path(views_dir).is_dir() else None
     page = (STATIC / "index.html").read_text(encoding="utf-8")
@@ -242,7 +242,7 @@ def _error(exc: ProtocolError) -> Response:
 
 def _dataset_description(graph: KnowledgeGraph) -> tuple[int, list[tuple[str, int]]]:
     """(triples in the default graph, [(named graph, triples)]) for the service description."""
-    counts = graph.oxigraph.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    counts = graph.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", union=False)
     named = sorted((row["g"].value, int(row["n"].value)) for row in counts)
     return len(graph), named
 

@@ -28,8 +28,8 @@ SUBCLASSES = [
     ("Precondition", IMP.Position), ("Event", "http://semanticweb.cs.vu.nl/2009/11/sem/Event"),
     ("NegotiationRound", IMP.Event), ("Document", "http://www.w3.org/ns/prov#Entity"),
 ]
-# Wikidata ids confirmed for this project (issue 2), and three more checked by hand:
-# Turkey Q43, Egypt Q79, Yemen Q805. A new owl:sameAs must be added here deliberately.
+# Wikidata ids confirmed for this project (issue 2), and three more confirmed against public
+# Wikidata usage: Turkey Q43, Egypt Q79, Yemen Q805. A new owl:sameAs must be added here deliberately.
 CONFIRMED_WIKIDATA = {f"Q{n}" for n in (794, 30, 842, 801, 41984, 3826, 1741, 71, 3861, 1530, 22686,
                                         796, 846, 851, 858, 822, 43, 79, 805)}
 

@@ -39,6 +39,7 @@ class Quote:
 
     document: str  # the document's title
     text: str
+    provenance: str = ""  # for facts a rule extracted: the rule and confidence; curated: empty
 
 
 @dataclass(frozen=True, order=True)
@@ -171,9 +172,15 @@ class GraphData:
         for ev in evidence:
             source = self.object(ev, str(OA.hasSource))
             title = self.label(source) if source else "unknown document"
+            provenance = ""
+            if self.object(ev, imp("method")) == imp("Extracted"):
+                # Issue 5: facts a rule proposed are visibly marked wherever their quote shows.
+                rule = " ".join(v.text for v in self.values(ev, imp("rule"))) or "a rule"
+                confidence = " ".join(v.text for v in self.values(ev, imp("confidence")))
+                provenance = f"extracted by {rule}, confidence {confidence}, not reviewed"
             for selector in self.objects(ev, str(OA.hasSelector)):
                 for exact in self.values(selector, str(OA.exact)):
-                    found.add(Quote(title, exact.text))
+                    found.add(Quote(title, exact.text, provenance))
         return sorted(found)
 
 

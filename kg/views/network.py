@@ -20,6 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import pyvis
 from pyvis.network import Network
 from pyvis.edge import Edge
 
@@ -28,7 +29,7 @@ from .graphdata import MAX_QUOTES, Quote
 #: Beyond this many nodes physics is off and positions come from networkx alone.
 PHYSICS_LIMIT = 300
 
-_VIS_DIR = Path(__import__("pyvis").__file__).parent / "templates" / "lib" / "vis-9.1.2"
+_VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 
 
 def tooltip(title: str, kind: str, fields: list[tuple[str, str]] = (), quotes: list[Quote] = (),
@@ -47,7 +48,8 @@ def tooltip(title: str, kind: str, fields: list[tuple[str, str]] = (), quotes: l
     if note:
         tip["note"] = note
     if quotes:
-        tip["quotes"] = [{"text": q.text, "source": q.document} for q in quotes[:MAX_QUOTES]]
+        tip["quotes"] = [{"text": q.text, "source": f"{q.document} · {q.provenance}" if q.provenance else q.document}
+                         for q in quotes[:MAX_QUOTES]]
         if len(quotes) > MAX_QUOTES:
             tip["more"] = len(quotes) - MAX_QUOTES
     return tip
