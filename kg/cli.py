@@ -353,7 +353,7 @@ def add(project, articles, title, publisher, kind, date):
                               for u in result.unknown)
             click.echo(f"  Names not known: {names}; proposed in {result.proposed_reference}.")
     if failed:
-        for article, exc in failed:
+        for _, exc in failed:
             click.echo(f"Error: {exc}", err=True)
         worst = max(exc.exit_code for _, exc in failed)
         raise _Failure(f"{len(failed)} of {len(articles)} article(s) not added: "

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from .errors import KgError
 from .namespaces import ID
-from .store import QuadStore, Solutions
+from .store import QuadStore, Solutions, graph_name
 
 #: Quads per INSERT DATA request. Blank nodes are scoped to one request, so the quads of a
 #: graph that holds blank nodes are sent in one request whatever its size.
@@ -154,7 +154,8 @@ class SparqlQuads(QuadStore):
     def replace(self, quads: Iterable[ox.Quad]) -> None:
         """Drop Impasse's graphs on the endpoint, then insert ``quads``."""
         quads = list(quads)
-        for graph in sorted(set(self.graphs()) | {str(q.graph_name.value) for q in quads}):
+        named = {name for name in map(graph_name, quads) if name is not None}
+        for graph in sorted(set(self.graphs()) | named):
             self.update(f"DROP SILENT GRAPH <{graph}>")
         self.extend(quads)
 

@@ -35,3 +35,21 @@ def test_extracted_quotes_carry_their_rule_and_confidence(project):
     # the curated demand's quote is shown without such a mark
     assert page.count("not reviewed") == page.count("positions.reject")
     assert "Washington demands talks on missiles." in page
+
+
+def test_a_merged_graph_reads_but_the_ontology_page_says_what_it_needs():
+    """Regression: graph names were read as `.value`, which a default-graph quad (a graph
+    loaded from Turtle) lacks; the ontology page then failed inside pyLODE."""
+    import pytest
+
+    from kg.errors import KgError
+    from kg.store import load_graph
+    from kg.views.graphdata import GraphData
+    from kg.views.site import ontology_page
+
+    from .conftest import ROOT
+
+    merged = load_graph(ROOT / "exports" / "impasse.ttl")
+    assert GraphData(merged).triple_count > 6000
+    with pytest.raises(KgError, match="no named graph <https://w3id.org/impasse/id/graph/ontology>"):
+        ontology_page(merged)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..namespaces import GRAPH_ONTOLOGY, IMP, OA, PROV
-from ..store import KnowledgeGraph
+from ..store import KnowledgeGraph, graph_name
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -87,7 +87,7 @@ class GraphData:
             self.out[subject][p].add(obj)
             if p == RDF_TYPE and isinstance(obj, str):
                 self.types[subject].add(obj)
-            if quad.graph_name.value == ontology:
+            if graph_name(quad) == ontology:
                 self.ontology_subjects.add(subject)
         self._superclasses: dict[str, set[str]] = {}
 

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import KgError
 from ..namespaces import GRAPH_ONTOLOGY, IMP, OA, PROV
-from ..store import KnowledgeGraph, from_ox
+from ..store import KnowledgeGraph, from_ox, graph_name
 from .graphdata import DCTERMS_DATE, DCTERMS_PUBLISHER, GraphData, imp
 from .network import View, environment
 
@@ -102,8 +103,11 @@ def ontology_page(graph: KnowledgeGraph) -> str:
 
     ontology = Graph()
     for quad in graph.quads():
-        if quad.graph_name.value == str(GRAPH_ONTOLOGY):
+        if graph_name(quad) == str(GRAPH_ONTOLOGY):
             ontology.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+    if not len(ontology):
+        raise KgError(f"the graph has no named graph <{GRAPH_ONTOLOGY}>: the views need a graph as "
+                      "kg build makes it (a store, or TriG), not a merged file such as impasse.ttl")
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     try:
