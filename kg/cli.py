@@ -82,6 +82,7 @@ def build(project, store, exports_dir, include_proposed, reason, validate):
 
     Example:
 
+    \b
         kg build
         kg build -C path/to/project --exports /tmp/out
         kg build --store oxigraph:./kgdb
@@ -133,7 +134,7 @@ def _print_summary(result, folder, sizes, validated: bool) -> None:
     click.echo(f"Wrote {folder}/: " + ", ".join(f"{n} ({s:,} B)" for n, s in sizes.items()))
 
 
-def _reason(graph, prefer: str | None = None):
+def _reason(graph, prefer: str | None = None, written: bool = True):
     from .reasoning import HERMIT, reason
 
     _progress("Reasoning …")
@@ -141,33 +142,9 @@ def _reason(graph, prefer: str | None = None):
     if report.note:
         click.echo(f"Note: {report.note}.", err=True)
     verdict = "consistent; " if report.consistency else ""
-    click.echo(f"{report.reasoner}: {verdict}{len(report.inferred)} inferred types added.")
+    outcome = "added" if written else "not yet in the graph (reported, not written)"
+    click.echo(f"{report.reasoner}: {verdict}{len(report.inferred)} inferred types {outcome}.")
     return report
-
-
-@cli.command(name="reason")
-@project_option
-@click.option("--reasoner", type=click.Choice(["hermit", "owlrl"]), default="hermit", show_default=True,
-              help="HermiT (OWL 2 DL, needs Java) or the OWL 2 RL rules (owlrl).")
-def reason_command(project, reasoner):
-    """Check consistency and classify: build the graph, run the reasoner, list what it infers.
-
-    Exit code 1 when HermiT finds the graph inconsistent. Without a Java runtime, HermiT
-    is replaced by the OWL-RL rules (which classify but do not decide consistency).
-
-    Example:
-
-        kg reason
-        kg reason --reasoner owlrl
-    """
-    from .builder import build as build_graph
-    from .reasoning import HERMIT, OWL_RL
-    from .results import compact
-
-    result = build_graph(project)
-    report = _reason(result.graph, prefer=HERMIT if reasoner == "hermit" else OWL_RL)
-    for individual, cls in report.inferred:
-        click.echo(f"  {compact(individual)} a {compact(cls)}")
 
 
 graph_option = click.option(
@@ -176,7 +153,9 @@ graph_option = click.option(
 )
 
 
-def _built_graph(project: str, graph_file: str | None, store: str = "memory"):
+def _built_graph(project: str, graph_file: str | None, store: str = "memory", default: str = "impasse.ttl"):
+    """The built graph a reading command works on: the graph in ``store`` (oxigraph:PATH,
+    sparql:URL), else ``graph_file`` (default: PROJECT/exports/``default``) loaded into ``store``."""
     from .builder import Project
     from .store import load_graph, open_graph
 
@@ -184,7 +163,98 @@ def _built_graph(project: str, graph_file: str | None, store: str = "memory"):
         if graph_file:
             raise click.UsageError(f"give --graph FILE or --store {store}, not both")
         return open_graph(store)
-    return load_graph(Path(graph_file) if graph_file else Project(Path(project)).exports / "impasse.ttl", store)
+    return load_graph(Path(graph_file) if graph_file else Project(Path(project)).exports / default, store)
+
+
+@cli.command(name="reason")
+@project_option
+@click.option("--graph", "graph_file", type=click.Path(dir_okay=False),
+              help="Reason over this graph file (TriG, N-Quads, Turtle …) instead of building the graph.")
+@click.option("--store", default="memory", show_default=True,
+              help="memory or rdflib: build the graph from ontology/ and corpus/ in that store (or load "
+                   "--graph FILE into it); oxigraph:PATH or sparql:URL: reason over the graph `kg build "
+                   "--store` wrote there, read-only (reported, nothing written back).")
+@click.option("--reasoner", type=click.Choice(["hermit", "owlrl"]), default="hermit", show_default=True,
+              help="HermiT (OWL 2 DL, needs Java) or the OWL 2 RL rules (owlrl).")
+def reason_command(project, graph_file, store, reasoner):
+    """Check consistency and classify: run the reasoner over the graph, list what it infers.
+
+    By default the graph is built from ontology/ and corpus/ in memory (nothing is written).
+    With --graph FILE or --store oxigraph:PATH|sparql:URL it reasons over that built graph
+    instead and writes nothing anywhere: it reports the consistency verdict and the inferred
+    types the graph does not hold yet. A graph that `kg build` reasoned holds its inferred
+    types already (in its derived graph), so for it none is listed.
+
+    Exit code 1 when HermiT finds the graph inconsistent. Without a Java runtime, HermiT
+    is replaced by the OWL-RL rules (which classify but do not decide consistency).
+
+    Example:
+
+    \b
+        kg reason
+        kg reason --reasoner owlrl
+        kg reason --store oxigraph:./kgdb
+        kg reason --graph exports/impasse.trig
+    """
+    from .reasoning import HERMIT, OWL_RL
+    from .results import compact
+
+    prefer = HERMIT if reasoner == "hermit" else OWL_RL
+    if graph_file is None and store in ("memory", "rdflib"):
+        from .builder import build as build_graph
+
+        report = _reason(build_graph(project, store=store).graph, prefer=prefer)
+    else:
+        graph = _built_graph(project, graph_file, store)
+        if graph_file is None:  # a store (read-only, or an endpoint): reason in a copy
+            from .store import memory_copy
+
+            graph = memory_copy(graph)
+        report = _reason(graph, prefer=prefer, written=False)
+    for individual, cls in report.inferred:
+        click.echo(f"  {compact(individual)} a {compact(cls)}")
+
+
+#: The names of kg.exports.FORMATS, spelt out so that `kg --help` need not import pyoxigraph
+#: (tests/test_cli_export.py checks that the two agree).
+EXPORT_FORMATS = ("trig", "nquads", "turtle", "ntriples", "jsonld", "rdfxml")
+
+
+@cli.command(name="export")
+@project_option
+@click.option("--graph", "graph_file", type=click.Path(dir_okay=False),
+              help="The built graph to read [default: PROJECT/exports/impasse.trig, named graphs kept].")
+@read_store_option
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default=None,
+              help="The RDF format [default: from -o's suffix (.trig .nq .ttl .nt .jsonld .rdf .owl), "
+                   "else trig].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to this file (atomically: a temporary file, then a rename) instead of stdout.")
+def export_command(project, graph_file, store, fmt, output):
+    """Export the built graph as RDF: TriG, N-Quads, Turtle, N-Triples, JSON-LD or RDF/XML.
+
+    Reads the graph from --store oxigraph:PATH or sparql:URL, else from --graph FILE
+    (default: PROJECT/exports/impasse.trig). Writes TriG to stdout unless told otherwise.
+    TriG and N-Quads keep the named graphs; the other formats merge them into one graph.
+    Output is sorted, the same bytes every time for the same graph. A failed export leaves
+    an existing -o file as it was (exit 2, with a message naming what failed).
+
+    Example:
+
+    \b
+        kg export --store oxigraph:./kgdb --format turtle -o out.ttl
+        kg export --graph exports/impasse.trig --format nquads > impasse.nq
+        kg export --store sparql:http://127.0.0.1:8890/sparql -o impasse.trig
+    """
+    from .exports import export, format_for, write_file
+
+    chosen = format_for(fmt, output) if fmt or output else format_for("trig")  # before anything is loaded
+    data = export(_built_graph(project, graph_file, store, default="impasse.trig"), format=chosen.name)
+    if output:
+        write_file(output, data)
+        click.echo(f"Wrote {output} ({chosen.name}, {len(data):,} B).")
+    else:
+        click.echo(data, nl=False)
 
 
 @cli.command()
@@ -199,6 +269,7 @@ def validate(project, graph_file, store, shapes, fmt):
 
     Example:
 
+    \b
         kg validate
         kg validate --format turtle > report.ttl
         kg validate --graph other-graph.trig
@@ -223,6 +294,7 @@ def queries(project):
 
     Example:
 
+    \b
         kg queries
     """
     from .builder import Project
@@ -256,6 +328,7 @@ def query(query, expression, params, fmt, iris, output, project, graph_file, sto
 
     Example:
 
+    \b
         kg query agenda-mismatches --param a="United States" --param b=Iran
         kg query actor-agenda --param actor=Tehran --format csv -o iran.csv
         kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
@@ -298,9 +371,9 @@ def query(query, expression, params, fmt, iris, output, project, graph_file, sto
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     if output:
-        from .exports import write_atomic
+        from .exports import write_file
 
-        write_atomic(Path(output), rendered.encode("utf-8"))
+        write_file(output, rendered.encode("utf-8"))
     else:
         click.echo(rendered, nl=False)
 
@@ -321,6 +394,7 @@ def add(project, articles, title, publisher, kind, date):
 
     Example:
 
+    \b
         kg add article.txt --title "Talks resume in Muscat" --publisher Reuters --date 2025-04-12
         kg add -C path/to/project saved-pages/*.html
     """
@@ -378,6 +452,7 @@ def views(project, output_dir, reason, store):
 
     Example:
 
+    \b
         kg views
         kg views -C path/to/project --output /tmp/views
         kg views --store oxigraph:./kgdb --output /tmp/views
@@ -419,6 +494,7 @@ def serve(project, graph_file, store, host, port, timeout, max_results, workers)
 
     Example:
 
+    \b
         kg serve
         kg serve --port 8080 --timeout 30 --max-results 50000
         kg serve --store oxigraph:./kgdb

@@ -170,6 +170,23 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def write_file(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (:func:`write_atomic`), for a user-named output file.
+
+    A failure leaves whatever ``path`` held as it was, and no temporary file behind.
+
+    :raises ExportError: naming ``path`` when it cannot be written (a folder that cannot be
+        created, a read-only folder, a full disk).
+    """
+    path = Path(path)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        blocker = next((parent for parent in path.parents if parent.exists() and not parent.is_dir()), None)
+        detail = f"{blocker} is not a folder" if blocker else exc.strerror or str(exc)
+        raise ExportError(f"{path}: cannot be written: {detail}") from exc
+
+
 #: The files `kg build` writes under exports/: name -> (format, graphs or None for all).
 STANDARD_EXPORTS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "impasse.ttl": ("turtle", None),

@@ -19,6 +19,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .errors import KgError
+from .sparql import QuerySyntaxError, bind_values
 
 STORES = ("memory", "oxigraph:PATH", "rdflib", "sparql:URL")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -87,7 +88,11 @@ class OxigraphQuads(QuadStore):
         return len(self.store)
 
     def query(self, text, substitutions=None, union=True):
-        subs = {ox.Variable(name): term for name, term in (substitutions or {}).items()}
+        subs = {}
+        try:
+            text = bind_values(text, substitutions or {})
+        except QuerySyntaxError:  # no group of its own to bind in (CONSTRUCT WHERE): bind late
+            subs = {ox.Variable(name): term for name, term in substitutions.items()}
         answer = self.store.query(text, substitutions=subs, use_default_graph_as_union=union)
         if isinstance(answer, ox.QueryBoolean):
             return bool(answer)
@@ -274,6 +279,14 @@ def _check_replaceable(path: Path) -> None:
         raise KgError(f"{path}: not an Oxigraph store and not empty; refusing to replace it")
 
 
+def memory_copy(graph: KnowledgeGraph) -> KnowledgeGraph:
+    """The graph copied into a fresh Oxigraph in memory: to derive or reason over a graph
+    opened read-only (``oxigraph:PATH``) or held by an endpoint, without writing to it."""
+    copy = open_store("memory")
+    copy.load(graph.quads())
+    return copy
+
+
 def write_oxigraph(quads: Iterable[ox.Quad], path: str | Path) -> None:
     """Write ``quads`` as the Oxigraph store at ``path``, replacing the store there (if any).
 
@@ -333,8 +346,8 @@ def load_graph(path: str | Path, store: str = "memory") -> KnowledgeGraph:
     try:
         if graph.oxigraph is None:
             graph.load(ox.parse(path=str(path), format=fmt))
-        else:
-            graph.oxigraph.bulk_load(path=str(path), format=fmt)
+        else:  # not bulk_load, which renames blank nodes at random: an export would differ run to run
+            graph.oxigraph.bulk_extend(ox.parse(path=str(path), format=fmt))
     except (SyntaxError, ValueError, OSError) as exc:
         raise KgError(f"{path}: cannot be loaded: {exc}") from exc
     return graph

@@ -1,0 +1,58 @@
+"""Parameters are bound by a VALUES block in the outer WHERE group, never by pasting text."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.sparql import QuerySyntaxError, bind_values
+from kg.store import OxigraphQuads
+
+A = ox.NamedNode("http://example.org/a")
+BLOCK = "VALUES (?x) { (<http://example.org/a>) }"
+
+
+@pytest.mark.parametrize("query, before", [
+    ("SELECT ?y WHERE { ?x ?p ?y }", "SELECT ?y WHERE {"),
+    ("select ?y where{?x ?p ?y}", "select ?y where{"),
+    ("SELECT ?y { ?x ?p ?y }", "SELECT ?y {"),
+    ("ASK { ?x ?p ?y }", "ASK {"),
+    ("CONSTRUCT { ?x ?p ?y } WHERE { ?x ?p ?y }", "CONSTRUCT { ?x ?p ?y } WHERE {"),
+    ("SELECT ?y WHERE { { SELECT ?y WHERE { ?x ?p ?y } } }", "SELECT ?y WHERE {"),
+])
+def test_the_block_opens_the_outer_where_group(query, before):
+    bound = bind_values(query, {"x": A})
+    assert bound.startswith(before + " " + BLOCK)
+    assert bound.replace(" " + BLOCK, "", 1).replace(" ", "") == query.replace(" ", "")
+
+
+def test_braces_and_where_in_comments_strings_and_iris_are_not_syntax():
+    query = ('PREFIX ex: <http://example.org/x#WHERE>\n# WHERE { a comment\n'
+             'SELECT ?y { ?x ex:p "WHERE {", \'}\', """{ WHERE""" FILTER (?x < ?y) }')
+    bound = bind_values(query, {"x": A})
+    assert bound.index(BLOCK) == query.index("SELECT ?y {") + len("SELECT ?y {") + 1
+
+
+def test_a_query_without_a_group_of_its_own_is_refused():
+    with pytest.raises(QuerySyntaxError, match="no WHERE group"):
+        bind_values("CONSTRUCT WHERE { ?x ?p ?y }", {"x": A})
+    assert bind_values("CONSTRUCT WHERE { ?x ?p ?y }", {}) == "CONSTRUCT WHERE { ?x ?p ?y }"
+
+
+def test_a_hostile_value_stays_one_literal():
+    store = ox.Store()
+    store.add(ox.Quad(A, A, ox.Literal("safe"), ox.NamedNode("http://example.org/g")))
+    graph = OxigraphQuads(store)
+    hostile = ox.Literal('x" } ; DROP ALL ; SELECT * { "')
+    assert graph.query("SELECT ?x WHERE { ?s ?p ?x }", {"x": hostile}).rows == []
+    assert graph.query("SELECT ?x WHERE { ?s ?p ?x }", {"x": ox.Literal("safe")}).rows == [[ox.Literal("safe")]]
+    assert len(store) == 1
+
+
+def test_oxigraph_binds_by_values_or_late_for_construct_where():
+    store = ox.Store()
+    store.add(ox.Quad(A, A, A, ox.NamedNode("http://example.org/g")))
+    store.add(ox.Quad(A, A, ox.Literal("other"), ox.NamedNode("http://example.org/g")))
+    graph = OxigraphQuads(store)
+    assert len(graph.query("CONSTRUCT WHERE { ?s ?p ?x }", {"x": A})) == 1
+    assert len(graph.query("CONSTRUCT { ?s ?p ?x } WHERE { ?s ?p ?x }", {"x": A})) == 1
