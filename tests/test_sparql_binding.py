@@ -19,6 +19,7 @@ BLOCK = "VALUES (?x) { (<http://example.org/a>) }"
     ("ASK { ?x ?p ?y }", "ASK {"),
     ("CONSTRUCT { ?x ?p ?y } WHERE { ?x ?p ?y }", "CONSTRUCT { ?x ?p ?y } WHERE {"),
     ("SELECT ?y WHERE { { SELECT ?y WHERE { ?x ?p ?y } } }", "SELECT ?y WHERE {"),
+    ("SELECT ?where { ?x ?p ?where }", "SELECT ?where {"),
 ])
 def test_the_block_opens_the_outer_where_group(query, before):
     bound = bind_values(query, {"x": A})
