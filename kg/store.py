@@ -98,7 +98,7 @@ class OxigraphQuads(QuadStore):
             return bool(answer)
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            return Solutions(variables, [[solution[v] for v in variables] for solution in answer])
+            return Solutions(variables, [list(solution) for solution in answer])  # in variable order, None unbound
         return list(answer)
 
     def dump_nquads(self):
