@@ -29,6 +29,26 @@ def exported(built):
     return render_exports(built.graph)
 
 
+RED_LINE = """\
+document: doc
+facts:
+  - kind: position
+    type: red-line
+    holder: iran
+    issue: ballistic-missiles
+    quote: "Iran rejects talks on missiles."
+"""  # the smallest document's facts, for a project with "Iran rejects talks on missiles."
+
+
+def run_cli(*args):
+    """``kg ARGS…`` in process (click's runner); arguments may be paths."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
 HEADER = """---
 title: A test article
 publisher: Test Wire

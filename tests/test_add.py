@@ -6,11 +6,10 @@ import subprocess
 import sys
 
 import yaml
-from click.testing import CliRunner
 
 from kg.cli import cli
 
-from .conftest import ROOT
+from .conftest import ROOT, run_cli
 
 ARTICLE = """Iran and US hold fresh talks in Oman
 US and Iranian negotiators held indirect talks in Muscat on Saturday, mediated by Oman.
@@ -20,12 +19,8 @@ U.S. Special Envoy Jane Roe said Washington demanded that Iran halt uranium enri
 """
 
 
-def run(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
 def add(project, *args):
-    return run("add", "-C", str(project.root), *map(str, args))
+    return run_cli("add", "-C", str(project.root), *map(str, args))
 
 
 def test_add_writes_document_and_proposed_facts_the_loaders_accept(project, tmp_path):

@@ -5,39 +5,23 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from click.testing import CliRunner
-
 from kg.cli import cli
 
-from .conftest import ROOT
-
-GOOD = """\
-document: doc
-facts:
-  - kind: position
-    type: red-line
-    holder: iran
-    issue: ballistic-missiles
-    quote: "Iran rejects talks on missiles."
-"""
-
-
-def run(*args):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+from .conftest import RED_LINE, ROOT, run_cli
 
 
 def test_every_command_has_help_with_an_example():
-    result = run("--help")
+    result = run_cli("--help")
     assert result.exit_code == 0
     for name, command in cli.commands.items():
         assert command.help and "Example:" in command.help, name
-        assert run(name, "--help").exit_code == 0
+        assert run_cli(name, "--help").exit_code == 0
 
 
 def test_build_writes_exports_and_prints_a_summary(project, tmp_path):
-    project.add("doc", "Iran rejects talks on missiles.\n", GOOD)
+    project.add("doc", "Iran rejects talks on missiles.\n", RED_LINE)
     out = tmp_path / "out"
-    result = run("build", "-C", str(project.root), "--exports", str(out))
+    result = run_cli("build", "-C", str(project.root), "--exports", str(out))
     assert result.exit_code == 0, result.output
     assert "from 1 documents (1 facts)" in result.output
     assert "doc: 1 (position 1)" in result.output
@@ -47,8 +31,8 @@ def test_build_writes_exports_and_prints_a_summary(project, tmp_path):
 
 
 def test_bad_input_exits_2_naming_file_and_line_and_writes_nothing(project):
-    project.add("doc", "Iran rejects talks on missiles.\n", GOOD.replace("rejects", "refuses"))
-    result = run("build", "-C", str(project.root))
+    project.add("doc", "Iran rejects talks on missiles.\n", RED_LINE.replace("rejects", "refuses"))
+    result = run_cli("build", "-C", str(project.root))
     assert result.exit_code == 2
     assert "doc.facts.yaml:7: quote not found in doc.txt" in result.output
     assert not (project.root / "exports").exists()
@@ -64,14 +48,14 @@ facts:
     label: Some talks
     quote: "Talks were held."
 """)
-    result = run("build", "-C", str(project.root))
+    result = run_cli("build", "-C", str(project.root))
     assert result.exit_code == 1
     assert "does not conform" in result.output and "venue" in result.output
     assert not (project.root / "exports").exists()
 
 
 def test_missing_project_folder_is_a_usage_error(tmp_path):
-    result = run("build", "-C", str(tmp_path / "nowhere"))
+    result = run_cli("build", "-C", str(tmp_path / "nowhere"))
     assert result.exit_code == 2 and "does not exist" in result.output
 
 
@@ -86,9 +70,9 @@ def test_python_dash_m_kg_and_lazy_imports():
 
 
 def test_kg_validate_conforms_and_reports_as_turtle():
-    result = run("validate", "-C", str(ROOT))
+    result = run_cli("validate", "-C", str(ROOT))
     assert result.exit_code == 0 and "Conforms: True" in result.output
-    report = run("validate", "-C", str(ROOT), "--format", "turtle")
+    report = run_cli("validate", "-C", str(ROOT), "--format", "turtle")
     from rdflib import Graph, Literal
     from rdflib.namespace import SH
 
@@ -100,6 +84,6 @@ def test_kg_validate_exit_codes_for_bad_data_and_missing_graph(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text((ROOT / "exports" / "impasse.ttl").read_text(encoding="utf-8")
                    + "\n<https://w3id.org/impasse/id/position/x> a <https://w3id.org/impasse/ontology#RedLine> .\n")
-    result = run("validate", "-C", str(ROOT), "--graph", str(bad))
+    result = run_cli("validate", "-C", str(ROOT), "--graph", str(bad))
     assert result.exit_code == 1 and "Conforms: False" in result.output
-    assert run("validate", "-C", str(ROOT), "--graph", str(tmp_path / "none.ttl")).exit_code == 2
+    assert run_cli("validate", "-C", str(ROOT), "--graph", str(tmp_path / "none.ttl")).exit_code == 2

@@ -12,25 +12,17 @@ import shutil
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 
-from kg.cli import EXPORT_FORMATS, cli
+from kg.cli import EXPORT_FORMATS
 from kg.exports import FORMATS
 from kg.reasoning import java_runtime
 from kg.store import open_graph
 
-from .conftest import HEADER, ROOT
+from .conftest import HEADER, RED_LINE, ROOT, run_cli
 from .test_stores_sparql import VIRTUOSO, free_port, virtuoso  # noqa: F401 (a fixture)
 
 TEXT = "Iran rejects talks on missiles. Washington wants limits on missiles.\n"
-FACTS = """\
-document: doc
-facts:
-  - kind: position
-    type: red-line
-    holder: iran
-    issue: ballistic-missiles
-    quote: "Iran rejects talks on missiles."
+FACTS = RED_LINE + """\
   - kind: position
     type: demand
     holder: united-states
@@ -38,10 +30,6 @@ facts:
     quote: "Washington wants limits on missiles."
 """
 CONTESTED = "issue:ballistic-missiles a imp:ContestedIssue"
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 def canonical(quads) -> set[str]:
@@ -71,7 +59,7 @@ def stored(tmp_path_factory):
     (root / "corpus" / "doc.txt").write_text(HEADER + TEXT, encoding="utf-8")
     (root / "corpus" / "doc.facts.yaml").write_text(FACTS, encoding="utf-8")
     db, out = base / "kgdb", base / "out"
-    result = run("build", "-C", root, "--exports", out, "--store", f"oxigraph:{db}", "--no-reason")
+    result = run_cli("build", "-C", root, "--exports", out, "--store", f"oxigraph:{db}", "--no-reason")
     assert result.exit_code == 0, result.output
     return root, db, out
 
@@ -88,7 +76,7 @@ def test_the_cli_lists_every_export_format():
 ])
 def test_exporting_the_store_gives_the_bytes_the_build_wrote(stored, args, name):
     root, db, out = stored
-    result = run("export", "-C", root, "--store", f"oxigraph:{db}", *args)
+    result = run_cli("export", "-C", root, "--store", f"oxigraph:{db}", *args)
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes == (out / name).read_bytes()
 
@@ -100,7 +88,7 @@ def test_exporting_the_store_gives_the_bytes_the_build_wrote(stored, args, name)
 def test_export_to_a_file_round_trips_the_stored_quads(stored, tmp_path, suffix, fmt, keeps_graphs):
     root, db, out = stored
     target = tmp_path / f"graph{suffix}"  # the format comes from the suffix
-    result = run("export", "-C", root, "--store", f"oxigraph:{db}", "-o", target)
+    result = run_cli("export", "-C", root, "--store", f"oxigraph:{db}", "-o", target)
     assert result.exit_code == 0, result.output
     assert f"Wrote {target} (" in result.output
     dump = open_graph(f"oxigraph:{db}").store.dump_nquads()
@@ -113,10 +101,10 @@ def test_export_to_a_file_round_trips_the_stored_quads(stored, tmp_path, suffix,
 
 def test_exports_of_a_store_are_byte_identical_and_agree_with_the_file(stored, tmp_path):
     root, db, out = stored
-    first = run("export", "-C", root, "--store", f"oxigraph:{db}", "--format", "nquads")
-    second = run("export", "-C", root, "--store", f"oxigraph:{db}", "--format", "nquads", "-o", tmp_path / "x.nq")
-    from_file = run("export", "-C", root, "--graph", out / "impasse.trig", "--format", "nquads")
-    on_rdflib = run("export", "-C", root, "--graph", out / "impasse.trig", "--store", "rdflib", "--format", "nquads")
+    first = run_cli("export", "-C", root, "--store", f"oxigraph:{db}", "--format", "nquads")
+    second = run_cli("export", "-C", root, "--store", f"oxigraph:{db}", "--format", "nquads", "-o", tmp_path / "x.nq")
+    from_file = run_cli("export", "-C", root, "--graph", out / "impasse.trig", "--format", "nquads")
+    on_rdflib = run_cli("export", "-C", root, "--graph", out / "impasse.trig", "--store", "rdflib", "--format", "nquads")
     assert first.exit_code == second.exit_code == from_file.exit_code == on_rdflib.exit_code == 0
     assert first.stdout_bytes == (tmp_path / "x.nq").read_bytes()
     expected = dataset(first.stdout_bytes, ox.RdfFormat.N_QUADS)
@@ -126,19 +114,19 @@ def test_exports_of_a_store_are_byte_identical_and_agree_with_the_file(stored, t
 
 def test_exporting_a_graph_file_twice_gives_the_same_bytes(stored):
     root, _, out = stored
-    runs = [run("export", "-C", root, "--graph", out / "impasse.trig", "--format", "nquads") for _ in range(2)]
+    runs = [run_cli("export", "-C", root, "--graph", out / "impasse.trig", "--format", "nquads") for _ in range(2)]
     assert runs[0].stdout_bytes == runs[1].stdout_bytes
 
 
 def test_exporting_the_trig_export_as_trig_gives_it_back_byte_for_byte():
     # load_graph keeps the file's blank node labels (Store.bulk_load would rename them).
-    result = run("export", "-C", ROOT, "--format", "trig")
+    result = run_cli("export", "-C", ROOT, "--format", "trig")
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes == (ROOT / "exports" / "impasse.trig").read_bytes()
 
 
 def test_the_default_graph_is_the_projects_trig_export():
-    result = run("export", "-C", ROOT, "--format", "nquads")
+    result = run_cli("export", "-C", ROOT, "--format", "nquads")
     assert result.exit_code == 0, result.output
     expected = dataset((ROOT / "exports" / "impasse.trig").read_bytes(), ox.RdfFormat.TRIG)
     assert dataset(result.stdout_bytes, ox.RdfFormat.N_QUADS) == expected
@@ -158,11 +146,11 @@ def test_bad_input_exits_2_naming_the_thing(stored, tmp_path):
         (["--store", f"sparql:http://127.0.0.1:{free_port()}/sparql"], "cannot reach the SPARQL endpoint"),
     ]
     for args, message in cases:
-        result = run("export", *(["-C", root] if "-C" not in args else []), *args)
+        result = run_cli("export", *(["-C", root] if "-C" not in args else []), *args)
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output, (args, result.output)
     (tmp_path / "afile").write_text("x")
-    result = run("export", "-C", root, "--store", f"oxigraph:{db}", "-o", tmp_path / "afile" / "out.ttl")
+    result = run_cli("export", "-C", root, "--store", f"oxigraph:{db}", "-o", tmp_path / "afile" / "out.ttl")
     assert result.exit_code == 2
     assert f"{tmp_path / 'afile' / 'out.ttl'}: cannot be written: {tmp_path / 'afile'} is not a folder" in result.output
 
@@ -175,11 +163,11 @@ def test_a_failed_export_leaves_the_existing_file_as_it_was(stored, tmp_path):
     data = (out / "impasse.trig").read_bytes()
     broken.write_bytes(data[: len(data) // 2])  # cut mid-statement: a syntax error far into the file
     for args in (["--graph", broken], ["--store", f"oxigraph:{tmp_path / 'none'}"]):
-        result = run("export", "-C", root, *args, "-o", target)
+        result = run_cli("export", "-C", root, *args, "-o", target)
         assert result.exit_code == 2, result.output
         assert target.read_text() == "previous\n"
-    assert "broken.trig: cannot be loaded" in run("export", "-C", root, "--graph", broken, "-o", target).output
-    result = run("export", "-C", root, "--store", f"oxigraph:{db}", "-o", target)
+    assert "broken.trig: cannot be loaded" in run_cli("export", "-C", root, "--graph", broken, "-o", target).output
+    result = run_cli("export", "-C", root, "--store", f"oxigraph:{db}", "-o", target)
     assert result.exit_code == 0 and target.read_bytes() == (out / "impasse.ttl").read_bytes()
     assert sorted(os.listdir(tmp_path)) == ["broken.trig", "graph.ttl"]  # no temporary file left
 
@@ -188,28 +176,28 @@ def test_a_failed_export_leaves_the_existing_file_as_it_was(stored, tmp_path):
 def test_reason_over_the_store_reports_and_writes_nothing(stored):
     root, db, out = stored
     before = len(open_graph(f"oxigraph:{db}"))
-    result = run("reason", "-C", root, "--store", f"oxigraph:{db}")
+    result = run_cli("reason", "-C", root, "--store", f"oxigraph:{db}")
     assert result.exit_code == 0, result.output
     assert "HermiT: consistent; 1 inferred types not yet in the graph (reported, not written)." in result.output
     assert CONTESTED in result.output
     assert len(open_graph(f"oxigraph:{db}")) == before
-    from_file = run("reason", "-C", root, "--graph", out / "impasse.trig", "--reasoner", "owlrl")
+    from_file = run_cli("reason", "-C", root, "--graph", out / "impasse.trig", "--reasoner", "owlrl")
     assert from_file.exit_code == 0 and CONTESTED in from_file.output
-    assert (out / "impasse.trig").read_bytes() == run("export", "-C", root, "--store", f"oxigraph:{db}").stdout_bytes
+    assert (out / "impasse.trig").read_bytes() == run_cli("export", "-C", root, "--store", f"oxigraph:{db}").stdout_bytes
 
 
 def test_reason_by_default_still_builds_from_the_project(stored):
     root, _, _ = stored
-    result = run("reason", "-C", root, "--reasoner", "owlrl")
+    result = run_cli("reason", "-C", root, "--reasoner", "owlrl")
     assert result.exit_code == 0, result.output
     assert "1 inferred types added." in result.output and CONTESTED in result.output
 
 
 def test_reason_on_a_missing_store_or_both_sources_exits_2(stored, tmp_path):
     root, db, _ = stored
-    result = run("reason", "-C", root, "--store", f"oxigraph:{tmp_path / 'none'}")
+    result = run_cli("reason", "-C", root, "--store", f"oxigraph:{tmp_path / 'none'}")
     assert result.exit_code == 2 and "no such store" in result.output
-    result = run("reason", "-C", root, "--store", f"oxigraph:{db}", "--graph", tmp_path / "x.trig")
+    result = run_cli("reason", "-C", root, "--store", f"oxigraph:{db}", "--graph", tmp_path / "x.trig")
     assert result.exit_code == 2 and "not both" in result.output
 
 
@@ -222,7 +210,7 @@ def test_export_and_reason_over_a_sparql_endpoint(stored, virtuoso):  # noqa: F8
     endpoint = SparqlQuads(virtuoso)
     endpoint.replace(open_graph(f"oxigraph:{db}").quads())
     before = len(endpoint)
-    result = run("export", "-C", root, "--store", f"sparql:{virtuoso}", "--format", "nquads")
+    result = run_cli("export", "-C", root, "--store", f"sparql:{virtuoso}", "--format", "nquads")
     assert result.exit_code == 0, result.output
 
     def plain(data, fmt):  # blank node labels are the endpoint's own; it rewrites durations (PITFALLS.md)
@@ -231,6 +219,6 @@ def test_export_and_reason_over_a_sparql_endpoint(stored, virtuoso):  # noqa: F8
 
     assert plain(result.stdout_bytes, ox.RdfFormat.N_QUADS) == plain((out / "impasse.trig").read_bytes(),
                                                                      ox.RdfFormat.TRIG)
-    reasoned = run("reason", "-C", root, "--store", f"sparql:{virtuoso}", "--reasoner", "owlrl")
+    reasoned = run_cli("reason", "-C", root, "--store", f"sparql:{virtuoso}", "--reasoner", "owlrl")
     assert reasoned.exit_code == 0 and "(reported, not written)" in reasoned.output and CONTESTED in reasoned.output
     assert len(SparqlQuads(virtuoso)) == before

@@ -7,21 +7,12 @@ import os
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
 
-from kg.cli import cli
 from kg.errors import KgError
 from kg.store import open_graph, write_oxigraph
 
-MISSILES = """\
-document: doc
-facts:
-  - kind: position
-    type: red-line
-    holder: iran
-    issue: ballistic-missiles
-    quote: "Iran rejects talks on missiles."
-"""
+from .conftest import RED_LINE, run_cli
+
 ENRICHMENT = """\
 document: doc2
 facts:
@@ -34,12 +25,8 @@ facts:
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
-
-
 def count(project, db) -> int:
-    result = run("query", "-C", project.root, "--store", f"oxigraph:{db}", "-e", COUNT, "--format", "csv")
+    result = run_cli("query", "-C", project.root, "--store", f"oxigraph:{db}", "-e", COUNT, "--format", "csv")
     assert result.exit_code == 0, result.output
     return int(result.output.split()[-1])
 
@@ -47,9 +34,9 @@ def count(project, db) -> int:
 @pytest.fixture
 def stored(project, tmp_path):
     """A project with one document, built into tmp/kgdb; returns (project, store folder, exports)."""
-    project.add("doc", "Iran rejects talks on missiles.\n", MISSILES)
+    project.add("doc", "Iran rejects talks on missiles.\n", RED_LINE)
     db, out = tmp_path / "kgdb", tmp_path / "out"
-    result = run("build", "-C", project.root, "--exports", out, "--store", f"oxigraph:{db}")
+    result = run_cli("build", "-C", project.root, "--exports", out, "--store", f"oxigraph:{db}")
     assert result.exit_code == 0, result.output
     assert f"in {db}/ (Oxigraph on disk)" in result.output
     return project, db, out
@@ -60,28 +47,28 @@ def test_build_then_query_the_on_disk_store_gives_what_the_exports_give(stored):
     assert (db / "CURRENT").is_file()
     assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith(".kgdb")) == []  # no leftovers
     for args in (["agenda-mismatches"], ["actor-agenda", "--param", "actor=Iran"], ["-e", COUNT]):
-        on_disk = run("query", "-C", project.root, "--store", f"oxigraph:{db}", *args, "--format", "csv")
-        from_file = run("query", "-C", project.root, "--graph", out / "impasse.ttl", *args, "--format", "csv")
+        on_disk = run_cli("query", "-C", project.root, "--store", f"oxigraph:{db}", *args, "--format", "csv")
+        from_file = run_cli("query", "-C", project.root, "--graph", out / "impasse.ttl", *args, "--format", "csv")
         assert on_disk.exit_code == 0, on_disk.output
         assert on_disk.output == from_file.output
     assert count(project, db) > 1000
-    assert "Red line" in run("query", "actor-agenda", "--param", "actor=Iran", "-C", project.root,
+    assert "Red line" in run_cli("query", "actor-agenda", "--param", "actor=Iran", "-C", project.root,
                              "--store", f"oxigraph:{db}").output
 
 
 def test_validate_views_and_serve_read_the_store(stored, tmp_path, monkeypatch):
     project, db, _ = stored
-    result = run("validate", "-C", project.root, "--store", f"oxigraph:{db}")
+    result = run_cli("validate", "-C", project.root, "--store", f"oxigraph:{db}")
     assert result.exit_code == 0 and "Conforms: True" in result.output
     pages = tmp_path / "pages"
-    result = run("views", "-C", project.root, "--store", f"oxigraph:{db}", "--output", pages)
+    result = run_cli("views", "-C", project.root, "--store", f"oxigraph:{db}", "--output", pages)
     assert result.exit_code == 0, result.output
     assert (pages / "mismatch-map.html").is_file() and "Reading" not in result.output  # nothing rebuilt
     import kg.server
 
     served = []
     monkeypatch.setattr(kg.server, "serve", lambda app, host, port: served.append(app))
-    result = run("serve", "-C", project.root, "--store", f"oxigraph:{db}", "--port", 8765)
+    result = run_cli("serve", "-C", project.root, "--store", f"oxigraph:{db}", "--port", 8765)
     assert result.exit_code == 0, result.output
     assert served and f"Serving {count(project, db):,} quads" in result.output
 
@@ -90,7 +77,7 @@ def test_rebuild_replaces_the_content(stored):
     project, db, out = stored
     before = count(project, db)
     project.add("doc2", "Washington wants limits on missiles.\n", ENRICHMENT)
-    result = run("build", "-C", project.root, "--exports", out, "--store", f"oxigraph:{db}", "--no-reason")
+    result = run_cli("build", "-C", project.root, "--exports", out, "--store", f"oxigraph:{db}", "--no-reason")
     assert result.exit_code == 0, result.output
     assert count(project, db) > before
     assert [p.name for p in db.parent.iterdir() if p.name.startswith(".")] == []
@@ -107,7 +94,7 @@ facts:
     label: Some talks
     quote: "Talks were held."
 """)  # conforms to the facts format, not to the shapes (no venue)
-    result = run("build", "-C", project.root, "--exports", out, "--store", f"oxigraph:{db}")
+    result = run_cli("build", "-C", project.root, "--exports", out, "--store", f"oxigraph:{db}")
     assert result.exit_code == 1 and "does not conform" in result.output
     assert count(project, db) == before
 
@@ -128,27 +115,27 @@ def test_write_failure_keeps_the_previous_store(tmp_path):
 
 
 def test_missing_invalid_and_foreign_paths_are_clear_errors(project, tmp_path):
-    project.add("doc", "Iran rejects talks on missiles.\n", MISSILES)
-    result = run("query", "agenda-mismatches", "-C", project.root, "--store", f"oxigraph:{tmp_path / 'nope'}")
+    project.add("doc", "Iran rejects talks on missiles.\n", RED_LINE)
+    result = run_cli("query", "agenda-mismatches", "-C", project.root, "--store", f"oxigraph:{tmp_path / 'nope'}")
     assert result.exit_code == 2 and "no such store (run `kg build --store oxigraph:" in result.output
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "todo.txt").write_text("mine")
-    result = run("query", "agenda-mismatches", "-C", project.root, "--store", f"oxigraph:{tmp_path / 'notes'}")
+    result = run_cli("query", "agenda-mismatches", "-C", project.root, "--store", f"oxigraph:{tmp_path / 'notes'}")
     assert result.exit_code == 2 and "not an Oxigraph store" in result.output
-    result = run("build", "-C", project.root, "--exports", tmp_path / "out", "--store", f"oxigraph:{tmp_path / 'notes'}")
+    result = run_cli("build", "-C", project.root, "--exports", tmp_path / "out", "--store", f"oxigraph:{tmp_path / 'notes'}")
     assert result.exit_code == 2 and "refusing to replace it" in result.output
     assert (tmp_path / "notes" / "todo.txt").read_text() == "mine"  # never deleted
     (tmp_path / "afile").write_text("x")
-    result = run("build", "-C", project.root, "--exports", tmp_path / "out", "--store", f"oxigraph:{tmp_path / 'afile'}")
+    result = run_cli("build", "-C", project.root, "--exports", tmp_path / "out", "--store", f"oxigraph:{tmp_path / 'afile'}")
     assert result.exit_code == 2 and "not a folder" in result.output
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "CURRENT").write_text("garbage")
-    result = run("query", "agenda-mismatches", "-C", project.root, "--store", f"oxigraph:{tmp_path / 'junk'}")
+    result = run_cli("query", "agenda-mismatches", "-C", project.root, "--store", f"oxigraph:{tmp_path / 'junk'}")
     assert result.exit_code == 2 and "cannot open the Oxigraph store" in result.output
     for bad in ("oxigraph:", "postgres:x"):
-        result = run("query", "agenda-mismatches", "-C", project.root, "--store", bad)
+        result = run_cli("query", "agenda-mismatches", "-C", project.root, "--store", bad)
         assert result.exit_code == 2 and ("needs a folder" in result.output or "unknown store" in result.output)
-    result = run("query", "agenda-mismatches", "-C", project.root, "--store", f"oxigraph:{tmp_path}", "--graph", "x.ttl")
+    result = run_cli("query", "agenda-mismatches", "-C", project.root, "--store", f"oxigraph:{tmp_path}", "--graph", "x.ttl")
     assert result.exit_code == 2 and "not both" in result.output
 
 
@@ -156,7 +143,7 @@ def test_a_locked_store_is_not_replaced(stored):
     project, db, out = stored
     writer = ox.Store(str(db))  # holds RocksDB's lock, as another writer would
     try:
-        result = run("build", "-C", project.root, "--exports", out, "--store", f"oxigraph:{db}", "--no-reason")
+        result = run_cli("build", "-C", project.root, "--exports", out, "--store", f"oxigraph:{db}", "--no-reason")
         assert result.exit_code == 2 and "locked" in result.output
     finally:
         del writer

@@ -14,9 +14,8 @@ from kg.exports import render_exports
 from kg.query import bind_params, load_queries, run_query
 from kg.store import load_graph, open_graph, write_oxigraph
 
-from .conftest import ROOT
+from .conftest import RED_LINE, ROOT
 from .test_queries import _cell
-from .test_stores import MISSILES
 
 QUERIES = load_queries(ROOT / "queries")
 EXPORT = ROOT / "exports" / "impasse.ttl"
@@ -60,7 +59,7 @@ def test_a_build_on_the_rdflib_store_equals_the_oxigraph_build(project):
     Oxigraph stores numbers in canonical form (decimal "1.0" becomes "1"); rdflib keeps the
     lexical form it was given. Passing rdflib's quads through an Oxigraph store makes them equal.
     """
-    project.add("doc", "Iran rejects talks on missiles.\n", MISSILES)
+    project.add("doc", "Iran rejects talks on missiles.\n", RED_LINE)
     ours, baseline = build(project.root), build(project.root, store="rdflib")
     assert baseline.graph.oxigraph is None and len(baseline.graph) == len(ours.graph)
     assert baseline.class_counts() == ours.class_counts() and baseline.derived == ours.derived
@@ -72,7 +71,7 @@ def test_a_build_on_the_rdflib_store_equals_the_oxigraph_build(project):
 
 
 def test_the_cli_reads_and_builds_with_the_rdflib_store(project, tmp_path):
-    project.add("doc", "Iran rejects talks on missiles.\n", MISSILES)
+    project.add("doc", "Iran rejects talks on missiles.\n", RED_LINE)
     runner = CliRunner()
     out = tmp_path / "out"
     result = runner.invoke(cli, ["build", "-C", str(project.root), "--exports", str(out), "--store", "rdflib",

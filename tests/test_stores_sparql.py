@@ -27,8 +27,7 @@ from kg.query import load_queries
 from kg.sparql_store import SparqlQuads
 from kg.store import load_graph, open_graph
 
-from .conftest import ROOT
-from .test_stores import MISSILES
+from .conftest import RED_LINE, ROOT
 from .test_stores_same_answers import answer
 
 VIRTUOSO = shutil.which("virtuoso-t")
@@ -171,7 +170,7 @@ def test_every_named_query_gives_the_same_answer_on_virtuoso(name, remote):
 
 
 def test_build_into_and_query_the_endpoint_from_the_cli(virtuoso, project, tmp_path):
-    project.add("doc", "Iran rejects talks on missiles.\n", MISSILES)
+    project.add("doc", "Iran rejects talks on missiles.\n", RED_LINE)
     runner = CliRunner()
     result = runner.invoke(cli, ["build", "-C", str(project.root), "--exports", str(tmp_path / "out"),
                                  "--store", f"sparql:{virtuoso}", "--no-reason"], catch_exceptions=False)
