@@ -82,7 +82,7 @@ def _where_group(text: str) -> int | None:
         kind = token.lastgroup
         if kind == "open":
             if depth == 0 and after_where:
-                return token.end() if first_group is not None or _form(text) != "CONSTRUCT" else None
+                return token.end() if first_group is not None or query_form(text) != "CONSTRUCT" else None
             if depth == 0 and first_group is None:
                 first_group = token.end()
             depth += 1
@@ -90,10 +90,10 @@ def _where_group(text: str) -> int | None:
             depth -= 1
         elif kind == "where" and depth == 0:
             after_where = True
-    return first_group if _form(text) in ("SELECT", "ASK") else None
+    return first_group if query_form(text) in ("SELECT", "ASK") else None
 
 
-def _form(text: str) -> str:
+def query_form(text: str) -> str:
     """SELECT, CONSTRUCT, ASK or DESCRIBE: the first word after the prologue."""
     body = re.sub(r"(?im)^\s*(PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#.*)\s*", "", text).lstrip()
     return re.match(r"\w*", body).group().upper()

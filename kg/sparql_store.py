@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from .errors import KgError
 from .namespaces import ID
-from .sparql import bind_values
+from .sparql import bind_values, query_form
 from .store import QuadStore, Solutions
 
 #: Quads per INSERT DATA request. Blank nodes are scoped to one request, so the quads of a
@@ -202,7 +202,7 @@ class SparqlQuads(QuadStore):
                       ("named-graph-uri", GRAPHS + "none")]
         else:
             fields = self._select(text, union)
-        form = _query_form(text)
+        form = query_form(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
             raw = self._post(self.url, fields, "application/n-triples")
             return list(ox.parse(raw, format=ox.RdfFormat.N_TRIPLES))
@@ -411,12 +411,6 @@ def _detail(raw: bytes) -> str:
     if "<html" in text.lower():
         text = re.sub(r"(?is)<(head|title)>.*?</\1>|<[^>]+>", " ", text)
     return " ".join(text.split())[:500]
-
-
-def _query_form(text: str) -> str:
-    body = re.sub(r"(?m)#.*$", "", text)
-    body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
-    return body.split(None, 1)[0].upper() if body.strip() else ""
 
 
 def _term(binding: dict | None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.sparql import QuerySyntaxError, bind_values
+from kg.sparql import QuerySyntaxError, bind_values, query_form
 from kg.store import OxigraphQuads
 
 A = ox.NamedNode("http://example.org/a")
@@ -57,3 +57,15 @@ def test_oxigraph_binds_by_values_or_late_for_construct_where():
     graph = OxigraphQuads(store)
     assert len(graph.query("CONSTRUCT WHERE { ?s ?p ?x }", {"x": A})) == 1
     assert len(graph.query("CONSTRUCT { ?s ?p ?x } WHERE { ?s ?p ?x }", {"x": A})) == 1
+
+
+@pytest.mark.parametrize("query, form", [
+    ("PREFIX imp: <https://w3id.org/impasse/ontology#>\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT"),
+    ("# a comment\nBASE <http://example.org/#>\nPREFIX a: <x:>\nselect * { ?s ?p ?o }", "SELECT"),
+    ("ASK { ?s ?p ?o }", "ASK"),
+    ("DESCRIBE <http://example.org/a>", "DESCRIBE"),
+])
+def test_the_query_form_is_read_past_the_prologue(query, form):
+    # The endpoint store asks for N-Triples or SPARQL JSON by it: an IRI ending in # once
+    # made a prefixed CONSTRUCT look like a query of form PREFIX.
+    assert query_form(query) == form
