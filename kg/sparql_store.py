@@ -30,6 +30,8 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
@@ -54,6 +56,9 @@ GRAPHS = str(ID) + "graph/"
 #: Where :meth:`SparqlQuads.replace` writes before the swap: outside ``id:graph/``, so no
 #: query of Impasse ever reads a staging graph.
 STAGING = str(ID) + "staging/"
+#: A run's name under STAGING: when it started (UTC, to the second), then a random tail, so
+#: that staging graphs a killed build left behind say how old they are.
+RUN_NAME = re.compile(r"(\d{8}T\d{6}Z)-[0-9a-f]+")
 _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
@@ -162,9 +167,32 @@ class SparqlQuads(QuadStore):
         return self._graphs
 
     def staging_graphs(self) -> list[str]:
-        """Graphs under ``id:staging/``: none, unless a :meth:`replace` was stopped before it
-        could drop its own (killed, or the endpoint unreachable); ``DROP GRAPH`` them."""
+        """Graphs under ``id:staging/``: none, unless a :meth:`replace` is running or was
+        stopped before it could drop its own (killed, or the endpoint unreachable)."""
         return self._graph_names(STAGING)
+
+    def staging_runs(self) -> list[StagingRun]:
+        """The staging graphs on the endpoint, by the :meth:`replace` run that wrote them."""
+        graphs = self.staging_graphs()
+        counts = self._counts(graphs)
+        runs: dict[str, dict[str, int]] = {}
+        for graph in graphs:
+            runs.setdefault(graph[len(STAGING):].split("/", 1)[0], {})[graph] = counts.get(graph, 0)
+        return [StagingRun(name, held, _started(name)) for name, held in sorted(runs.items())]
+
+    def drop_staging(self, graphs: Iterable[str]) -> None:
+        """Drop those of ``graphs`` that hold triples: in one request, else one by one.
+
+        :raises KgError: naming the endpoint and giving its message.
+        """
+        left = sorted(self._counts(graphs))
+        if not left:
+            return
+        try:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{stage}>" for stage in left))
+        except KgError:
+            for stage in left:
+                self.update(f"DROP SILENT GRAPH <{stage}>")
 
     def _graph_names(self, prefix: str) -> list[str]:
         # GROUP BY, not DISTINCT: Virtuoso 7.2 took 24 s for SELECT DISTINCT ?g over 1M quads
@@ -283,7 +311,7 @@ class SparqlQuads(QuadStore):
             failed swap, which graphs were swapped in and which not.
         """
         by_graph = _by_graph(quads)
-        run = uuid.uuid4().hex[:12]
+        run = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
         staging = {graph: _staging_name(run, graph) for graph in sorted(by_graph)}
         try:
             for graph, stage in staging.items():
@@ -364,19 +392,34 @@ class SparqlQuads(QuadStore):
                 f"({_some(old)}); {dropped}")
 
     def _drop_staging(self, run: str, staging: dict[str, str]) -> str:
-        """Drop the staging graphs of ``run`` (best effort: all in one request, else one by one);
-        '' or what went wrong."""
+        """Drop the staging graphs of ``run`` (best effort); '' or what went wrong."""
         try:
-            left = sorted(self._counts(staging.values()))
-            if left:
-                try:
-                    self.update(" ;\n".join(f"DROP SILENT GRAPH <{stage}>" for stage in left))
-                except KgError:
-                    for stage in left:
-                        self.update(f"DROP SILENT GRAPH <{stage}>")
+            self.drop_staging(staging.values())
         except KgError as exc:
             return f"staging graphs may remain under <{STAGING}{run}/>: {exc}"
         return ""
+
+
+@dataclass(frozen=True)
+class StagingRun:
+    """The staging graphs of one :meth:`SparqlQuads.replace` run."""
+
+    name: str
+    #: Each staging graph and the triples it holds.
+    graphs: dict[str, int]
+    #: When the run started; None for a name this version does not write.
+    started: datetime | None
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graphs.values())
+
+
+def _started(run: str) -> datetime | None:
+    match = RUN_NAME.fullmatch(run)
+    if match is None:
+        return None
+    return datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
 
 
 def _by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Triple]]:

@@ -16,6 +16,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 import pytest
@@ -24,10 +25,10 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.errors import KgError
 from kg.query import load_queries
-from kg.sparql_store import SparqlQuads
+from kg.sparql_store import STAGING, SparqlQuads
 from kg.store import load_graph, open_graph
 
-from .conftest import RED_LINE, ROOT
+from .conftest import RED_LINE, ROOT, run_cli
 from .test_stores_same_answers import answer
 
 VIRTUOSO = shutil.which("virtuoso-t")
@@ -358,3 +359,80 @@ def test_quads_outside_a_named_graph_are_refused_before_anything_is_written(scra
     with pytest.raises(KgError, match="only named graphs"):
         store.replace(NEW + [ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("x"))])
     assert held(store) == before and store.staging_graphs() == []
+
+
+# -- Staging graphs a killed build left behind ----------------------------------------------
+
+def left_behind(store: SparqlQuads, run: str, graphs: int = 2) -> None:
+    """The staging graphs of a build killed before it could drop them (3 triples each)."""
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(f"{STAGING}{run}/g{n}"))
+                 for n in range(graphs) for q in triples("x", 3))
+
+
+def test_staging_runs_are_listed_by_run_with_their_start_and_size(scratch):
+    store = endpoint(scratch, "graph-store")
+    store.replace(OLD)
+    left_behind(store, "20200102T030405Z-0badc0de", graphs=2)
+    left_behind(store, "legacy0123", graphs=1)  # a name this version does not write
+    try:
+        runs = store.staging_runs()
+        assert [(r.name, len(r.graphs), r.triples) for r in runs] == [
+            ("20200102T030405Z-0badc0de", 2, 6), ("legacy0123", 1, 3)]
+        assert runs[0].started == datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
+        assert runs[1].started is None
+    finally:
+        store.drop_staging(store.staging_graphs())
+    assert store.staging_graphs() == [] and plain(store.quads_for_pattern()) == plain(OLD)
+
+
+def test_kg_staging_lists_and_drops_only_the_runs_older_than_asked(scratch, monkeypatch):
+    for key, value in write_urls(scratch).items():
+        monkeypatch.setenv(key, value)
+    store = endpoint(scratch, "graph-store")
+    store.replace(OLD)
+    before = held(store)
+    young = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-00000001"
+    left_behind(store, "20200102T030405Z-0badc0de")
+    left_behind(store, young)
+    left_behind(store, "legacy0123")
+
+    listed = run_cli("staging", "--store", f"sparql:{scratch}")
+    assert listed.exit_code == 0, listed.output
+    assert "20200102T030405Z-0badc0de: started 2020-01-02 03:04:05 UTC, " in listed.output
+    assert f"{young}: started " in listed.output and "legacy0123: started at an unknown time" in listed.output
+    assert "2 graphs, 6 triples" in listed.output and "--drop" in listed.output
+    assert len(store.staging_runs()) == 3  # listing drops nothing
+
+    dropped = run_cli("staging", "--store", f"sparql:{scratch}", "--drop")
+    assert dropped.exit_code == 0, dropped.output
+    assert f"{young}: started " in dropped.output and "kept (younger than --older-than)" in dropped.output
+    assert "Dropped 2 runs, kept 1." in dropped.output
+    assert [run.name for run in store.staging_runs()] == [young]
+
+    everything = run_cli("staging", "--store", f"sparql:{scratch}", "--drop", "--older-than", "0")
+    assert everything.exit_code == 0 and "Dropped 1 runs, kept 0." in everything.output
+    assert store.staging_graphs() == [] and held(store) == before
+    assert run_cli("staging", "--store", f"sparql:{scratch}").output == f"No staging graphs on {scratch}.\n"
+
+
+def test_a_build_notes_the_staging_graphs_of_interrupted_builds(scratch, project, tmp_path, monkeypatch):
+    for key, value in write_urls(scratch).items():
+        monkeypatch.setenv(key, value)
+    project.add("doc", "Iran rejects talks on missiles.\n", RED_LINE)
+    store = endpoint(scratch, "graph-store")
+    left_behind(store, "20200102T030405Z-0badc0de")
+    try:
+        result = CliRunner().invoke(
+            cli, ["build", "-C", str(project.root), "--exports", str(tmp_path / "out"),
+                  "--store", f"sparql:{scratch}", "--no-reason"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert f"at {scratch} (SPARQL endpoint)" in result.output
+        assert (f"Note: {scratch} holds the staging graphs of 1 interrupted builds; "
+                f"see `kg staging --store sparql:{scratch}`.") in result.stderr
+    finally:
+        store.drop_staging(store.staging_graphs())
+
+
+def test_kg_staging_needs_an_endpoint():
+    result = run_cli("staging", "--store", "oxigraph:./kgdb")
+    assert result.exit_code == 2 and "only on a SPARQL endpoint (sparql:URL)" in result.output
