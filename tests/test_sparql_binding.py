@@ -69,3 +69,46 @@ def test_the_query_form_is_read_past_the_prologue(query, form):
     # The endpoint store asks for N-Triples or SPARQL JSON by it: an IRI ending in # once
     # made a prefixed CONSTRUCT look like a query of form PREFIX.
     assert query_form(query) == form
+
+
+WRAPPED = "SELECT ?x ?y WHERE { { SELECT DISTINCT ?x ?y WHERE { ?x ?p ?y } } } ORDER BY ?y"
+
+
+@pytest.mark.parametrize("query, before", [
+    (WRAPPED, "SELECT ?x ?y WHERE { { SELECT DISTINCT ?x ?y WHERE {"),
+    ("SELECT * { # a comment\n { SELECT * { ?x ?p ?y } ORDER BY ?y } }", "SELECT * { # a comment\n { SELECT * {"),
+    ("SELECT ?y { { SELECT ?x ?y { { SELECT ?x ?y { ?x ?p ?y } } } } }", "SELECT ?y { { SELECT ?x ?y { { SELECT ?x ?y {"),
+])
+def test_the_block_goes_into_a_subquery_that_passes_the_variable_through(query, before):
+    bound = bind_values(query, {"x": A})
+    assert bound.startswith(before + " " + BLOCK)
+    assert bound.replace(" " + BLOCK + " ", "", 1) == query
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?y WHERE { { SELECT ?y WHERE { ?x ?p ?y } } }",  # ?x not projected
+    "SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?y } LIMIT 1 } }",  # cut before the binding
+    "SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?y } ORDER BY ?y OFFSET 2 } }",
+    "SELECT ?x WHERE { { SELECT ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?y } GROUP BY ?x } }",  # counts before
+    "SELECT ?x WHERE { { SELECT (?z AS ?x) WHERE { ?z ?p ?y } } }",  # renamed
+    "SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?y } } ?x ?q ?w }",  # the group holds more
+    "SELECT ?x WHERE { ?x ?q ?w { SELECT ?x WHERE { ?x ?p ?y } } }",
+    "SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?y } } UNION { ?x ?q ?w } }",
+    "SELECT ?x WHERE { { ?x ?p ?y } }",  # a group, not a subquery
+])
+def test_the_block_stays_outside_a_subquery_it_could_change(query):
+    bound = bind_values(query, {"x": A})
+    where = query.index("{") + 1
+    assert bound == query[:where] + " " + BLOCK + " " + query[where:]
+
+
+def test_bound_inside_or_outside_the_answer_is_the_same():
+    store = ox.Store()
+    b, g = ox.NamedNode("http://example.org/b"), ox.NamedNode("http://example.org/g")
+    for s, o in ((A, "1"), (A, "2"), (b, "3")):
+        store.add(ox.Quad(s, A, ox.Literal(o), g))
+        store.add(ox.Quad(s, A, ox.Literal(o), ox.NamedNode("http://example.org/h")))  # a copy: DISTINCT matters
+    graph = OxigraphQuads(store)
+    inside = graph.query(WRAPPED, {"x": A})
+    outside = graph.query(WRAPPED.replace("SELECT ?x ?y WHERE {", "SELECT ?x ?y WHERE { " + BLOCK, 1))
+    assert inside.rows == outside.rows == [[A, ox.Literal("1")], [A, ox.Literal("2")]]

@@ -53,6 +53,22 @@ def test_every_named_query_gives_the_same_answer_on_every_store(name, graphs):
     assert answers["rdflib"] == answers["memory"], name
 
 
+@pytest.mark.parametrize("name, param, value", [("leverage", "holder", "Iran"),
+                                                ("actor-agenda", "actor", "United States")])
+def test_a_parameter_bound_inside_the_deduplicating_subquery_filters_the_full_answer(name, param, value, graphs):
+    # kg.sparql.bind_values puts the VALUES block inside these queries' subquery.
+    query = QUERIES[name]
+    for store in STORES:
+        graph = graphs[store]
+        bound = bind_params(graph, query, {param: value})
+        some = run_query(graph, query.text, bound)
+        every = run_query(graph, query.text, {k: v for k, v in bound.items() if k != param})
+        column = every.variables.index(param)
+        wanted = sorted(map(str, (row for row in every.rows if row[column] == bound[param])))
+        assert some.rows and len(some.rows) < len(every.rows), store
+        assert sorted(map(str, some.rows)) == wanted, store
+
+
 def test_a_build_on_the_rdflib_store_equals_the_oxigraph_build(project):
     """The derivation rules run on rdflib's engine too and derive the same quads.
 
