@@ -120,9 +120,14 @@ def build(project, store, exports_dir, include_proposed, reason, validate):
 
 def _note_staging(url: str) -> None:
     """Point at staging graphs that other, interrupted builds left on the endpoint."""
+    from .errors import KgError
     from .sparql_store import SparqlQuads
 
-    runs = SparqlQuads(url).staging_runs()
+    try:
+        runs = SparqlQuads(url).staging_runs()
+    except KgError as exc:  # the build itself succeeded: say so by the exit code, and warn
+        click.echo(f"Note: could not look for staging graphs left by other builds: {exc}", err=True)
+        return
     if runs:
         click.echo(f"Note: {url} holds the staging graphs of {len(runs)} interrupted builds; "
                    f"see `kg staging --store sparql:{url}`.", err=True)
