@@ -557,12 +557,12 @@ def staging(store, drop, older_than):
     """
     from datetime import UTC, datetime, timedelta
 
-    from .sparql_store import SparqlQuads
+    from .store import open_graph
 
     if not store.startswith("sparql:"):
         raise click.BadParameter(f"staging graphs are kept only on a SPARQL endpoint (sparql:URL), not {store!r}",
                                  param_hint="--store")
-    endpoint = SparqlQuads(store.partition(":")[2])
+    endpoint = open_graph(store).store  # checks the URL as every --store sparql:URL does
     runs = endpoint.staging_runs()
     if not runs:
         click.echo(f"No staging graphs on {endpoint.url}.")

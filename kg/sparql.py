@@ -85,20 +85,11 @@ def bind_values(text: str, substitutions: dict[str, object]) -> str:
 def _sole_subquery(text: str, position: int) -> tuple[int, int] | None:
     """The span of the subquery (SELECT to its last modifier) when the group opened just
     before ``position`` holds that subquery and nothing else; else None."""
-    opening, depth = None, 0
-    for token in _TOKENS.finditer(text, position):
-        if token.lastgroup in ("skip", "where"):
-            continue
-        if opening is None:
-            if token.lastgroup != "open" or not _blank(text[position:token.start()]):
-                return None
-            opening, depth = token, 1
-            continue
-        depth += 1 if token.lastgroup == "open" else -1
-        if depth == 0:
-            closing = token
-            break
-    else:
+    opening = next((t for t in _TOKENS.finditer(text, position) if not _is_comment(t)), None)
+    if opening is None or opening.lastgroup != "open" or not _blank(text[position:opening.start()]):
+        return None
+    closing = _closing(text, opening.end())
+    if closing is None:
         return None
     following = next((t for t in _TOKENS.finditer(text, closing.end()) if not _is_comment(t)), None)
     if following is None or following.lastgroup != "close" or not _blank(text[closing.end():following.start()]):
@@ -124,15 +115,23 @@ def _passes_through(subquery: str, names: list[str]) -> bool:
     variables = projection.group("variables")
     if variables != "*" and not set(names) <= {v[1:] for v in variables.split()}:
         return False
+    closing = _closing(subquery, projection.end())
+    if closing is None:
+        return False
+    modifiers = _TOKENS.sub(lambda t: "" if _is_comment(t) else t.group(), subquery[closing.end():])
+    ordered_only = re.fullmatch(r"\s*(ORDER\s+BY\b[^{}]*)?", modifiers, re.IGNORECASE)
+    return bool(ordered_only) and not re.search(r"\b(LIMIT|OFFSET)\b", modifiers, re.IGNORECASE)
+
+
+def _closing(text: str, position: int) -> re.Match | None:
+    """The ``}`` that closes the group opened just before ``position`` (None: unbalanced)."""
     depth = 1
-    for token in _TOKENS.finditer(subquery, projection.end()):
+    for token in _TOKENS.finditer(text, position):
         if token.lastgroup in ("open", "close"):
             depth += 1 if token.lastgroup == "open" else -1
             if depth == 0:
-                modifiers = _TOKENS.sub(lambda t: "" if _is_comment(t) else t.group(), subquery[token.end():])
-                ordered_only = re.fullmatch(r"\s*(ORDER\s+BY\b[^{}]*)?", modifiers, re.IGNORECASE)
-                return bool(ordered_only) and not re.search(r"\b(LIMIT|OFFSET)\b", modifiers, re.IGNORECASE)
-    return False
+                return token
+    return None
 
 
 def _is_comment(token: re.Match) -> bool:
