@@ -18,13 +18,14 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .dates import parse_date
 from .derive import derive, load_rules
 from .documents import Document, load_corpus
-from .facts import Evidence, Fact, load_facts
+from .facts import CONTEXT_CHARS, Evidence, Fact, load_facts
 from .factkinds import METHODS
+from .mentions import EntityDecl, MentionRecord, Mentions, load_mentions
 from .namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP, OA, document_graph, document_iri
 from .reference import Reference, load_reference, parse_turtle
 from .store import KnowledgeGraph, graph_name, open_store, to_ox, to_ox_quad
@@ -117,17 +118,38 @@ def build(root: str | Path = ".", store: str = "memory", include_proposed: Decim
     ontology = load_ontology(project.ontology)
     reference = load_reference(project.reference)
     documents = load_corpus(project.corpus)
+    mentions = load_mentions(project.corpus, documents, reference)
+    reference = reference.with_entities(mentions.entities.values())
     facts = load_facts(project.corpus, documents, reference)
     built = [f for f in facts if f.status == "accepted"
              or (include_proposed is not None and f.confidence >= include_proposed)]
     left_out = [f for f in facts if f not in built]
+    entities = _built_entities(mentions, built, include_proposed)
     graph = open_store(store)
-    graph.load(to_ox_quad(*quad) for quad in _quads(ontology, reference, documents, built))
+    graph.load(to_ox_quad(*quad) for quad in _quads(ontology, reference, documents, built, mentions, entities))
     derived = derive(graph, load_rules(project.rules)) if rules and project.rules.is_dir() else {}
     return BuildResult(graph=graph, documents=documents, facts=built, not_built=left_out, derived=derived)
 
 
-def _quads(ontology: Graph, reference: Reference, documents: list[Document], facts: list[Fact]) -> Iterator[tuple]:
+def _built_entities(mentions: Mentions, facts: list[Fact], include_proposed: Decimal | None) -> list[EntityDecl]:
+    """Minted entities that enter the graph: accepted, proposed at or above the threshold,
+    or named by a fact that is built (and the broader concepts of those)."""
+    named = {value for fact in facts for values in fact.values.values()
+             for value in (values if isinstance(values, tuple) else (values,)) if isinstance(value, URIRef)}
+    chosen = {k: e for k, e in mentions.entities.items() if e.status == "accepted" or e.iri in named
+              or (include_proposed is not None and e.confidence >= include_proposed)}
+    pending = list(chosen.values())
+    while pending:
+        entity = pending.pop()
+        broader = mentions.entities.get((entity.category, entity.broader or ""))
+        if broader is not None and (broader.category, broader.key) not in chosen:
+            chosen[(broader.category, broader.key)] = broader
+            pending.append(broader)
+    return sorted(chosen.values(), key=lambda e: (e.category, e.key))
+
+
+def _quads(ontology: Graph, reference: Reference, documents: list[Document], facts: list[Fact],
+           mentions: Mentions, entities: list[EntityDecl]) -> Iterator[tuple]:
     for triple in ontology:
         yield (*triple, GRAPH_ONTOLOGY)
     for triple in reference.graph:
@@ -136,8 +158,24 @@ def _quads(ontology: Graph, reference: Reference, documents: list[Document], fac
     for fact in facts:
         if fact.spec.keyed and "label" in fact.values:
             labels[fact_iri(fact)] = str(fact.values["label"])
+    texts = {doc.slug: doc.text for doc in documents}
     for doc in documents:
         yield from _document_quads(doc)
+    schemes: dict[str, URIRef] = {}
+    for entity in entities:
+        if entity.category in _SCHEMED and entity.category not in schemes:
+            schemes[entity.category], declared = _scheme(reference, entity.category)
+            if not declared:  # a project whose reference data has no such scheme yet
+                yield schemes[entity.category], RDF.type, SKOS.ConceptScheme, document_graph(entity.document)
+                yield (schemes[entity.category], RDFS.label, Literal(_SCHEMED[entity.category], lang="en"),
+                       document_graph(entity.document))
+        yield from _entity_quads(entity, mentions.first_mention(entity), texts, schemes.get(entity.category))
+    built = {(entity.category, entity.key) for entity in entities}
+    firsts = {mentions.first_mention(entity) for entity in entities}
+    for mention in mentions.mentions:
+        named = (mention.category, mention.key)
+        if mention not in firsts and (named in built or named not in mentions.entities):
+            yield from _mention_quads(mention, texts[mention.document], None)
     for fact in facts:
         yield from _fact_quads(fact, labels)
 
@@ -163,6 +201,79 @@ def _document_quads(doc: Document) -> Iterator[tuple]:
         yield part, OA.start, Literal(span.start, datatype=XSD.integer), g
         yield part, OA.end, Literal(span.end, datatype=XSD.integer), g
         yield part, IMP.furnitureKind, Literal(span.kind), g
+
+
+_ENTITY_CLASS = {"Person": IMP.Person, "State": IMP.State, "Organization": IMP.Organization,
+                 "ArmedGroup": IMP.ArmedGroup, "Place": IMP.Place, "Issue": IMP.Issue,
+                 "LeverageKind": IMP.LeverageKind, "Agreement": IMP.Agreement}
+
+
+#: Categories whose entities are concepts of a SKOS scheme, with the label of a scheme made for them.
+_SCHEMED = {"issue": "Issues", "leverage-kind": "Kinds of leverage"}
+
+
+def _scheme(reference: Reference, category: str) -> tuple[URIRef, bool]:
+    """The concept scheme most of the reference data's concepts of ``category`` are in, and
+    True; else the IRI of a scheme to declare for them, and False."""
+    counts = Counter(scheme for iri in reference.keys[category].values()
+                     for scheme in reference.graph.objects(iri, SKOS.inScheme))
+    if counts:
+        return min(counts, key=lambda scheme: (-counts[scheme], str(scheme))), True
+    return ID[f"scheme/{category}s"], False
+
+
+def _entity_quads(entity: EntityDecl, first: MentionRecord | None, texts: dict[str, str],
+                  scheme: URIRef | None) -> Iterator[tuple]:
+    """A minted entity in the graph of the document that first names it, derived from that mention."""
+    node, g = entity.iri, document_graph(entity.document)
+    yield node, RDF.type, _ENTITY_CLASS[entity.cls], g
+    if scheme is not None:
+        yield node, SKOS.inScheme, scheme, g
+    yield node, RDFS.label, Literal(entity.label, lang="en"), g
+    for alias in sorted(entity.aliases):
+        yield node, SKOS.altLabel, Literal(alias, lang="en"), g
+    if entity.broader:  # a reference concept, or a minted one that is built with it (_built_entities)
+        yield node, SKOS.broader, ID[f"{entity.category}/{entity.broader}"], g
+    if first is not None:
+        yield node, PROV.wasDerivedFrom, mention_iri(first), g
+        yield from _mention_quads(first, texts[first.document], entity.confidence)
+
+
+def mention_iri(mention: MentionRecord) -> URIRef:
+    """The IRI of a mention node, from the document, the span and the entity it names."""
+    return ID[f"mention/{_content_hash(mention.document, mention.start, mention.end, mention.category, mention.key)}"]
+
+
+def _mention_quads(mention: MentionRecord, text: str, confidence: Decimal | None) -> Iterator[tuple]:
+    iri, g = mention_iri(mention), document_graph(mention.document)
+    yield ID[f"{mention.category}/{mention.key}"], IMP.denotedBy, iri, g
+    yield iri, RDF.type, IMP.Mention, g
+    yield iri, RDF.type, IMP.Evidence, g
+    yield iri, IMP.method, IMP.Extracted, g
+    yield iri, IMP.rule, Literal(mention.rule), g
+    if confidence is not None:
+        yield iri, IMP.confidence, Literal(confidence, datatype=XSD.decimal), g
+    start, end = mention.start, mention.end
+    yield from _selector_quads(iri, document_iri(mention.document), text[start:end],
+                               text[max(0, start - CONTEXT_CHARS):start], text[end:end + CONTEXT_CHARS], start, end, g)
+
+
+def _selector_quads(iri: URIRef, doc: URIRef, exact: str, prefix: str, suffix: str, start: int, end: int,
+                    g: URIRef) -> Iterator[tuple]:
+    """``oa:hasSource`` and the two selectors (Web Annotation 4.2.4, 4.2.1) of an evidence node."""
+    quote, position = URIRef(f"{iri}/text-quote"), URIRef(f"{iri}/text-position")
+    yield iri, OA.hasSource, doc, g
+    yield iri, OA.hasSelector, quote, g
+    yield iri, OA.hasSelector, position, g
+    yield quote, RDF.type, OA.TextQuoteSelector, g
+    yield quote, OA.exact, Literal(exact), g
+    if prefix:
+        yield quote, OA.prefix, Literal(prefix), g
+    if suffix:
+        yield quote, OA.suffix, Literal(suffix), g
+    yield position, RDF.type, OA.TextPositionSelector, g
+    yield position, OA.start, Literal(start, datatype=XSD.integer), g
+    yield position, OA.end, Literal(end, datatype=XSD.integer), g
 
 
 def _content_hash(*parts) -> str:
@@ -241,14 +352,9 @@ def _supported_property(fact: Fact, name: str) -> URIRef | None:
 
 
 def _evidence_quads(fact: Fact, node: URIRef, ev: Evidence, g: URIRef) -> Iterator[tuple]:
-    doc = document_iri(fact.document)
     iri = ID[f"evidence/{_content_hash(str(node), fact.document, ev.start, ev.end)}"]
-    quote, position = URIRef(f"{iri}/text-quote"), URIRef(f"{iri}/text-position")
     yield node, PROV.wasDerivedFrom, iri, g
     yield iri, RDF.type, IMP.Evidence, g
-    yield iri, OA.hasSource, doc, g
-    yield iri, OA.hasSelector, quote, g
-    yield iri, OA.hasSelector, position, g
     yield iri, IMP.method, METHODS[fact.method], g
     yield iri, IMP.confidence, Literal(fact.confidence, datatype=XSD.decimal), g
     if fact.rule:
@@ -257,12 +363,4 @@ def _evidence_quads(fact: Fact, node: URIRef, ev: Evidence, g: URIRef) -> Iterat
         prop = _supported_property(fact, name)
         if prop is not None:
             yield iri, IMP.supports, prop, g
-    yield quote, RDF.type, OA.TextQuoteSelector, g
-    yield quote, OA.exact, Literal(ev.quote), g
-    if ev.prefix:
-        yield quote, OA.prefix, Literal(ev.prefix), g
-    if ev.suffix:
-        yield quote, OA.suffix, Literal(ev.suffix), g
-    yield position, RDF.type, OA.TextPositionSelector, g
-    yield position, OA.start, Literal(ev.start, datatype=XSD.integer), g
-    yield position, OA.end, Literal(ev.end, datatype=XSD.integer), g
+    yield from _selector_quads(iri, document_iri(fact.document), ev.quote, ev.prefix, ev.suffix, ev.start, ev.end, g)

@@ -145,6 +145,7 @@ KINDS: dict[str, Kind] = {
                 _f("issue", "key:issue", IMP.onIssue, required=True, identity=True),
                 _f("addressed_to", "key:actor", IMP.addressedTo, identity=True),
                 _f("first_mover", "key:actor", IMP.firstMover, identity=True),
+                _f("speaker", "key:actor", IMP.speaker),
                 _f("hedged", BOOL, IMP.hedged),
                 *_DATES,
             ),

@@ -9,9 +9,12 @@
    text with whitespace and case folded, against every document);
 3. write ``corpus/<slug>.txt`` (slug from the title) and check it with the corpus loader;
 4. run the extraction pipeline (kg/extraction/pipeline.yaml) and write
-   ``corpus/<slug>.facts.yaml`` with every candidate ``status: proposed``, checked by the
-   facts loader against the whole corpus; titled names the reference data does not know are
-   listed, and proposed as reference entities in ``corpus/<slug>.proposed-reference.ttl``.
+   ``corpus/<slug>.facts.yaml`` with every candidate ``status: proposed`` and
+   ``corpus/<slug>.mentions.yaml`` with every named mention and the entities minted for
+   names the reference data lacks, each checked by its loader against the whole corpus.
+
+``extract_again`` (``kg add --again``) runs step 4 on a stored document: its unreviewed
+proposals are replaced, its reviewed and curated facts kept.
 
 Files are written to a temporary folder and renamed into the corpus only when all of them
 check out, so an error never leaves half an article.
@@ -34,9 +37,9 @@ import yaml
 from .documents import DOCUMENT_SUFFIX, KINDS, load_document, read_text_file
 from .errors import DocumentError, InputError
 from .facts import FACTS_SUFFIX, load_facts, read_facts_file, resolve_event_keys
+from .mentions import MENTIONS_SUFFIX
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-PROPOSED_REFERENCE_SUFFIX = ".proposed-reference.ttl"
 _DROP = ("script", "style", "noscript", "template", "nav", "footer", "header", "aside", "form",
          "iframe", "svg", "button", "select", "figure")
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "section", "article",
@@ -56,15 +59,15 @@ class Article:
 
 @dataclass
 class AddResult:
-    """What adding one article wrote and found."""
+    """What adding (or extracting again from) one article wrote and found."""
 
     slug: str
     document: Path
     facts_file: Path
-    counts: dict[str, int]
-    mentions: dict[str, int]
-    unknown: list = field(default_factory=list)
-    proposed_reference: Path | None = None
+    mentions_file: Path
+    counts: dict[str, int]  # proposed facts per kind
+    mentions: dict[str, int]  # mentions per category
+    entities: list = field(default_factory=list)  # kg.extraction.Entity: minted, proposed
 
 
 def read_article(path: str | Path) -> Article:
@@ -183,12 +186,9 @@ def add_article(
         written file does not pass the corpus loaders; nothing is left in the corpus then.
     """
     from .dates import parse_date
-    from .extraction import ReferenceIndex, load_pipeline, run_pipeline
-    from .extraction.writer import dump_facts, to_facts
-    from .reference import load_reference
 
     root = Path(root)
-    corpus, reference_dir = root / "corpus", root / "ontology" / "reference"
+    corpus = root / "corpus"
     if not corpus.is_dir():
         raise InputError(f"{corpus}: no corpus folder in the project")
     article = read_article(path)
@@ -210,11 +210,8 @@ def add_article(
             raise InputError(f"{path}: this text is already in the corpus as {known[digest]}")
     base = slugify(title) or "article-" + content_hashes(article.text)[0][:8]
     slug, n = base, 2
-    while (corpus / f"{slug}{DOCUMENT_SUFFIX}").exists() or (corpus / f"{slug}{FACTS_SUFFIX}").exists():
+    while any((corpus / f"{slug}{suffix}").exists() for suffix in (DOCUMENT_SUFFIX, FACTS_SUFFIX, MENTIONS_SUFFIX)):
         slug, n = f"{base}-{n}", n + 1
-
-    reference = load_reference(reference_dir)
-    steps = pipeline if pipeline is not None else load_pipeline()
     staging = Path(tempfile.mkdtemp(prefix=".kg-add-", dir=corpus))
     try:
         doc_path = staging / f"{slug}{DOCUMENT_SUFFIX}"
@@ -224,37 +221,158 @@ def add_article(
             document = load_document(doc_path)
         except DocumentError as exc:
             raise InputError(f"{path}: {str(exc).replace(str(doc_path), doc_path.name)}") from exc
-        index = ReferenceIndex(reference)
-        result = run_pipeline(document.text, index, steps, published=document.date, furniture=document.furniture)
-        existing = load_facts(corpus, _documents(corpus), reference) if list(corpus.glob(f"*{FACTS_SUFFIX}")) else []
-        taken = set(index.all_keys) | {str(f.values["key"]) for f in existing if "key" in f.values}
-        facts = to_facts(result.candidates, document.text, slug, taken)
-        facts_path = staging / f"{slug}{FACTS_SUFFIX}"
-        facts_path.write_text(dump_facts(slug, title, facts), encoding="utf-8")
-        checked = read_facts_file(facts_path, document, reference)  # the loader must accept it
-        resolve_event_keys(existing + checked, reference)
-        proposed = None
-        if result.unknown:
-            proposed = staging / f"{slug}{PROPOSED_REFERENCE_SUFFIX}"
-            proposed.write_text(proposed_reference(result.unknown, index, document), encoding="utf-8")
+        result = _extract(root, staging, document, kept=[], pipeline=pipeline, where=path)
         for digest in content_hashes(article.text):
             known[digest] = f"{slug}{DOCUMENT_SUFFIX}"
-        written = _publish(staging, corpus, [doc_path, facts_path] + ([proposed] if proposed else []))
+        written = _publish(staging, corpus, [doc_path, result.facts_file, result.mentions_file])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    result.document, result.facts_file, result.mentions_file = written
+    return result
+
+
+def extract_again(root: str | Path, name: str, *, pipeline=None) -> AddResult:
+    """Run extraction again on a document of the corpus (``<slug>`` or its file name).
+
+    The document's unreviewed proposals (``status: proposed``, ``method: extracted``) are
+    replaced by what the pipeline proposes now and its mentions file is rewritten; accepted
+    and curated facts stay as they are, comments and order included.
+
+    :raises InputError: when there is no such document or a rewritten file does not load.
+    """
+    root = Path(root)
+    corpus = root / "corpus"
+    slug = Path(name).name.removesuffix(DOCUMENT_SUFFIX).removesuffix(FACTS_SUFFIX)
+    doc_path = corpus / f"{slug}{DOCUMENT_SUFFIX}"
+    if not doc_path.is_file():
+        raise InputError(f"{doc_path}: no such document in the corpus")
+    document = load_document(doc_path)
+    facts_path = corpus / f"{slug}{FACTS_SUFFIX}"
+    kept_text, kept = _kept_facts(facts_path)
+    staging = Path(tempfile.mkdtemp(prefix=".kg-add-", dir=corpus))
+    try:
+        result = _extract(root, staging, document, kept=kept, kept_text=kept_text, pipeline=pipeline,
+                          where=doc_path)
+        written = _publish(staging, corpus, [result.facts_file, result.mentions_file])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    result.document = doc_path
+    result.facts_file, result.mentions_file = written
+    return result
+
+
+def _is_proposal(fact) -> bool:
+    return isinstance(fact, dict) and fact.get("status") == "proposed" and fact.get("method") == "extracted"
+
+
+def _kept_facts(path: Path):
+    """The facts file as a round-trip document (comments kept) without its unreviewed
+    proposals, and the kept facts as plain mappings; (None, []) when there is no file."""
+    if not path.is_file():
+        return None, []
+    from ruamel.yaml import YAML, YAMLError
+
+    yaml_rt = YAML()
+    try:
+        data = yaml_rt.load(path.read_text(encoding="utf-8"))
+    except (OSError, YAMLError) as exc:
+        raise InputError(f"{path}: cannot read the facts file: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
+        raise InputError(f"{path}: expected a mapping with a list 'facts'")
+    facts = data["facts"]
+    for index in reversed(range(len(facts))):
+        if _is_proposal(facts[index]):
+            del facts[index]
+    return data, [dict(f) for f in facts]
+
+
+_NOT_CONTENT = {"status", "method", "rule", "confidence", "quote", "evidence", "comment", "key", "label"}
+
+
+def _content(fact: dict) -> tuple:
+    return tuple(sorted((k, str(v)) for k, v in fact.items() if k not in _NOT_CONTENT))
+
+
+def _extract(root: Path, staging: Path, document, *, kept: list[dict], pipeline, where: Path,
+             kept_text=None) -> AddResult:
+    """Run the pipeline on a document and write its facts and mentions files into ``staging``,
+    each checked by its loader against the whole corpus."""
+    from .extraction import ReferenceIndex, load_pipeline, run_pipeline
+    from .extraction.writer import dump_facts, dump_mentions, mentioned_entities, to_facts
+    from .mentions import load_mentions
+    from .reference import load_reference
+
+    corpus = root / "corpus"
+    reference = load_reference(root / "ontology" / "reference")
+    documents = _documents(corpus)
+    corpus_mentions = load_mentions(corpus, documents, reference)
+    known_reference = reference.with_entities(corpus_mentions.entities.values())
+    # the corpus as it is, but for this document's own files when extraction runs again
+    existing = [f for f in load_facts(corpus, documents, known_reference) if f.document != document.slug]
+    affiliations = {str(f.values["member"]).rsplit("/", 1)[-1]: str(f.values["organization"]).rsplit("/", 1)[-1]
+                    for f in existing if f.kind == "affiliation" and f.status == "accepted"}
+    index = ReferenceIndex(reference, affiliations)
+    steps = pipeline if pipeline is not None else load_pipeline()
+    result = run_pipeline(document.text, index, steps, published=document.date, furniture=document.furniture,
+                          publisher=document.publisher)
+    entities = mentioned_entities(result.entities, result.mentions)
+    minted = {(e.category, e.key) for e in entities}
+
+    def resolves(category: str, key: str) -> bool:
+        return key in reference.keys.get(category, {}) or (category, key) in minted
+
+    taken = set(index.all_keys) | {str(f.values["key"]) for f in existing if "key" in f.values} \
+        | {str(f["key"]) for f in kept if "key" in f}
+    seen = {_content(f) for f in kept}
+    facts = [f for f in to_facts(result.candidates, document.text, document.slug, taken, resolves)
+             if _content(f) not in seen]
+    mentions_path = staging / f"{document.slug}{MENTIONS_SUFFIX}"
+    mentions_path.write_text(dump_mentions(document.slug, document.title, document.text, entities,
+                                           [m for m in result.mentions if resolves(m.category, m.key)]),
+                             encoding="utf-8")
+    facts_path = staging / f"{document.slug}{FACTS_SUFFIX}"
+    if kept_text is None:
+        facts_path.write_text(dump_facts(document.slug, document.title, facts), encoding="utf-8")
+    else:
+        _append_facts(facts_path, kept_text, facts)
+    # the loaders must accept what was written, against the whole corpus
+    staged_doc = staging / f"{document.slug}{DOCUMENT_SUFFIX}"
+    if not staged_doc.exists():
+        shutil.copyfile(document.path, staged_doc)
+    try:
+        own = load_mentions(staging, [load_document(staged_doc)], reference)
+        checked = read_facts_file(facts_path, load_document(staged_doc),
+                                  reference.with_entities([*corpus_mentions.entities.values(), *own.entities.values()]))
+        resolve_event_keys(existing + checked, known_reference.with_entities(own.entities.values()))
+    except InputError as exc:
+        raise InputError(f"{where}: extraction wrote a file its loader refuses (a bug, please report it): {exc}") from exc
     mentions = Counter(m.category for m in result.mentions)
     return AddResult(
-        slug=slug, document=written[0], facts_file=written[1],
+        slug=document.slug, document=document.path, facts_file=facts_path, mentions_file=mentions_path,
         counts=dict(sorted(Counter(f["kind"] for f in facts).items())),
-        mentions=dict(mentions), unknown=result.unknown,
-        proposed_reference=written[2] if proposed else None,
+        mentions=dict(mentions), entities=entities,
     )
 
 
+def _append_facts(path: Path, data, facts: list[dict]) -> None:
+    """Write the kept facts file (round-trip: comments and order kept) with new proposals after them."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml_rt = YAML()
+    yaml_rt.width = 10_000
+    data["facts"].extend(facts)
+    out = io.StringIO()
+    yaml_rt.dump(data, out)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
 def _documents(corpus: Path):
+    """The corpus's documents; none yet in a new project (where load_corpus refuses to build)."""
     from .documents import load_corpus
 
-    return load_corpus(corpus)
+    return load_corpus(corpus) if any(corpus.glob(f"*{DOCUMENT_SUFFIX}")) else []
 
 
 def _publish(staging: Path, corpus: Path, files: list[Path]) -> list[Path]:
@@ -270,37 +388,3 @@ def _publish(staging: Path, corpus: Path, files: list[Path]) -> list[Path]:
             target.unlink(missing_ok=True)
         raise InputError(f"{corpus}: cannot write {staged.name}: {exc.strerror}") from exc
     return done
-
-
-def proposed_reference(unknown, index, document) -> str:
-    """Turtle proposing a reference entity (imp:Person) for each name the reference data lacks."""
-    from rdflib import Graph, Literal, Namespace
-    from rdflib.namespace import OWL, RDF, RDFS, SKOS
-
-    from .namespaces import IMP
-
-    actor = Namespace("https://w3id.org/impasse/id/actor/")
-    graph = Graph()
-    graph.bind("imp", IMP)
-    graph.bind("actor", actor)
-    graph.bind("skos", SKOS)
-    graph.bind("owl", OWL)
-    taken = set(index.names["actor"])
-    for name in unknown:
-        key = slugify(name.name) or "person"
-        n = 2
-        while key in taken:
-            key, n = f"{slugify(name.name)}-{n}", n + 1
-        taken.add(key)
-        iri = actor[key]
-        graph.add((iri, RDF.type, IMP.Person))
-        graph.add((iri, RDFS.label, Literal(name.name, lang="en")))
-        graph.add((iri, SKOS.altLabel, Literal(f"{name.role} {name.name}", lang="en")))
-        where = f"{document.path.name}:{document.line_of(name.start)}"
-        about = f"'{name.role}'" + (f" of {name.affiliation}" if name.affiliation else "")
-        graph.add((iri, RDFS.comment, Literal(
-            f"Proposed by kg add: {about}, seen {name.count} time(s), first at {where}. "
-            "Review, then move to ontology/reference/actors.ttl.", lang="en")))
-    head = ("# Reference entities proposed by `kg add` for names the reference data does not know.\n"
-            "# Not read by `kg build`: review each, then move it to ontology/reference/actors.ttl.\n")
-    return head + graph.serialize(format="turtle")

@@ -25,6 +25,17 @@ class Reference:
     keys: dict[str, dict[str, URIRef]]
     labels: dict[URIRef, str]
 
+    def with_entities(self, entities) -> Reference:
+        """This reference data and the entities minted from documents (``.category``, ``.key``,
+        ``.iri``, ``.label``), so that facts can name them by key; reference entities win."""
+        keys = {category: dict(known) for category, known in self.keys.items()}
+        labels = dict(self.labels)
+        for entity in entities:
+            if entity.key not in keys[entity.category]:
+                keys[entity.category][entity.key] = entity.iri
+                labels[entity.iri] = entity.label
+        return Reference(graph=self.graph, keys=keys, labels=labels)
+
     def aliases(self, iri: URIRef) -> list[str]:
         """The label and every alias of an entity, in a stable order."""
         names = {str(o) for o in self.graph.objects(iri, RDFS.label)}

@@ -88,11 +88,37 @@ class UnknownName:
     count: int = 1
 
 
-class ReferenceIndex:
-    """Labels and aliases of the reference data by category, and the demonyms of actors."""
+@dataclass
+class Entity:
+    """An entity the reference data lacks, minted from the text (proposed until reviewed).
 
-    def __init__(self, reference: Reference):
+    ``key`` is the last segment of its IRI (``id:<category>/<key>``): the same name gives the
+    same key in every document, so two articles naming one new person make one node.
+    """
+
+    category: str  # actor, place, issue, leverage-kind
+    key: str
+    cls: str  # Person, State, Organization, ArmedGroup, Place, Issue, LeverageKind
+    label: str
+    start: int  # its first mention (document offsets)
+    end: int
+    rule: str
+    confidence: float
+    aliases: set[str] = field(default_factory=set)
+    broader: str | None = None  # issues: the key of a broader issue
+    member_of: str | None = None  # actors: the state (key) it belongs to, from the lexicon
+
+
+class ReferenceIndex:
+    """Labels and aliases of the reference data by category, and the demonyms of actors.
+
+    :param affiliations: person key -> actor key, from the corpus's accepted affiliation
+        facts, so that "Araghchi said" is heard as Iran speaking.
+    """
+
+    def __init__(self, reference: Reference, affiliations: dict[str, str] | None = None):
         self.reference = reference
+        self.affiliations = dict(affiliations or {})
         self.names: dict[str, dict[str, list[str]]] = {}  # category -> key -> names
         for category in GAZETTEER_CATEGORIES:
             self.names[category] = {
@@ -126,6 +152,37 @@ class Context:
     unknown: dict[str, UnknownName] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)  # per-run set-up of components (matchers)
     max_evidence: int = 3
+    nlp: Any = None  # the spaCy Language the chunks come from (patterns are made with it)
+    publisher: str | None = None  # the outlet: named in a dateline or byline, it is no actor
+    entities: dict[tuple[str, str], Entity] = field(default_factory=dict)  # minted, by (category, key)
+    affiliations: dict[str, str] = field(default_factory=dict)  # person key -> actor key, this document
+    roles: dict[str, str] = field(default_factory=dict)  # person key -> role title seen in this document
+
+    def label(self, category: str, key: str) -> str:
+        """The label of a reference or minted entity."""
+        minted = self.entities.get((category, key))
+        return minted.label if minted is not None else self.index.label(category, key)
+
+    def kind(self, key: str) -> str:
+        """An actor's class: State, Person, Organization, ArmedGroup (Actor when unknown)."""
+        minted = self.entities.get(("actor", key))
+        return minted.cls if minted is not None else self.index.kinds.get(key, "Actor")
+
+    def known(self, category: str, key: str) -> bool:
+        """Whether ``key`` names a reference or minted entity of ``category``."""
+        return (category, key) in self.entities or key in self.index.names.get(category, {})
+
+    def party_of(self, key: str) -> str | None:
+        """The party a person speaks for: the state of their office (through a ministry, a
+        command …) or the organisation they belong to; None when the text and corpus do not say."""
+        org = self.affiliations.get(key) or self.index.affiliations.get(key)
+        if org is None or org == key:
+            return None
+        if self.kind(org) == "Person":
+            return None
+        minted = self.entities.get(("actor", org))
+        member_of = (minted.member_of if minted is not None else None) or self.index.affiliations.get(org)
+        return member_of if member_of and self.kind(member_of) == "State" else org
 
     def in_furniture(self, start: int, end: int) -> bool:
         return any(f.start < end and start < f.end for f in self.furniture)

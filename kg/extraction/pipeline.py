@@ -18,8 +18,8 @@ from typing import Iterator
 import yaml
 
 from . import components as _components  # noqa: F401 - registers the components
-from .model import Candidate, Chunk, Context, Mention, ReferenceIndex, UnknownName
-from .nlp import blank_english
+from .model import Candidate, Chunk, Context, Entity, Mention, ReferenceIndex
+from .nlp import load_nlp
 from .registry import PipelineError, Step, check_pipeline
 
 PIPELINE_FILE = Path(__file__).with_name("pipeline.yaml")
@@ -53,11 +53,11 @@ def load_pipeline(source: str | Path | list | None = None) -> list[Step]:
 
 @dataclass
 class ExtractionResult:
-    """What a run found: merged candidate facts, every mention, names not in the reference data."""
+    """What a run found: merged candidate facts, every mention, the entities it minted."""
 
     candidates: list[Candidate]
     mentions: list[Mention]
-    unknown: list[UnknownName]
+    entities: list[Entity]
 
 
 def chunks(text: str, limit: int = MAX_CHUNK) -> Iterator[tuple[str, int]]:
@@ -91,23 +91,26 @@ def run_pipeline(
     published: str | None = None,
     furniture: tuple = (),
     batch_size: int = 64,
+    publisher: str | None = None,
 ) -> ExtractionResult:
     """Run the steps over ``text``.
 
     :param published: the publication date (``YYYY-MM-DD``), which anchors "on Saturday".
     :param furniture: spans of page furniture; no fact rests on them.
+    :param publisher: the outlet, which the text may name without it being an actor.
     """
     day = None
     if published and len(published) == 10:
         day = datetime.date.fromisoformat(published)
-    ctx = Context(text=text, index=index, published=day, furniture=tuple(furniture))
-    nlp = blank_english()
+    nlp = load_nlp().nlp
+    ctx = Context(text=text, index=index, published=day, furniture=tuple(furniture), nlp=nlp,
+                  publisher=publisher if publisher and publisher != "unknown" else None)
     for doc, offset in nlp.pipe(chunks(text), as_tuples=True, batch_size=batch_size):
         chunk = Chunk(doc=doc, offset=offset)
         for step in steps:
             step.component.func(chunk, ctx, step.settings)
     return ExtractionResult(
         candidates=sorted(ctx.candidates.values(), key=lambda c: (c.spans[0], c.kind)),
-        mentions=ctx.mentions,
-        unknown=sorted(ctx.unknown.values(), key=lambda u: u.start),
+        mentions=sorted(set(ctx.mentions), key=lambda m: (m.start, m.end, m.category, m.key)),
+        entities=sorted(ctx.entities.values(), key=lambda e: (e.start, e.category, e.key)),
     )

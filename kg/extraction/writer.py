@@ -14,7 +14,8 @@ from collections import Counter
 
 import yaml
 
-from .model import Candidate
+from ..factkinds import KINDS
+from .model import Candidate, Entity, Mention
 
 FIELD_ORDER = (
     "kind", "key", "label", "class", "type", "member", "organization", "role", "holder", "issue",
@@ -42,15 +43,31 @@ def unique_quote(text: str, start: int, end: int) -> str | None:
     return quote
 
 
-def to_facts(candidates: list[Candidate], text: str, slug: str, taken_keys: set[str]) -> list[dict]:
+def _names_only(cand: Candidate, known) -> bool:
+    """Every entity the candidate names by key is one ``known(category, key)`` accepts."""
+    spec = KINDS[cand.kind]
+    for f in spec.fields:
+        if not f.type.startswith("key:") or f.type in {"key:event", "key:any"} or f.name not in cand.fields:
+            continue
+        values = cand.fields[f.name]
+        if not all(known(f.type[4:], v) for v in (values if isinstance(values, list) else [values])):
+            return False
+    return True
+
+
+def to_facts(candidates: list[Candidate], text: str, slug: str, taken_keys: set[str], known=None) -> list[dict]:
     """Facts (mappings in the curated format) from candidates; those without a unique quote drop out.
 
     :param taken_keys: every key the corpus and the reference data already use.
+    :param known: ``known(category, key)``: whether an entity key will resolve; candidates naming
+        another are left out (an entity whose only mention is page furniture).
     """
     taken = set(taken_keys)
     keys: dict[tuple, str] = {}
     facts: list[tuple[Candidate, dict]] = []
     for cand in candidates:
+        if known is not None and not _names_only(cand, known):
+            continue
         quotes = [q for q in (unique_quote(text, s, e) for s, e in cand.spans) if q]
         if not quotes:
             continue
@@ -102,3 +119,38 @@ def dump_facts(slug: str, title: str, facts: list[dict]) -> str:
     body = yaml.safe_dump({"document": slug, "facts": facts}, allow_unicode=True, sort_keys=False,
                           width=10_000, default_flow_style=None)
     return header + body
+
+
+def mentioned_entities(entities: list[Entity], mentions: list[Mention]) -> list[Entity]:
+    """The minted entities that keep a mention (none rests on page furniture), each starting
+    at its first one: an entity is derived from a mention, or it is not written."""
+    first: dict[tuple[str, str], int] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        first.setdefault((m.category, m.key), m.start)
+    kept = []
+    for e in entities:
+        if (e.category, e.key) in first:
+            e.start = first[(e.category, e.key)]
+            kept.append(e)
+    return kept
+
+
+def dump_mentions(slug: str, title: str, text: str, entities: list[Entity], mentions: list[Mention]) -> str:
+    """The text of a mentions file: the entities minted from the document and every mention.
+
+    :param entities: as :func:`mentioned_entities` leaves them.
+    """
+    header = (
+        f"# Mentions and new entities found by `kg add` in {title!r}.\n"
+        "# Machine-written: `kg add --again` rewrites it. An entity here is proposed: `kg build\n"
+        "# --include-proposed` builds it; accept it by moving it into ontology/reference/.\n"
+    )
+    rows = [{
+        "key": e.key, "category": e.category, "class": e.cls, "label": e.label,
+        **({"aliases": sorted(e.aliases - {e.label})} if e.aliases - {e.label} else {}),
+        **({"broader": e.broader} if e.broader else {}),
+        "start": e.start, "rule": e.rule, "confidence": round(float(e.confidence), 2), "status": "proposed",
+    } for e in entities]
+    spans = [[m.start, text[m.start:m.end], m.category, m.key, m.rule] for m in mentions]
+    return header + yaml.safe_dump({"document": slug, "entities": rows, "mentions": spans}, allow_unicode=True,
+                                   sort_keys=False, width=10_000, default_flow_style=None)

@@ -1,3 +1,3 @@
 """The registered extraction components; importing this package registers them all."""
 
-from . import cues, events, gazetteer, markers, temporal  # noqa: F401
+from . import agenda, cues, entities, events, gazetteer, markers, stances, temporal  # noqa: F401

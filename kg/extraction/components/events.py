@@ -39,7 +39,7 @@ def _near_date(chunk: Chunk, token: int, window: int = 10) -> str | None:
 
 
 def _actor_kind(ctx: Context, key: str) -> str:
-    return ctx.index.kinds.get(key, "Actor")
+    return ctx.kind(key)
 
 
 @component(
@@ -119,7 +119,7 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
         date = _near_date(chunk, i)
         confidence = settings["confidence"] * (0.6 if hedged(chunk, i) else 1)
         for venue in venues:
-            name = ctx.index.label("place", venue.key)
+            name = ctx.label("place", venue.key)
             label = f"Talks in {name}"
             hint = f"{venue.key}-talks"
             if number:
@@ -167,8 +167,8 @@ def agreements(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 if agent is None:
                     continue
                 date = _near_date(chunk, i)
-                name = ctx.index.label("actor", agent[0])
-                fields = {"class": "Withdrawal", "label": f"{name} withdrawal from the {ctx.index.label('agreement', agreement.key)}",
+                name = ctx.label("actor", agent[0])
+                fields = {"class": "Withdrawal", "label": f"{name} withdrawal from the {ctx.label('agreement', agreement.key)}",
                           "agent": [agent[0]], "agreement": agreement.key}
                 if date:
                     fields["date"] = date
@@ -194,25 +194,32 @@ def agreements(chunk: Chunk, ctx: Context, settings: dict) -> None:
                           "agreement": agreement.key}
                 what = "Verified compliance with" if fields["class"] == "ComplianceVerification" else (
                     "Compliance with" if lemma in {"comply", "compliance"} else "Violation of")
-                who = ctx.index.label("actor", agent[0]) + ": " if agent else ""
-                fields["label"] = f"{who}{what} the {ctx.index.label('agreement', agreement.key)}"
+                who = ctx.label("actor", agent[0]) + ": " if agent else ""
+                fields["label"] = f"{who}{what} the {ctx.label('agreement', agreement.key)}"
                 if agent:
                     fields["agent"] = [agent[0]]
-                if "nuclear-compliance" in ctx.index.names["issue"]:
-                    fields["issue"] = ["nuclear-compliance"]
+                about = _issue_near(chunk, sent, i)
+                if about:
+                    fields["issue"] = [about]
                 _event(chunk, ctx, fields, span, i, f"agreements.{'comply' if 'ompl' in lemma else 'violate'}",
                        base * factor * 0.9, f"{_slug(fields['label'])}")
             elif lemma in {"cap", "limit", "ceiling"}:
                 for q in chunk.quantities:
                     if sent.start <= q.token_start < sent.end and abs(q.token_start - i) <= 4:
                         fields = {"agreement": agreement.key, "label": f"{q.value}% cap", "limit": q.value, "unit": q.unit}
-                        issues = [m.key for m in mentions(chunk, "issue") if sent.start <= m.token_start < sent.end
-                                  and m.key == "uranium-enrichment"]
-                        if issues:
-                            fields["issue"] = issues[0]
-                            fields["label"] = f"{q.value}% cap on uranium enrichment"
+                        about = _issue_near(chunk, sent, q.token_start)
+                        if about:
+                            fields["issue"] = about
+                            fields["label"] = f"{q.value}% cap on {ctx.label('issue', about).lower()}"
                         ctx.propose(Candidate("provision", fields, [span], "agreements.cap", round(base * factor, 2)))
                         break
+
+
+def _issue_near(chunk: Chunk, sent, token: int, window: int = 8) -> str | None:
+    """The issue named closest to ``token`` in its sentence, within ``window`` tokens."""
+    near = [m for m in mentions(chunk, "issue") if sent.start <= m.token_start < sent.end
+            and abs(m.token_start - token) <= window]
+    return min(near, key=lambda m: abs(m.token_start - token)).key if near else None
 
 
 def _event(chunk, ctx, fields, span, cue, rule, confidence, hint) -> None:
@@ -265,12 +272,12 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 continue
             if _actor_kind(ctx, agent_key) == "Person":
                 continue  # "Trump authorized strikes": the person authorises, the state strikes
-            name = ctx.index.label("actor", agent_key)
+            name = ctx.label("actor", agent_key)
             fields = {"class": "MilitaryStrike", "agent": [agent_key]}
             label = f"{name} strikes"
             if target is not None and target.key != agent_key:
                 fields["target"] = [target.key]
-                label += f" on {ctx.index.label('actor', target.key)}"
+                label += f" on {ctx.label('actor', target.key)}"
             if date:
                 fields["date"] = date
             fields["label"] = label + (f" ({date})" if date else "")
@@ -290,7 +297,7 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 duration = f"P{doc[i - 3].text}D"
             if duration and re.match(r"^P\d+D$", duration):
                 fields["duration"] = duration
-            who = " and ".join(ctx.index.label("actor", p) for p in participants)
+            who = " and ".join(ctx.label("actor", p) for p in participants)
             fields["label"] = f"War of {date}" + (f" between {who}" if who else "")
             identity_fields = {k: v for k, v in fields.items()}
             _event(chunk, ctx, identity_fields, span, i, "events.war", base * factor, f"war-{date}")
@@ -299,13 +306,13 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
             if agent is None or date is None:
                 continue
             fields = {"class": "Sanction", "agent": [agent[0]], "date": date,
-                      "label": f"{ctx.index.label('actor', agent[0])} sanctions ({date})"}
+                      "label": f"{ctx.label('actor', agent[0])} sanctions ({date})"}
             target = actor_after(chunk, i, 6, {"on", "against"})
             if target is not None and target.key != agent[0]:
                 fields["target"] = [target.key]
             _event(chunk, ctx, fields, span, i, "events.sanctions", base * factor, f"{agent[0]}-sanctions")
         elif lemma in {"raise", "increase", "boost", "accelerate", "expand"} and chunk.quantities:
-            issue = [m for m in governed(chunk, "issue", i + 1, 6) if m.key == "uranium-enrichment"]
+            issue = governed(chunk, "issue", i + 1, 6)
             following = [q for q in chunk.quantities if i < q.token_start <= i + 20 and q.token_start < sent.end
                          and not {"cap", "limit", "ceiling"} & {_lemma(t) for t in doc[max(i, q.token_start - 3):q.token_start]}]
             # "from the cap of 3.67% to levels exceeding 60%": the level reached follows "to"
@@ -314,9 +321,11 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
             agent = subject_before(chunk, ctx, i)
             if not issue or quantity is None or agent is None:
                 continue
-            fields = {"class": "Escalation", "agent": [agent[0]], "issue": ["uranium-enrichment"],
+            unit = "%" if quantity.unit == "percent" else f" {quantity.unit}"
+            fields = {"class": "Escalation", "agent": [agent[0]], "issue": [issue[0].key],
                       "value": quantity.value, "unit": quantity.unit,
-                      "label": f"{ctx.index.label('actor', agent[0])} raises enrichment to {quantity.value}%"}
+                      "label": f"{ctx.label('actor', agent[0])} raises {ctx.label('issue', issue[0].key).lower()} "
+                               f"to {quantity.value}{unit}"}
             if quantity.qualifier:
                 fields["qualifier"] = quantity.qualifier
             if date:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from ..model import GAZETTEER_CATEGORIES, Candidate, Chunk, Context, Mention, UnknownName
-from ..nlp import blank_english
 from ..registry import component
 
 # Short or all-capital names ("US", "IAEA") match case-sensitively, so the pronoun "us" is no
@@ -22,7 +21,7 @@ def _matchers(ctx: Context):
     if "gazetteer" not in ctx.cache:
         from spacy.matcher import PhraseMatcher
 
-        nlp = blank_english()
+        nlp = ctx.nlp
         exact, folded = PhraseMatcher(nlp.vocab, attr="ORTH"), PhraseMatcher(nlp.vocab, attr="LOWER")
         for category in GAZETTEER_CATEGORIES:
             for key, names in ctx.index.names[category].items():
@@ -91,7 +90,7 @@ def _title_matcher(ctx: Context):
     if "titles" not in ctx.cache:
         from spacy.matcher import PhraseMatcher
 
-        nlp = blank_english()
+        nlp = ctx.nlp
         matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for title in TITLES:
             matcher.add(title.lower(), [nlp.make_doc(title)])

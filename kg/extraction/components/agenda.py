@@ -1,0 +1,96 @@
+"""Agenda items and kinds of leverage named by the generic lexicons (by lemma).
+
+``lexicon/issues.yaml`` and ``lexicon/leverage.yaml`` list what negotiations bargain over and
+with, and the phrases that name each. An entry that shares a name with the project's own
+reference data is that reference concept; any other is minted as a new issue (or leverage
+kind) with its broader concept, and proposed for review. Reference mentions found by the
+gazetteer win where both match.
+"""
+
+from __future__ import annotations
+
+from ..lexicon import load_lexicon
+from ..model import Chunk, Context, Mention
+from ..registry import component
+from .entities import mint, normal, slug
+
+_FILES = (("issues", "issue", "Issue"), ("leverage", "leverage-kind", "LeverageKind"))
+
+
+def _matcher(ctx: Context):
+    """One lemma matcher over both lexicons; labels are ``category|key``."""
+    if "agenda" in ctx.cache:
+        return ctx.cache["agenda"]
+    from spacy.matcher import PhraseMatcher
+
+    nlp = ctx.nlp
+    matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+    concepts: dict[tuple[str, str], tuple[str, str, str | None]] = {}  # -> (label, class, broader key)
+    lemmas: dict[str, tuple[str, str]] = {}  # "withdraw troop" -> (category, key)
+    for name, category, cls in _FILES:
+        reference = {normal(n): key for key, names in ctx.index.names.get(category, {}).items() for n in names}
+        entries = load_lexicon(name) or []
+        keys: dict[str, str] = {}
+        for entry in entries:
+            names = [entry["label"], *(entry.get("cues") or [])]
+            keys[entry["label"]] = next((reference[normal(n)] for n in names if normal(n) in reference),
+                                        slug(entry["label"]))
+        for entry in entries:
+            key = keys[entry["label"]]
+            broader = keys.get(entry.get("broader") or "")
+            if key not in ctx.index.names.get(category, {}):
+                concepts[(category, key)] = (entry["label"], cls, broader)
+            cues = sorted({c.lower() for c in [entry["label"], *(entry.get("cues") or [])]})
+            docs = list(nlp.pipe(cues))
+            matcher.add(f"{category}|{key}", docs)
+            for cue in docs:
+                content = [t.lemma_.lower() for t in cue if not t.is_stop and t.is_alpha]
+                if len(content) == 2:  # "withdraw troops": found again as a verb and its object
+                    lemmas.setdefault(" ".join(content), (category, key))
+    ctx.cache["agenda"] = (matcher, concepts, lemmas)
+    return ctx.cache["agenda"]
+
+
+def concept_for(ctx: Context, chunk: Chunk, lemmas: tuple[str, str], start: int, end: int,
+                confidence: float) -> str | None:
+    """The issue a verb and its object name ("withdraw its troops" → "Withdrawal of troops"),
+    linked or minted as :func:`agenda` would; None when the lexicon has no such cue."""
+    _, concepts, index = _matcher(ctx)
+    found = index.get(" ".join(lemmas))
+    if found is None or found[0] != "issue":
+        return None
+    return _concept(ctx, chunk, concepts, *found, start, end, confidence)
+
+
+def _concept(ctx: Context, chunk: Chunk, concepts, category: str, key: str, start: int, end: int,
+             confidence: float) -> str:
+    """The key of a lexicon concept: the reference one, or minted with its broader concept."""
+    if (category, key) not in concepts:
+        return key
+    label, cls, broader = concepts[(category, key)]
+    key = mint(ctx, chunk, category, label, cls, start, end, f"lexicon.{category}", confidence)
+    # a broader concept only where it is known: the reference data, or named in this document
+    if broader and (category, key) in ctx.entities and ctx.known(category, broader):
+        ctx.entities[(category, key)].broader = broader
+    return key
+
+
+@component("agenda", requires=("doc", "mentions"), provides=("issues",), defaults={"confidence": 0.6})
+def agenda(chunk: Chunk, ctx: Context, settings: dict) -> None:
+    """Issues and leverage kinds the lexicons name, linked to the reference data or minted."""
+    matcher, concepts, _ = _matcher(ctx)
+    doc = chunk.doc
+    strings = doc.vocab.strings
+    added = []
+    for match_id, start, end in sorted(matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1])):
+        category, key = strings[match_id].split("|", 1)
+        if any(m.category == category and m.token_start < end and start < m.token_end for m in chunk.mentions):
+            continue
+        key = _concept(ctx, chunk, concepts, category, key, start, end, settings["confidence"])
+        s, e = chunk.char_span(start, end)
+        mention = Mention(s, e, category, key, f"lexicon.{category}", start, end)
+        chunk.mentions.append(mention)
+        added.append(mention)
+    chunk.mentions.sort(key=lambda m: (m.start, m.category, m.key))
+    ctx.mentions.extend(Mention(m.start, m.end, m.category, m.key, m.rule) for m in added
+                        if not ctx.in_furniture(m.start, m.end))

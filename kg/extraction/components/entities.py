@@ -1,0 +1,370 @@
+"""Every named actor and place of a document as a mention, linked to an entity or minted.
+
+Runs after the reference gazetteer, whose mentions win. In order:
+
+1. the world lexicon (``lexicon/world.yaml``): states by name, alias, demonym, capital and
+   seat of government ("the Kremlin"), international organisations, armed groups. An entry
+   sharing a name with a reference entity is that entity; otherwise it is minted under the
+   slug of its name. A capital after "in", "at", "to" … is the city (a place), elsewhere the
+   government ("Moscow rejected …");
+2. named entities of the statistical recognizer not covered yet: PERSON, ORG, GPE, NORP,
+   FAC, LOC. A surname alone after the full name is the same person; "Name (ACRONYM)" gives
+   the organisation its acronym; a PERSON span that starts with a title loses the title;
+3. titles and appositions around a person ("U.S. special envoy Steve Witkoff", "Rustem
+   Umerov, Ukraine's defence minister,") give a role and an affiliation: a proposed
+   ``affiliation`` fact, and the party the person speaks for.
+
+Minted entities are typed from the recognizer's label and cues (an organisation whose name
+says militia or brigade is an armed group) and proposed for review; the same name makes the
+same key in every document.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..lexicon import load_lexicon, words
+from ..model import Candidate, Chunk, Context, Entity, Mention
+from ..registry import component
+
+_PLACE_PREPOSITIONS = {"in", "at", "to", "from", "near", "outside", "around", "via", "into", "across", "inside"}
+_NAME_TOKEN = re.compile(r"^[A-Z][\w'’.\-]*$|^(?:al|bin|ibn|de|van|von|der|la|el|da|di)$")
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """The key minted for a name: ASCII lower case words joined by '-'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    key = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return key[:limit].rsplit("-", 1)[0] if len(key) > limit else key
+
+
+def normal(name: str) -> str:
+    """A name folded for linking: case, a leading "the", a possessive, spacing."""
+    name = unicodedata.normalize("NFKC", name).replace("’", "'").strip(" .,;:\"'")
+    name = re.sub(r"'s?$", "", name)
+    name = re.sub(r"^the\s+", "", name, flags=re.I)
+    return " ".join(name.casefold().split())
+
+
+class _World:
+    """The world lexicon indexed for one run: names -> (category, key, class, rule), with
+    reference entities taking the place of the lexicon entries that share a name with them."""
+
+    def __init__(self, ctx: Context):
+        data = load_lexicon("world")
+        self.names: dict[str, tuple[str, str, str, str]] = {}
+        self.capitals: dict[str, tuple[str, str]] = {}  # name -> (state key, capital label)
+        self.minted: dict[str, tuple[str, str, str | None]] = {}  # key -> (label, class, member_of)
+        reference = {normal(n): key for key, names in ctx.index.names["actor"].items() for n in names}
+        reference.update({normal(d): key for d, key in ctx.index.demonyms.items()})
+        states: dict[str, str] = {}
+        for group, cls in (("states", "State"), ("organizations", "Organization"), ("armed_groups", "ArmedGroup")):
+            for entry in data.get(group) or []:
+                names = [entry["name"], *(entry.get("aliases") or []), *(entry.get("metonyms") or [])]
+                key = next((reference[normal(n)] for n in names if normal(n) in reference), None)
+                if key is None:
+                    key = slug(entry["name"])
+                    self.minted[key] = (entry["name"], cls, entry.get("member_of"))
+                if cls == "State":
+                    states[entry["name"]] = key
+                for name in names:
+                    self.names.setdefault(name, ("actor", key, cls, f"lexicon.{group}"))
+                for demonym in entry.get("demonyms") or []:
+                    self.names.setdefault(demonym, ("actor", key, cls, "lexicon.demonym"))
+                if entry.get("capital"):
+                    self.capitals[entry["capital"]] = (key, entry["capital"])
+        for key, (label, cls, member_of) in list(self.minted.items()):
+            if member_of:
+                self.minted[key] = (label, cls, states.get(member_of))
+
+    def matcher(self, nlp):
+        from spacy.matcher import PhraseMatcher
+
+        exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for name in sorted(set(self.names) | set(self.capitals)):
+            exact.add(name, [nlp.make_doc(name)])
+            if name.startswith("the "):
+                exact.add(name, [nlp.make_doc("The " + name[4:])])
+        return exact
+
+
+def _world(ctx: Context) -> tuple[_World, object]:
+    if "world" not in ctx.cache:
+        world = _World(ctx)
+        ctx.cache["world"] = (world, world.matcher(ctx.nlp))
+    return ctx.cache["world"]
+
+
+def _covered(chunk: Chunk, start: int, end: int, categories=("actor", "place")) -> bool:
+    return any(m.token_start < end and start < m.token_end for m in chunk.mentions if m.category in categories)
+
+
+def _add(chunk: Chunk, ctx: Context, start: int, end: int, category: str, key: str, rule: str) -> Mention:
+    s, e = chunk.char_span(start, end)
+    mention = Mention(s, e, category, key, rule, start, end)
+    chunk.mentions.append(mention)
+    return mention
+
+
+def mint(ctx: Context, chunk: Chunk, category: str, label: str, cls: str, start: int, end: int, rule: str,
+          confidence: float, member_of: str | None = None) -> str:
+    """The key of the entity named ``label``: a known one, or a new one minted from it."""
+    names = ctx.cache.setdefault("names", {})
+    found = names.get((category, normal(label)))
+    if found:
+        return found
+    key = slug(label)
+    if not key:
+        return ""
+    if key in ctx.index.names.get(category, {}):
+        names[(category, normal(label))] = key
+        return key
+    if (category, key) not in ctx.entities:
+        s, e = chunk.char_span(start, end)
+        ctx.entities[(category, key)] = Entity(category, key, cls, label, s, e, rule, confidence,
+                                               member_of=member_of)
+    names[(category, normal(label))] = key
+    return key
+
+
+def _reference_person_by_surname(ctx: Context, surname: str) -> str | None:
+    hits = {key for key, names in ctx.index.names["actor"].items() if ctx.index.kinds.get(key) == "Person"
+            and any(n.split()[-1] == surname for n in names if len(n.split()) > 1)}
+    return next(iter(hits)) if len(hits) == 1 else None
+
+
+def _strip_title(doc, start: int, end: int, titles: frozenset[str]) -> int:
+    while start < end - 1 and doc[start].lower_ in titles:
+        start += 1
+    return start
+
+
+def _is_name(span) -> bool:
+    return all(_NAME_TOKEN.match(t.text) or t.text in {"-", "'", "’"} for t in span) and span[0].text[:1].isupper()
+
+
+@component(
+    "entities",
+    requires=("doc", "mentions"),
+    provides=("entities", "facts.affiliation"),
+    defaults={"confidence": 0.7, "affiliation_confidence": 0.75, "max_name_tokens": 5},
+)
+def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
+    """Actors and places named in the text: the world lexicon, then the recognizer's entities."""
+    doc = chunk.doc
+    world, matcher = _world(ctx)
+    titles = words("language", "titles")
+    before = len(chunk.mentions)
+    strings = doc.vocab.strings
+    # 1. the world lexicon, longest match first
+    matches = sorted(matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
+    for match_id, start, end in matches:
+        if _covered(chunk, start, end):
+            continue
+        name = strings[match_id]
+        prev = doc[start - 1].lower_ if start > 0 else ""
+        if name in world.capitals and (name not in world.names or prev in _PLACE_PREPOSITIONS):
+            state, label = world.capitals[name]
+            if prev in _PLACE_PREPOSITIONS:
+                key = mint(ctx, chunk, "place", label, "Place", start, end, "lexicon.capital", settings["confidence"])
+                ctx.cache.setdefault("located", {})[key] = state
+                _add(chunk, ctx, start, end, "place", key, "lexicon.capital")
+            else:
+                _register_world(ctx, chunk, world, state, start, end)
+                _add(chunk, ctx, start, end, "actor", state, "lexicon.capital")
+            continue
+        category, key, cls, rule = world.names[name]
+        _register_world(ctx, chunk, world, key, start, end)
+        _add(chunk, ctx, start, end, category, key, rule)
+    # 2. the recognizer's entities
+    for ent in doc.ents:
+        label = ent.label_
+        if label not in {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"}:
+            continue
+        start, end = ent.start, ent.end
+        while end > start and doc[end - 1].text in _POSSESSIVE | {".", ",", "-"}:
+            end -= 1
+        if label == "PERSON":
+            start = _strip_title(doc, start, end, titles)
+        while start < end and doc[start].lower_ == "the":
+            start += 1
+        if start >= end or end - start > settings["max_name_tokens"] or _covered(chunk, start, end):
+            continue
+        span = doc[start:end]
+        if start == 0 and end < len(doc) and doc[end].text == "," and span.text.isupper():
+            # a dateline ("ISTANBUL, June 2 (Agency) -"): the city the report is filed from
+            label = span.text.title()
+            key = mint(ctx, chunk, "place", label, "Place", start, end, "ner.dateline", settings["confidence"])
+            if key:
+                _add(chunk, ctx, start, end, "place", key, "ner.dateline")
+            continue
+        if not _is_name(span) or any(t.like_num for t in span):
+            continue
+        text = span.text
+        if ctx.publisher and normal(text) == normal(ctx.publisher):
+            continue  # the outlet that published the article reports; it is no actor of it
+        if label == "NORP":
+            continue  # a demonym the lexicon does not know ("Shiite", "Republicans") names no actor
+        if label == "PERSON" or (label in {"ORG", "GPE"} and _person_by_surname(ctx, text)):
+            key = _person(ctx, chunk, text, start, end, settings)
+            if key:
+                _add(chunk, ctx, start, end, "actor", key, "ner.person")
+        elif label == "ORG":
+            if normal(text) in words("language", "government_bodies"):
+                owner = _owner(chunk, ctx, start)
+                if owner:  # "Oman's Foreign Ministry": the state speaks
+                    _add(chunk, ctx, start, end, "actor", owner, "ner.government-body")
+                continue
+            if _ACRONYM.match(text) and _acronym_of(ctx, text):
+                key = _acronym_of(ctx, text)
+            else:
+                cls = "ArmedGroup" if _armed(text) else "Organization"
+                key = mint(ctx, chunk, "actor", text, cls, start, end, "ner.org", settings["confidence"])
+            if key:
+                _add(chunk, ctx, start, end, "actor", key, "ner.org")
+                _acronym_after(ctx, doc, end, key)
+        else:  # GPE, FAC, LOC not in the lexicon: a city, region, site
+            key = mint(ctx, chunk, "place", text, "Place", start, end, f"ner.{label.lower()}", settings["confidence"])
+            if key:
+                _add(chunk, ctx, start, end, "place", key, f"ner.{label.lower()}")
+    added = chunk.mentions[before:]
+    chunk.mentions.sort(key=lambda m: (m.start, m.category, m.key))
+    ctx.mentions.extend(Mention(m.start, m.end, m.category, m.key, m.rule) for m in added
+                        if not ctx.in_furniture(m.start, m.end))
+    _roles(chunk, ctx, settings, titles)
+
+
+def _owner(chunk: Chunk, ctx: Context, start: int) -> str | None:
+    """The state named just before a government body ("Oman's", "the Iranian", "U.S.")."""
+    doc = chunk.doc
+    i = start - 1
+    while i >= 0 and doc[i].text in _POSSESSIVE | {"the"}:
+        i -= 1
+    for m in chunk.mentions:
+        if m.category == "actor" and m.token_end - 1 == i and ctx.kind(m.key) == "State":
+            return m.key
+    return None
+
+
+def _register_world(ctx: Context, chunk: Chunk, world: _World, key: str, start: int, end: int) -> None:
+    if key in world.minted and ("actor", key) not in ctx.entities:
+        label, cls, member_of = world.minted[key]
+        s, e = chunk.char_span(start, end)
+        ctx.entities[("actor", key)] = Entity("actor", key, cls, label, s, e, "lexicon.world", 0.9,
+                                              member_of=member_of)
+        ctx.cache.setdefault("names", {})[("actor", normal(label))] = key
+
+
+def _armed(name: str) -> bool:
+    lowered = name.lower()
+    return any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words("language", "armed_group_words"))
+
+
+def _person_by_surname(ctx: Context, text: str) -> str | None:
+    if " " in text:
+        return None
+    return ctx.cache.get("surnames", {}).get(text) or _reference_person_by_surname(ctx, text)
+
+
+def _person(ctx: Context, chunk: Chunk, text: str, start: int, end: int, settings: dict) -> str:
+    surnames = ctx.cache.setdefault("surnames", {})
+    if " " not in text:
+        known = _person_by_surname(ctx, text)
+        if known:
+            return known
+    names = ctx.cache.setdefault("names", {})
+    key = names.get(("actor", normal(text)))
+    if key is None:
+        key = _reference_person_by_surname(ctx, text.split()[-1]) if " " in text else None
+        if key is not None and not any(normal(n) == normal(text) for n in ctx.index.names["actor"][key]):
+            key = None  # another person with the same surname
+    if key is None:
+        key = mint(ctx, chunk, "actor", text, "Person", start, end, "ner.person", settings["confidence"])
+    if key and " " in text:
+        surnames.setdefault(text.split()[-1], key)
+        if ("actor", key) in ctx.entities:
+            ctx.entities[("actor", key)].aliases.add(text.split()[-1])
+    return key
+
+
+def _acronym_of(ctx: Context, acronym: str) -> str | None:
+    return ctx.cache.get("acronyms", {}).get(acronym)
+
+
+def _acronym_after(ctx: Context, doc, end: int, key: str) -> None:
+    """ "International Atomic Energy Agency (IAEA)": the acronym names the organisation."""
+    if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" and _ACRONYM.match(doc[end + 1].text):
+        ctx.cache.setdefault("acronyms", {})[doc[end + 1].text] = key
+        if ("actor", key) in ctx.entities:
+            ctx.entities[("actor", key)].aliases.add(doc[end + 1].text)
+
+
+def _modifiers(token, stop: int) -> list:
+    """The tokens left of ``stop`` that modify ``token`` in its noun phrase (compound, amod,
+    nmod, poss, recursively): "U.S. Middle East envoy" before "Steve Witkoff"."""
+    found = []
+    for child in token.lefts:
+        if child.i < stop and child.dep_ in {"compound", "amod", "nmod", "poss", "case", "punct"}:
+            found.extend(t for t in child.subtree if t.i < stop)
+    return sorted(found, key=lambda t: t.i)
+
+
+def _roles(chunk: Chunk, ctx: Context, settings: dict, titles: frozenset[str]) -> None:
+    """Titles before a person's name and appositions after it: role and affiliation."""
+    doc = chunk.doc
+    actors = {i: m for m in chunk.mentions if m.category == "actor" for i in range(m.token_start, m.token_end)}
+    roles = titles - {"the", "of", "and", "for"}
+
+    def org_among(tokens):
+        found = [actors[t.i] for t in tokens if t.i in actors and ctx.kind(actors[t.i].key) != "Person"]
+        return found[0] if found else None
+
+    seen: set[int] = set()
+    for m in chunk.mentions:
+        if m.category != "actor" or ctx.kind(m.key) != "Person" or m.token_start in seen:
+            continue
+        seen.add(m.token_start)
+        sent = doc[m.token_start].sent
+        head = doc[m.token_end - 1]
+        # "U.S. special envoy Steve Witkoff", "Iran's Foreign Minister Abbas Araghchi"
+        before = [t for t in _modifiers(head, m.token_start) if t.i >= sent.start]
+        role_tokens = [t for t in before if t.lower_ in roles and t.i not in actors]
+        org = org_among(before)
+        if role_tokens or org is not None:
+            _affiliate(chunk, ctx, m, org, _role_text(role_tokens), sent, settings)
+            continue
+        # "Rustem Umerov, Ukraine's defence minister," (apposition) or "the head of ..., Name"
+        described = [c for c in head.children if c.dep_ == "appos"]
+        if head.dep_ == "appos":
+            described.append(head.head)
+        for d in described:
+            sub = [t for t in d.subtree if not (m.token_start <= t.i < m.token_end)]
+            if len(sub) > 14:
+                continue
+            role = [t for t in d.lefts if t.lower_ in roles] + [d]
+            if d.lower_ not in roles and d.lemma_.lower() not in words("language", "commentators"):
+                continue
+            _affiliate(chunk, ctx, m, org_among(sub), _role_text(role), sent, settings)
+            break
+
+
+def _role_text(tokens) -> str:
+    """A role title as written, its first word capitalised only if the text did."""
+    return " ".join(t.text for t in tokens)
+
+
+def _affiliate(chunk: Chunk, ctx: Context, person: Mention, org: Mention | None, role: str, sent, settings) -> None:
+    role = role.strip()
+    if role:
+        ctx.roles.setdefault(person.key, role)
+    if org is None or org.key == person.key:
+        return
+    ctx.affiliations.setdefault(person.key, org.key)
+    fields = {"member": person.key, "organization": org.key}
+    if role:
+        fields["role"] = role
+    ctx.propose(Candidate("affiliation", fields, [chunk.sentence_span(sent)], "entities.title",
+                          settings["affiliation_confidence"], merge_on=("member", "organization")))

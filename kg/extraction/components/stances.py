@@ -1,0 +1,549 @@
+"""Stances from the dependency parse: demands, red lines, objectives and preconditions.
+
+A cue (``lexicon/language.yaml``) is a stance verb ("demand", "insist on", "rule out"), a
+conceding verb under negation ("will not accept", "will never give up"), a red-line predicate
+("is non-negotiable", "is not up for negotiation"), a stance noun ("Iran's demand for"), or a
+modal of obligation in reported speech ("Iran must stop enrichment …, the envoy said": a
+demand by the envoy's side addressed to Iran).
+
+- The holder is the cue's subject (inherited through ``xcomp`` and ``conj``), the agent of a
+  passive, or the possessor of a stance noun; a pronoun in reported speech or in a quotation is
+  the speaker. A person speaking for a party is kept as ``speaker`` with the party as holder;
+  a commentator's view (an analyst, a think tank) is no stance.
+- The issue is an issue mention inside the cue's object, complement or prepositional object;
+  where the reference data and the lexicon name none, a new issue is minted from the object's
+  noun phrase unless it is a word that names no agenda item ("rejected the report").
+- No stance from a negated cue ("did not rule out"), a hedged one ("could accept"), a
+  conditional or hypothetical clause, a question, or a clause under a verb that reports
+  somebody else's claim about the holder ("accused Iran of seeking").
+"""
+
+from __future__ import annotations
+
+from ..lexicon import load_lexicon, words
+from ..model import Candidate, Chunk, Context, Mention
+from ..registry import component
+from .agenda import concept_for
+from .entities import mint, normal
+
+_PRONOUNS_SPEAKER = {"i", "we", "me", "us", "our", "my"}
+_PRONOUNS_OTHER = {"he", "she", "it", "they", "him", "her", "them"}
+_OBJECT_DEPS = {"dobj", "xcomp", "ccomp", "attr", "oprd", "acomp", "pcomp", "obj"}
+_ISSUE_PREPS = {"for", "on", "to", "over", "about", "against", "of", "in"}
+_OBLIGATION = {"must", "should", "need", "have", "ought"}
+_QUOTES_OPEN = {"“", '"', "‘"}
+_QUOTES_CLOSE = {"”", '"', "’"}
+
+
+class _Lexicon:
+    """The stance cues of language.yaml, indexed for lookup by lemma."""
+
+    def __init__(self):
+        data = load_lexicon("language")
+        self.verbs: dict[str, list[tuple[str, str]]] = {}
+        for entry in data["stance_verbs"]:
+            self.verbs.setdefault(entry["lemma"], []).append((entry.get("particle") or "", entry["kind"]))
+        self.nouns = {e["lemma"]: e["kind"] for e in data["stance_nouns"]}
+        self.concessions = words("language", "concession_verbs")
+        self.predicates = sorted((p.split() for p in data["red_line_predicates"]), key=len, reverse=True)
+        self.reporting = words("language", "reporting_verbs")
+        self.not_own = words("language", "not_own_voice")
+        self.hedges = words("language", "hedges")
+        self.conditionals = words("language", "conditionals")
+        self.not_issues = words("language", "not_issues")
+        self.precondition = words("language", "precondition_words")
+        self.commentators = words("language", "commentators")
+        self.commentary_orgs = words("language", "commentary_organizations")
+        self.party_orgs = frozenset(normal(n) for n in data["party_organizations"])
+        self.people = words("language", "people_nouns")
+        self.nominalizations = {str(k): str(v) for k, v in data["nominalizations"].items()}
+
+
+def _lexicon(ctx: Context) -> _Lexicon:
+    if "stance-lexicon" not in ctx.cache:
+        ctx.cache["stance-lexicon"] = _Lexicon()
+    return ctx.cache["stance-lexicon"]
+
+
+def _lemma(token) -> str:
+    lemma = token.lemma_.lower()
+    return "not" if lemma == "n't" else lemma
+
+
+def _negated(token) -> bool:
+    """A ``neg`` child of the token or of its auxiliaries ("did not", "will never")."""
+    return any(c.dep_ == "neg" or c.lower_ in {"never", "no"} and c.dep_ in {"neg", "advmod", "det"}
+               for c in token.children)
+
+
+def _hedged(token, lex: _Lexicon) -> bool:
+    return any(c.dep_ in {"aux", "advmod"} and c.lower_ in lex.hedges for c in token.children) or any(
+        c.dep_ == "aux" and c.lower_ == "would" for c in token.children)
+
+
+def _clause_chain(token):
+    """The token and the heads above it, up to the sentence root."""
+    chain = [token]
+    while chain[-1].head.i != chain[-1].i:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def _conditional(token, lex: _Lexicon) -> bool:
+    """The token stands in an "if"/"unless"/"whether" clause or under a hypothetical."""
+    for t in _clause_chain(token):
+        if any(c.dep_ == "mark" and c.lower_ in lex.conditionals for c in t.children):
+            return True
+        if t.dep_ in {"advcl", "csubj"} and t.i != token.i and any(c.lower_ in lex.conditionals for c in t.children):
+            return True
+    return False
+
+
+def _under_other_voice(token, lex: _Lexicon) -> bool:
+    """A governor reports somebody else's claim or a wish ("accused Iran of seeking")."""
+    return any(_lemma(t) in lex.not_own for t in _clause_chain(token)[1:])
+
+
+def _subject(token):
+    """The subject of the token's clause, inherited through xcomp, conj and auxiliaries."""
+    current = token
+    for _ in range(5):
+        for c in current.children:
+            if c.dep_ in {"nsubj", "csubj"}:
+                return c, False
+            if c.dep_ == "nsubjpass":
+                agent = next((a for a in current.children if a.dep_ == "agent"), None)
+                if agent is not None:
+                    pobj = next((p for p in agent.children if p.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        return pobj, True
+                return None, True
+        if current.dep_ in {"xcomp", "conj", "acl", "advcl", "pcomp"} and current.head.i != current.i:
+            current = current.head
+            continue
+        break
+    return None, False
+
+
+def _reporting_head(token, lex: _Lexicon):
+    """The reporting verb whose complement holds the token ("…, Peskov said"), if any."""
+    for t in _clause_chain(token)[1:]:
+        if _lemma(t) in lex.reporting and t.pos_ in {"VERB", "AUX"}:
+            return t
+        if t.dep_ not in {"ccomp", "conj", "xcomp", "advcl", "ROOT", "parataxis"} and t.head.i != t.i:
+            continue
+    return None
+
+
+class _Speakers:
+    """Who speaks where in a chunk: quotations with their attribution, reporting verbs."""
+
+    def __init__(self, chunk: Chunk, ctx: Context, lex: _Lexicon):
+        self.chunk, self.ctx, self.lex = chunk, ctx, lex
+        self.quoted: dict[int, object] = {}  # token index in a quotation -> reporting verb
+        doc = chunk.doc
+        opened = None
+        regions = []
+        for t in doc:
+            if t.text in _QUOTES_OPEN and opened is None and (t.text != '"' or t.whitespace_ == ""):
+                opened = t.i
+            elif t.text in _QUOTES_CLOSE and opened is not None and t.i > opened + 1:
+                regions.append((opened, t.i))
+                opened = None
+        for start, end in regions:
+            verb = self._attribution(start, end)
+            if verb is not None:
+                for i in range(start, end + 1):
+                    self.quoted[i] = verb
+
+    def _attribution(self, start: int, end: int):
+        doc = self.chunk.doc
+        outside = [t for t in doc if (t.i < start or t.i > end) and _lemma(t) in self.lex.reporting and t.pos_ == "VERB"]
+        after = [t for t in outside if t.i > end and t.i - end <= 8]
+        before = [t for t in outside if t.i < start and start - t.i <= 8]
+        for verb in after[:1] + before[-1:]:
+            subject, _ = _subject(verb)
+            if subject is not None:
+                return verb
+        return None
+
+    def speaker_of(self, token):
+        """The reporting verb whose speaker says the token's clause, or None."""
+        verb = _reporting_head(token, self.lex)
+        if verb is None:
+            verb = self.quoted.get(token.i)
+        return verb
+
+
+def _mentions_at(chunk: Chunk) -> dict[int, list[Mention]]:
+    at: dict[int, list[Mention]] = {}
+    for m in chunk.mentions:
+        for i in range(m.token_start, m.token_end):
+            at.setdefault(i, []).append(m)
+    return at
+
+
+def _actor_of(token, at, ctx: Context, lex: _Lexicon):
+    """The actor a subject token names: the mention it heads, its possessor ("Iran's
+    delegation"), or a demonym before a people noun ("Iranian officials")."""
+    own = [m for m in at.get(token.i, []) if m.category == "actor"]
+    if own:
+        return own[0]
+    for c in token.children:
+        if c.dep_ == "poss" or (c.dep_ in {"compound", "amod", "nmod"} and token.lemma_.lower() in lex.people):
+            found = [m for m in at.get(c.i, []) if m.category == "actor"]
+            if found:
+                return found[0]
+    if token.lemma_.lower() in lex.people:
+        for c in token.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                pobj = next((p for p in c.children if p.dep_ == "pobj"), None)
+                if pobj is not None:
+                    found = [m for m in at.get(pobj.i, []) if m.category == "actor"]
+                    if found:
+                        return found[0]
+    return None
+
+
+def _commentator(ctx: Context, key: str, lex: _Lexicon) -> bool:
+    """A person or organisation whose words are commentary (analysts, think tanks, media)."""
+    role = ctx.roles.get(key, "")
+    if any(w in lex.commentators for w in role.lower().split()):
+        return True
+    org = ctx.affiliations.get(key) or ctx.index.affiliations.get(key)
+    for k in (key, org):
+        if k and ctx.kind(k) in {"Organization"}:
+            label = normal(ctx.label("actor", k))
+            if label in lex.party_orgs:
+                continue
+            if any(w in lex.commentary_orgs for w in label.split()):
+                return True
+    return False
+
+
+def _party(ctx: Context, key: str, lex: _Lexicon) -> tuple[str | None, str | None]:
+    """(holder, speaker) for an actor that states a stance; holder None when it is no party."""
+    if _commentator(ctx, key, lex):
+        return None, None
+    if ctx.kind(key) == "Person":
+        party = ctx.party_of(key)
+        if party is not None:
+            return (None, None) if _commentator(ctx, party, lex) else (party, key)
+        known = key in ctx.index.names["actor"] or key in ctx.roles
+        return (key, None) if known else (None, None)
+    return key, None
+
+
+def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
+    """(holder, speaker, confidence penalty) for the subject token of a stance clause."""
+    if token is None:
+        return None, None, 0.0
+    actor = _actor_of(token, at, ctx, lex)
+    if actor is not None:
+        return (*_party(ctx, actor.key, lex), 0.0)
+    if token.lower_ in _PRONOUNS_SPEAKER | _PRONOUNS_OTHER:
+        verb = speakers.speaker_of(token)
+        if verb is not None and (token.lower_ in _PRONOUNS_SPEAKER or verb.i != token.head.i):
+            subject, _ = _subject(verb)
+            if subject is not None and subject.i != token.i:
+                holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
+                return holder, speaker, penalty + 0.05
+        if token.lower_ in _PRONOUNS_OTHER:
+            last = ctx.cache.get("last-subject")
+            if last is not None:
+                return last[0], last[1], 0.15
+    return None, None, 0.0
+
+
+def _region(token, skip=()) -> list:
+    """Tokens of the cue's object, complement and prepositional objects."""
+    tokens = []
+    skipped = {t.i for t in skip}
+    for c in token.children:
+        if c.i in skipped:
+            continue
+        if (c.dep_ in _OBJECT_DEPS or c.dep_ == "prt" or (c.dep_ in {"prep", "agent", "dative"} and c.lower_ in _ISSUE_PREPS)
+                or (c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))):
+            tokens.extend(c.subtree)
+    return sorted(tokens, key=lambda t: t.i)
+
+
+def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
+    """Issue keys named in the region (the first and those coordinated with it), else one minted."""
+    found: list[Mention] = []
+    for t in region:
+        for m in at.get(t.i, []):
+            if m.category == "issue" and m not in found:
+                found.append(m)
+    if found:
+        first = found[0]
+        keep = [first]
+        head = chunk.doc[first.token_end - 1]
+        for m in found[1:]:
+            other = chunk.doc[m.token_end - 1]
+            if other.dep_ == "conj" and (other.head.i in range(first.token_start, first.token_end) or
+                                         any(other.head.i in range(k.token_start, k.token_end) for k in keep)):
+                keep.append(m)
+            elif head.dep_ == "conj" and head.head.i in range(m.token_start, m.token_end):
+                keep.append(m)
+        return [(m.key, 0.0) for m in keep]
+    return _issue_of_act(region, chunk, ctx, lex, settings) or _minted_issue(region, at, chunk, ctx, lex, settings)
+
+
+def _issue_mention(chunk: Chunk, ctx: Context, key: str, start: int, end: int, rule: str) -> None:
+    """Record where a verb phrase or noun phrase named an issue (the mention layer)."""
+    s, e = chunk.char_span(start, end)
+    mention = Mention(s, e, "issue", key, rule, start, end)
+    chunk.mentions.append(mention)
+    if not ctx.in_furniture(s, e):
+        ctx.mentions.append(Mention(s, e, "issue", key, rule))
+
+
+def _issue_of_act(region, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
+    """ "that Ukraine withdraw its troops": a lexicon issue named by a verb and its object,
+    else one minted from the act ("Withdrawal of troops")."""
+    for verb in region:
+        if verb.pos_ != "VERB":
+            continue
+        obj = next((c for c in verb.children if c.dep_ in {"dobj", "obj"} and c.pos_ == "NOUN"), None)
+        if obj is None:
+            continue
+        span = (min(verb.i, obj.i), max(verb.i, obj.i) + 1)
+        key = concept_for(ctx, chunk, (_lemma(verb), _lemma(obj)), *span, settings["minted_issue_confidence"])
+        if key:
+            _issue_mention(chunk, ctx, key, *span, "stances.act")
+            return [(key, 0.05)]
+        noun = lex.nominalizations.get(_lemma(verb))
+        if noun and obj.lemma_.lower() not in lex.not_issues:
+            label = f"{noun[0].upper()}{noun[1:]} of {obj.lower_}"
+            key = mint(ctx, chunk, "issue", label, "Issue", *span, "stances.minted-issue",
+                       settings["minted_issue_confidence"])
+            if key:
+                _issue_mention(chunk, ctx, key, *span, "stances.minted-issue")
+                return [(key, settings["minted_issue_penalty"])]
+        return []
+    return []
+
+
+def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
+    """An issue minted from the first noun phrase of the region that can name an agenda item."""
+    nouns = [t for t in region if t.pos_ == "NOUN" and t.dep_ in {"dobj", "pobj", "attr", "nsubjpass", "oprd", "obj", "nsubj"}
+             and t.lemma_.lower() not in lex.not_issues and not at.get(t.i)]
+    if not nouns:
+        return []
+    head = nouns[0]
+    left = [c for c in head.lefts if c.dep_ in {"compound", "amod"} and not c.like_num and c.pos_ in {"NOUN", "ADJ", "PROPN"}
+            and not at.get(c.i) and c.lower_ not in lex.not_issues]
+    parts = left + [head]
+    of = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is not None:
+        pobj = next((p for p in of.children if p.dep_ == "pobj"), None)
+        if pobj is not None and pobj.pos_ == "NOUN" and not at.get(pobj.i):
+            parts += [of] + [c for c in pobj.lefts if c.dep_ in {"compound", "amod"} and not at.get(c.i)] + [pobj]
+    parts = sorted(parts, key=lambda t: t.i)
+    if len(parts) > settings["max_issue_tokens"] or any(not t.is_alpha for t in parts):
+        return []
+    text = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in parts)
+    label = text[0].upper() + text[1:]
+    start, end = parts[0].i, parts[-1].i + 1
+    key = mint(ctx, chunk, "issue", label, "Issue", start, end, "stances.minted-issue", settings["minted_issue_confidence"])
+    if not key:
+        return []
+    _issue_mention(chunk, ctx, key, start, end, "stances.minted-issue")
+    return [(key, settings["minted_issue_penalty"])]
+
+
+def _precondition(token, region, lex: _Lexicon) -> bool:
+    """ "… as a precondition", "… before any talks", "must first …"."""
+    near = list(token.children) + list(region)
+    return any(t.lower_ in lex.precondition or _lemma(t) in lex.precondition for t in near)
+
+
+def _addressee(token, at, holder: str | None, kind: str):
+    """Whom a demand is addressed to: "urged Russia to", "called on Iran to", "demanded that Ukraine …"."""
+    if kind not in {"Demand", "Precondition"}:
+        return None
+    for c in token.children:
+        target = None
+        if c.dep_ in {"dobj", "dative"}:
+            target = c
+        elif c.dep_ == "prep" and c.lower_ in {"on", "from", "of"}:
+            target = next((p for p in c.children if p.dep_ == "pobj"), None)
+        elif c.dep_ in {"ccomp", "xcomp"}:
+            target = next((s for s in c.children if s.dep_ in {"nsubj", "nsubjpass"}), None)
+        if target is not None:
+            found = [m for m in at.get(target.i, []) if m.category == "actor"]
+            if found and found[0].key != holder:
+                return found[0].key
+    return None
+
+
+def _cues(sent, lex: _Lexicon):
+    """Yield (cue token, kind, issue-region root tokens, how) for each stance cue of a sentence."""
+    for t in sent:
+        lemma = _lemma(t)
+        if t.pos_ in {"VERB", "AUX"} and lemma in lex.verbs:
+            for particle, kind in lex.verbs[lemma]:
+                if not particle or any(c.lower_ == particle for c in t.children) or any(
+                        c.lower_ == particle for c in t.subtree if c.i == t.i + 1):
+                    yield t, kind, "verb"
+                    break
+        elif t.pos_ == "VERB" and lemma in lex.concessions and _negated(t):
+            yield t, "RedLine", "negated"
+        elif t.pos_ == "NOUN" and lemma in lex.nouns and any(c.dep_ == "poss" for c in t.children):
+            yield t, lex.nouns[lemma], "noun"
+    lowers = [t.lower_ for t in sent]
+    for phrase in lex.predicates:
+        n = len(phrase)
+        for i in range(len(lowers) - n + 1):
+            if lowers[i:i + n] == phrase or ("-".join(lowers[i:i + n]) == "-".join(phrase)):
+                yield sent[i], "RedLine", "predicate"
+                break
+
+
+@component(
+    "stances",
+    requires=("doc", "lemmas", "mentions"),
+    provides=("facts.position",),
+    defaults={"confidence": 0.7, "minted_issue_confidence": 0.5, "minted_issue_penalty": 0.15,
+              "max_issue_tokens": 5},
+)
+def stances(chunk: Chunk, ctx: Context, settings: dict) -> None:
+    """Demands, red lines, objectives and preconditions read from the dependency parse."""
+    lex = _lexicon(ctx)
+    doc = chunk.doc
+    if not doc.has_annotation("DEP"):
+        return  # the blank fallback has no parse
+    at = _mentions_at(chunk)
+    speakers = _Speakers(chunk, ctx, lex)
+    for sent in doc.sents:
+        if sent.text.rstrip().rstrip("\"”’'»)").endswith("?"):
+            continue
+        for cue, kind, how in _cues(sent, lex):
+            _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how)
+        _obligations(chunk, ctx, lex, settings, at, speakers, sent)
+        _remember_subject(sent, at, ctx, lex)
+
+
+def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
+    if _conditional(cue, lex) or _under_other_voice(cue, lex):
+        return
+    if how == "verb" and (_negated(cue) or _hedged(cue, lex)):
+        return
+    if how == "negated" and any(c.dep_ == "aux" and c.lower_ in lex.hedges - {"can", "could"} for c in cue.children):
+        return
+    if how == "predicate":
+        verb = cue.head if cue.dep_ != "ROOT" else cue
+        while verb.dep_ not in {"ROOT", "ccomp", "conj", "advcl", "xcomp"} and verb.head.i != verb.i:
+            verb = verb.head
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is None:
+            return
+        region = list(subject.subtree)
+        speaker_verb = speakers.speaker_of(verb)
+        holder_token = None
+        if speaker_verb is not None:
+            holder_token, _ = _subject(speaker_verb)
+        possessor = next((c for c in subject.children if c.dep_ == "poss"), None)
+        if possessor is not None and any(m.category == "actor" for m in at.get(possessor.i, [])):
+            holder_token = possessor
+            region = [t for t in region if t not in possessor.subtree]
+        holder, speaker, penalty = _resolve(holder_token, at, ctx, lex, speakers)
+    elif how == "noun":
+        possessor = next(c for c in cue.children if c.dep_ == "poss")
+        region = _region(cue) + [t for c in cue.children if c.dep_ in {"acl", "relcl"} for t in c.subtree]
+        holder, speaker, penalty = _resolve(possessor, at, ctx, lex, speakers)
+    else:
+        subject, passive = _subject(cue)
+        skip = [c for c in cue.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
+        region = _region(cue, skip)
+        if passive:
+            region += [t for c in cue.children if c.dep_ == "nsubjpass" for t in c.subtree]
+        holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
+    if holder is None:
+        return
+    if speaker is None:
+        speaker = _reporter_for(cue, holder, at, ctx, lex, speakers)
+    if how == "verb" and kind == "Demand" and _lemma(cue) == "want":
+        # "X wants a deal" is what X seeks; "X wants Y to …" asks something of Y
+        if not any(c.dep_ in {"ccomp", "xcomp"} and any(s.dep_ in {"nsubj", "dobj"} for s in c.children)
+                   for c in cue.children) and not any(c.dep_ == "dobj" and any(
+                       x.dep_ == "xcomp" for x in cue.children) for c in cue.children):
+            kind = "Objective"
+    if kind == "Demand" and _precondition(cue, region, lex):
+        kind = "Precondition"
+    addressee = _addressee(cue, at, holder, kind)
+    region = [t for t in region if not (addressee and any(m.key == addressee for m in at.get(t.i, [])
+                                                          if m.category == "actor"))]
+    issues = _issues(region, at, chunk, ctx, lex, settings)
+    span = chunk.sentence_span(cue.sent)
+    for n, (issue, issue_penalty) in enumerate(issues):
+        fields = {"type": _TYPES[kind], "holder": holder, "issue": issue}
+        if addressee:
+            fields["addressed_to" if kind == "Demand" else "first_mover"] = addressee
+        if speaker and speaker != holder:
+            fields["speaker"] = speaker
+        confidence = settings["confidence"] - penalty - issue_penalty - 0.05 * min(n, 2)
+        ctx.propose(Candidate("position", fields, [span], f"stances.{how}", round(max(confidence, 0.1), 2),
+                              merge_on=("type", "holder", "issue", "addressed_to", "first_mover")))
+
+
+def _reporter_for(cue, holder: str, at, ctx: Context, lex: _Lexicon, speakers: _Speakers) -> str | None:
+    """The person who voices the holder's stance ("Araghchi said Tehran will not accept …")."""
+    verb = speakers.speaker_of(cue)
+    if verb is None:
+        return None
+    subject, _ = _subject(verb)
+    actor = _actor_of(subject, at, ctx, lex) if subject is not None else None
+    if actor is not None and ctx.kind(actor.key) == "Person" and ctx.party_of(actor.key) == holder:
+        return actor.key
+    return None
+
+
+_TYPES = {"Demand": "demand", "RedLine": "red-line", "Objective": "objective", "Precondition": "precondition"}
+
+
+def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
+    """ "Iran must stop enrichment …, Witkoff said": the speaker's side demands it of Iran."""
+    for t in sent:
+        if t.pos_ != "VERB" or not any(c.dep_ == "aux" and c.lower_ in _OBLIGATION for c in t.children):
+            continue
+        if _lemma(t) in lex.verbs or _negated(t) or _conditional(t, lex):
+            continue
+        verb = speakers.speaker_of(t)
+        if verb is None or _under_other_voice(verb, lex):
+            continue
+        reporter, _ = _subject(verb)
+        holder, speaker, penalty = _resolve(reporter, at, ctx, lex, speakers)
+        subject, _ = _subject(t)
+        target = _actor_of(subject, at, ctx, lex) if subject is not None else None
+        if holder is None or target is None:
+            continue
+        addressee = ctx.party_of(target.key) if ctx.kind(target.key) == "Person" else target.key
+        if addressee is None or addressee == holder:
+            continue
+        region = _region(t, [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}])
+        kind = "Precondition" if _precondition(t, region, lex) else "Demand"
+        issues = [(k, p) for k, p in _issues(region, at, chunk, ctx, lex, settings)]
+        span = chunk.sentence_span(sent)
+        for issue, issue_penalty in issues:
+            fields = {"type": _TYPES[kind], "holder": holder, "issue": issue,
+                      "addressed_to" if kind == "Demand" else "first_mover": addressee}
+            if speaker and speaker != holder:
+                fields["speaker"] = speaker
+            ctx.propose(Candidate("position", fields, [span], "stances.obligation",
+                                  round(max(settings["confidence"] - 0.05 - penalty - issue_penalty, 0.1), 2),
+                                  merge_on=("type", "holder", "issue", "addressed_to", "first_mover")))
+
+
+def _remember_subject(sent, at, ctx: Context, lex: _Lexicon) -> None:
+    """The last party that was a sentence's subject: what a later "it" or "they" refers to."""
+    root = sent.root
+    subject, _ = _subject(root)
+    if subject is None:
+        return
+    actor = _actor_of(subject, at, ctx, lex)
+    if actor is not None:
+        holder, speaker = _party(ctx, actor.key, lex)
+        if holder is not None:
+            ctx.cache["last-subject"] = (holder, speaker)
