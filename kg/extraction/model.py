@@ -77,18 +77,6 @@ class Candidate:
 
 
 @dataclass
-class UnknownName:
-    """A titled name the reference data does not know, with what the sentence says of it."""
-
-    name: str
-    role: str
-    affiliation: str | None  # an actor key
-    start: int
-    end: int
-    count: int = 1
-
-
-@dataclass
 class Entity:
     """An entity the reference data lacks, minted from the text (proposed until reviewed).
 
@@ -149,7 +137,6 @@ class Context:
     furniture: tuple = ()
     mentions: list[Mention] = field(default_factory=list)
     candidates: dict[tuple, Candidate] = field(default_factory=dict)
-    unknown: dict[str, UnknownName] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)  # per-run set-up of components (matchers)
     max_evidence: int = 3
     nlp: Any = None  # the spaCy Language the chunks come from (patterns are made with it)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Chunk, Context, Mention
-from .gazetteer import PEOPLE_NOUNS
+from ..lexicon import words
 
 BOUNDARY = {";", ":", "—", "–", "(", ")", "but", "while", "whereas", "although", "though",
             "however", "because", "since", "as", "after", "before", "when"}
@@ -39,15 +39,15 @@ def subject_before(chunk: Chunk, ctx: Context, cue: int, limit: int = 12) -> tup
         if i in actors:
             m = actors[i]
             prev = doc[m.token_start - 1].lower_ if m.token_start > sent.start else ""
-            if m.rule == "gazetteer.demonym":
+            if m.rule.endswith(".demonym"):
                 nxt = doc[m.token_end].lower_ if m.token_end < len(doc) else ""
-                if nxt in PEOPLE_NOUNS:
+                if nxt in words("language", "people_nouns"):
                     return m.key, m, m.token_start
             elif prev not in PREPOSITIONS or prev == "and" or (
                 m.token_end == cue and doc[cue].lower_.endswith("ing")  # "led to Iran raising"
             ):
                 nxt = doc[m.token_end].text if m.token_end < len(doc) else ""
-                if nxt not in POSSESSIVE or (m.token_end + 1 < len(doc) and doc[m.token_end + 1].lower_ in PEOPLE_NOUNS):
+                if nxt not in POSSESSIVE or (m.token_end + 1 < len(doc) and doc[m.token_end + 1].lower_ in words("language", "people_nouns")):
                     return m.key, m, m.token_start
             i = m.token_start - 1
             continue
@@ -77,19 +77,6 @@ def governed(chunk: Chunk, category: str, start: int, gap: int, stop_at_boundary
         found.append(m)
         limit = m.token_end + 4  # a list goes on within a few tokens
     return found
-
-
-def governed_before(chunk: Chunk, category: str, end: int, gap: int) -> list[Mention]:
-    """The nearest mention of ``category`` ending within ``gap`` tokens before ``end``."""
-    doc = chunk.doc
-    sent_start = doc[end].sent.start if end < len(doc) else 0
-    best = None
-    for m in mentions(chunk, category):
-        if sent_start <= m.token_start and m.token_end <= end and end - m.token_end <= gap:
-            if not any(t.lower_ in BOUNDARY for t in doc[m.token_end:end]):
-                if best is None or m.token_end > best.token_end:
-                    best = m
-    return [best] if best else []
 
 
 def actor_after(chunk: Chunk, start: int, gap: int, words: set[str]) -> Mention | None:

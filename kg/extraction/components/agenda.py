@@ -45,16 +45,16 @@ def _matcher(ctx: Context):
             matcher.add(f"{category}|{key}", docs)
             for cue in docs:
                 content = [t.lemma_.lower() for t in cue if not t.is_stop and t.is_alpha]
-                if len(content) == 2:  # "withdraw troops": found again as a verb and its object
+                if len(content) in (1, 2):  # "withdraw troops": found again as a verb and its object
                     lemmas.setdefault(" ".join(content), (category, key))
     ctx.cache["agenda"] = (matcher, concepts, lemmas)
     return ctx.cache["agenda"]
 
 
-def concept_for(ctx: Context, chunk: Chunk, lemmas: tuple[str, str], start: int, end: int,
+def concept_for(ctx: Context, chunk: Chunk, lemmas: tuple[str, ...], start: int, end: int,
                 confidence: float) -> str | None:
-    """The issue a verb and its object name ("withdraw its troops" → "Withdrawal of troops"),
-    linked or minted as :func:`agenda` would; None when the lexicon has no such cue."""
+    """The issue a verb and its object name ("withdraw its troops" → "Withdrawal of troops"), or
+    one word ("enrichment"), linked or minted as :func:`agenda` would; None when no cue says so."""
     _, concepts, index = _matcher(ctx)
     found = index.get(" ".join(lemmas))
     if found is None or found[0] != "issue":

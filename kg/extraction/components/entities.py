@@ -79,6 +79,20 @@ class _World:
         for key, (label, cls, member_of) in list(self.minted.items()):
             if member_of:
                 self.minted[key] = (label, cls, states.get(member_of))
+        # people of world politics, and the side each speaks for
+        parties = {entry_name: self.names[entry_name][1] for entry_name in self.names
+                   if self.names[entry_name][3] in {"lexicon.states", "lexicon.organizations", "lexicon.armed_groups"}}
+        self.affiliations: dict[str, str] = {}
+        for entry in data.get("persons") or []:
+            names = [entry["name"], *(entry.get("aliases") or [])]
+            key = next((reference[normal(n)] for n in names if normal(n) in reference), None)
+            if key is None:
+                key = slug(entry["name"])
+                self.minted[key] = (entry["name"], "Person", None)
+            for name in names:
+                self.names.setdefault(name, ("actor", key, "Person", "lexicon.persons"))
+            if entry.get("affiliation") in parties:
+                self.affiliations[key] = parties[entry["affiliation"]]
 
     def matcher(self, nlp):
         from spacy.matcher import PhraseMatcher
@@ -95,6 +109,8 @@ def _world(ctx: Context) -> tuple[_World, object]:
     if "world" not in ctx.cache:
         world = _World(ctx)
         ctx.cache["world"] = (world, world.matcher(ctx.nlp))
+        for person, party in world.affiliations.items():  # the corpus's own affiliations come first
+            ctx.index.affiliations.setdefault(person, party)
     return ctx.cache["world"]
 
 
@@ -179,6 +195,8 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
         category, key, cls, rule = world.names[name]
         _register_world(ctx, chunk, world, key, start, end)
         _add(chunk, ctx, start, end, category, key, rule)
+        if cls == "Person" and " " in name:
+            ctx.cache.setdefault("surnames", {}).setdefault(name.split()[-1], key)
     # 2. the recognizer's entities
     for ent in doc.ents:
         label = ent.label_
@@ -201,8 +219,8 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
             if key:
                 _add(chunk, ctx, start, end, "place", key, "ner.dateline")
             continue
-        if not _is_name(span) or any(t.like_num for t in span):
-            continue
+        if not _is_name(span) or any(t.like_num for t in span) or all(t.lower_ in titles for t in span):
+            continue  # "Defence", "Foreign Minister": a title is no name
         text = span.text
         if ctx.publisher and normal(text) == normal(ctx.publisher):
             continue  # the outlet that published the article reports; it is no actor of it

@@ -14,13 +14,19 @@ import re
 from ..model import Candidate, Chunk, Context
 from ..registry import component
 from ._clause import BOUNDARY, RELATIVE, actor_after, governed, mentions, subject_before
-from .cues import _lemma, find_cues
+from .cues import find_cues
+from ..lexicon import load_lexicon
+from ..lexicon import words as word_list
+from ._parse import actor_of, mentions_at, subject_of
+from ._parse import lemma as lemma_of
+from ._parse import conditional as in_condition
+from ._parse import negated as has_negation
 from .markers import conditional, hedged, negated
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
             "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3,
             "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10}
-TALK_NOUNS = {"talk", "negotiation", "round", "meeting", "summit", "dialogue", "consultation"}
+TALK_NOUNS = {"talk", "negotiation", "round", "meeting", "summit", "dialogue", "consultation", "session"}
 MEET_VERBS = {"meet", "met", "convene", "gather"}
 OUTCOMES = {"cancel": "cancelled", "postpone": "postponed", "suspend": "suspended", "delay": "postponed"}
 
@@ -87,21 +93,27 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
             elif t.lower_ in {"direct", "directly", "face-to-face"} and not negated(chunk, t.i, 2):
                 fields.setdefault("format", "direct")
         for t in doc[sent.start:sent.end]:
-            if _lemma(t) == "host":
+            if lemma_of(t) == "host":
                 by = actor_after(chunk, t.i, 2, {"by"})
                 subject = subject_before(chunk, ctx, t.i, limit=4) if by is None else None
                 found = by.key if by else (subject[0] if subject else None)
                 if found and _actor_kind(ctx, found) != "Person":
                     fields["host"] = found
-            if _lemma(t) in {"mediate", "mediation", "mediator"}:
+            if lemma_of(t) in {"mediate", "mediation", "mediator"}:
                 by = actor_after(chunk, t.i, 3, {"by", "of"})
-                if by is None and t.i > sent.start:
-                    prev = [m for m in mentions(chunk, "actor") if m.token_end in (t.i, t.i - 1)]
+                if by is None and t.i > sent.start:  # "Omani mediation", "Qatari and Egyptian mediators"
+                    prev = [m for m in mentions(chunk, "actor") if m.token_end in (t.i, t.i - 1)
+                            or (m.token_start < t.i and all(x.lower_ in {"and", ","} or x.i in range(m.token_start, t.i)
+                                                            for x in doc[m.token_end:t.i]))]
                     by = prev[0] if prev else None
-                if by is not None and by.rule != "gazetteer.demonym":
+                if by is not None:
                     fields["mediator"] = by.key
-            if _lemma(t) in OUTCOMES and abs(t.i - i) <= 6 and not negated(chunk, t.i):
-                fields["outcome"] = OUTCOMES[_lemma(t)]
+            if t.lower_ == "through" and "mediator" not in fields:  # "held in Doha through Qatar"
+                via = actor_after(chunk, t.i, 2, {"through"})
+                if via is not None and _actor_kind(ctx, via.key) == "State":
+                    fields["mediator"] = via.key
+            if lemma_of(t) in OUTCOMES and abs(t.i - i) <= 6 and not negated(chunk, t.i):
+                fields["outcome"] = OUTCOMES[lemma_of(t)]
         participants = []
         between = i + 1 < len(doc) and doc[i + 1].lower_ == "between"
         for m in mentions(chunk, "actor"):
@@ -113,11 +125,13 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
         if participants:
             fields["participants"] = list(dict.fromkeys(participants))
         number = next((ORDINALS[doc[t.i - 1].lower_] for t in doc[sent.start + 1:sent.end]
-                       if _lemma(t) == "round" and doc[t.i - 1].lower_ in ORDINALS), None)
+                       if lemma_of(t) == "round" and doc[t.i - 1].lower_ in ORDINALS), None)
         venues = [v for v in venues if (sent.start, v.key) not in seen]
         seen.update((sent.start, v.key) for v in venues)
         date = _near_date(chunk, i)
-        confidence = settings["confidence"] * (0.6 if hedged(chunk, i) else 1)
+        if hedged(chunk, i):
+            continue  # "the next meeting could take place in Moscow": no round yet
+        confidence = settings["confidence"]
         for venue in venues:
             name = ctx.label("place", venue.key)
             label = f"Talks in {name}"
@@ -152,7 +166,7 @@ def agreements(chunk: Chunk, ctx: Context, settings: dict) -> None:
         span = chunk.sentence_span(sent)
         if conditional(chunk, agreement.token_start):
             continue
-        lemmas = [(t.i, _lemma(t)) for t in doc[sent.start:sent.end]]
+        lemmas = [(t.i, lemma_of(t)) for t in doc[sent.start:sent.end]]
         for i, lemma in lemmas:
             if abs(i - agreement.token_start) > 8 or negated(chunk, i):
                 continue
@@ -188,7 +202,7 @@ def agreements(chunk: Chunk, ctx: Context, settings: dict) -> None:
                     "collapse": "collapsed", "unravel": "unravelled", "expire": "expired",
                     "terminate": "terminated"}[lemma]}, [span], "agreements.fate", round(base * factor, 2)))
             elif lemma in {"comply", "compliance", "violate", "violation", "breach"}:
-                verified = any(_lemma(t) in {"confirm", "verify", "certify"} for t in doc[sent.start:sent.end])
+                verified = any(lemma_of(t) in {"confirm", "verify", "certify"} for t in doc[sent.start:sent.end])
                 agent = subject_before(chunk, ctx, i, limit=6)
                 fields = {"class": "ComplianceVerification" if verified and lemma in {"comply", "compliance"} else "Event",
                           "agreement": agreement.key}
@@ -232,7 +246,100 @@ def _event(chunk, ctx, fields, span, cue, rule, confidence, hint) -> None:
         chunk.events.append((cue, cue + 1, identity))
 
 
-STRIKE_LEMMAS = {"strike", "airstrike", "bomb", "bombing", "attack"}
+class _EventLexicon:
+    """The event triggers of language.yaml by lemma, and the words that go with them."""
+
+    def __init__(self):
+        data = load_lexicon("language")
+        self.triggers = {str(w).lower(): cls for cls, lemmas in data["event_triggers"].items() for w in lemmas}
+        self.weapons = word_list("language", "weapon_nouns")
+        self.people = word_list("language", "people_nouns")
+        self.conditionals = word_list("language", "conditionals")
+        self.hedges = word_list("language", "hedges")
+
+
+#: Triggers that need a weapon or force as object or subject to be military ("fired missiles").
+_NEED_WEAPON = {"fire", "launch", "hit", "target", "mass", "concentrate", "station", "dispatch"}
+_NOUNS = {"MilitaryStrike": "strikes", "War": "war", "Sanction": "sanctions", "Threat": "threat",
+          "Deployment": "deployment", "Escalation": "escalation", "Withdrawal": "withdrawal"}
+
+
+def _agent(token, at, lex: _EventLexicon):
+    """The actor that acts: a verb's subject (or the agent of a passive), a noun's possessor,
+    demonym or compound ("Israel's strikes", "Israeli strikes", "US B-2 bombers struck")."""
+    if token.pos_ == "VERB":
+        subject, _ = subject_of(token)
+        if subject is None:
+            return None
+        found = actor_of(subject, at, lex.people)
+        if found is None:  # "US B-2 bombers struck": the actor modifies the subject
+            found = next((m for t in subject.subtree if t.i < subject.i for m in at.get(t.i, [])
+                          if m.category == "actor"), None)
+        return found
+    for child in token.lefts:
+        if child.dep_ in {"poss", "amod", "compound", "nmod"}:
+            found = [m for m in at.get(child.i, []) if m.category == "actor"]
+            if found:
+                return found[0]
+    if token.dep_ in {"dobj", "obj"} and token.head.pos_ == "VERB":  # "Russia launched its invasion"
+        return _agent(token.head, at, lex)
+    by = next((c for c in token.rights if c.dep_ == "prep" and c.lower_ == "by"), None)
+    if by is not None:
+        pobj = next((p for p in by.children if p.dep_ == "pobj"), None)
+        if pobj is not None:
+            return actor_of(pobj, at, lex.people)
+    return None
+
+
+def _target(token, at):
+    """The actor acted upon: the object, or the object of "on", "against", "at", "into", "from"."""
+    for c in token.children:
+        node = c if c.dep_ in {"dobj", "obj"} else None
+        if c.dep_ == "prep" and c.lower_ in {"on", "against", "at", "into", "from", "of", "across"}:
+            node = next((p for p in c.children if p.dep_ == "pobj"), None)
+        if node is None:
+            continue
+        for t in node.subtree:
+            found = [m for m in at.get(t.i, []) if m.category == "actor"]
+            if found:
+                return found[0]
+    return None
+
+
+#: Verbs under which "to strike" reports a decision that was acted on ("voted to suspend").
+_DECIDING = {"vote", "decide", "order", "move", "begin", "start", "resume", "continue", "authorize", "authorise"}
+
+
+def _place(token, at) -> str | None:
+    """A place the event happens at or strikes: "struck Fordow", "strikes on Natanz", "in Gaza"."""
+    for c in token.children:
+        nodes = [c] if c.dep_ in {"dobj", "obj"} else []
+        if c.dep_ == "prep" and c.lower_ in {"on", "against", "at", "in", "across", "into"}:
+            nodes = [p for p in c.children if p.dep_ == "pobj"]
+        for node in nodes:
+            for t in node.subtree:
+                found = [m for m in at.get(t.i, []) if m.category == "place"]
+                if found:
+                    return found[0].key
+    return None
+
+
+def _anywhere_after(token, at):
+    """The first actor in the clause a threat governs ("warned they will strike if Iran …")."""
+    for t in token.subtree:
+        if t.i > token.i:
+            found = [m for m in at.get(t.i, []) if m.category == "actor"]
+            if found:
+                return found[0]
+    return None
+
+
+def _weapon_near(token, lex: _EventLexicon) -> bool:
+    near = [*token.children, *(t for c in token.children for t in c.subtree)]
+    subject, _ = subject_of(token) if token.pos_ == "VERB" else (None, False)
+    if subject is not None:
+        near.append(subject)
+    return any(t.lower_ in lex.weapons for t in near)
 
 
 @component(
@@ -242,95 +349,100 @@ STRIKE_LEMMAS = {"strike", "airstrike", "bomb", "bombing", "attack"}
     defaults={"confidence": 0.6},
 )
 def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
-    """Strikes, wars, sanctions, threats, deployments and enrichment steps with agent or date."""
+    """Strikes, wars, sanctions, threats, deployments, escalations and withdrawals from the
+    parse: a trigger with its agent, and a target or a date."""
+    if not chunk.doc.has_annotation("DEP"):
+        return  # the blank fallback has no parse
+    lex = ctx.cache.get("event-lexicon") or ctx.cache.setdefault("event-lexicon", _EventLexicon())
     doc = chunk.doc
+    at = mentions_at(chunk)
     base = settings["confidence"]
-    actors = mentions(chunk, "actor")
-    triggers = STRIKE_LEMMAS | {"war", "impose", "tighten", "raise", "increase", "boost", "accelerate", "expand"}
-    for i, lemma in enumerate(chunk.lemmas):
-        if lemma not in triggers:
+    for token in doc:
+        cls = lex.triggers.get(lemma_of(token))
+        if cls is None or token.pos_ not in {"VERB", "NOUN"}:
             continue
-        token = doc[i]
+        if cls == "Withdrawal" and any(m.category == "agreement" for t in token.subtree for m in at.get(t.i, [])):
+            continue  # withdrawal from an agreement: the agreements component
+        if lemma_of(token) in _NEED_WEAPON and not _weapon_near(token, lex):
+            continue
+        if (token.i > 0 and doc[token.i - 1].lower_ == "to" and token.pos_ == "VERB"
+                and lemma_of(token.head) not in _DECIDING):
+            continue  # "the ability to strike", "threatened to strike": not an event (yet)
+        if token.pos_ == "VERB" and any(c.dep_ in {"dobj", "obj"} and lemma_of(c) in lex.triggers for c in token.children):
+            continue  # "launched an invasion": the noun is the event
+        if has_negation(token) or (cls != "Threat" and in_condition(token, lex.conditionals)):
+            continue
+        if any(c.dep_ == "aux" and c.lower_ in lex.hedges for c in token.children):
+            continue
+        agent = _agent(token, at, lex)
+        if agent is None:
+            continue
+        agent_key = agent.key
+        if ctx.kind(agent_key) == "Person":
+            agent_key = ctx.party_of(agent_key)  # "Trump authorized strikes": the state strikes
+            if agent_key is None:
+                continue
         sent = token.sent
+        date = _near_date(chunk, token.i, window=20)
+        target = _target(token, at) or (_anywhere_after(token, at) if cls == "Threat" else None)
+        target_key = None
+        if target is not None and target.key != agent_key:
+            target_key = ctx.party_of(target.key) if ctx.kind(target.key) == "Person" else target.key
+        place = _place(token, at)
+        if target_key is None and date is None and place is None:
+            continue
+        name = ctx.label("actor", agent_key)
+        fields = {"class": cls, "agent": [agent_key]}
+        label = f"{name} {_NOUNS[cls]}"
+        if target_key and target_key != agent_key:
+            fields["target"] = [target_key]
+            label += f" on {ctx.label('actor', target_key)}"
+        if place is not None:
+            fields["place"] = [place]
+            if not target_key:
+                label += f" on {ctx.label('place', place)}"
+        if date:
+            fields["date"] = date
+        fields["label"] = label + (f" ({date})" if date else "")
+        _event(chunk, ctx, fields, chunk.sentence_span(sent), token.i, f"events.{cls.lower()}", base,
+               f"{agent_key}-{_NOUNS[cls]}")
+    _levels(chunk, ctx, base)
+
+
+def _levels(chunk: Chunk, ctx: Context, base: float) -> None:
+    """ "Iran raised enrichment to 60%": an escalation to a level, with the quantity."""
+    if not chunk.quantities:
+        return
+    doc = chunk.doc
+    for i, base_lemma in enumerate(chunk.lemmas):
+        if base_lemma not in {"raise", "increase", "boost", "accelerate", "expand"}:
+            continue
+        sent = doc[i].sent
         if conditional(chunk, i) or negated(chunk, i):
             continue
-        if i > 0 and doc[i - 1].lower_ == "to" and lemma in STRIKE_LEMMAS:
-            continue  # "the ability to strike": a capability, not an event
         factor = 0.6 if hedged(chunk, i) else 1
         span = chunk.sentence_span(sent)
         date = _near_date(chunk, i, window=8)
-        if lemma in STRIKE_LEMMAS:
-            agent = next((m for m in actors if m.token_end in (i, i - 1) and sent.start <= m.token_start), None)
-            agent_key = agent.key if agent else None
-            if agent_key is None:
-                found = subject_before(chunk, ctx, i, limit=6)
-                agent_key = found[0] if found else None
-            target = actor_after(chunk, i, 4, {"on", "against"})
-            if target is None and i + 1 < len(doc):
-                target = next((m for m in actors if m.token_start == i + 1 and m.rule != "gazetteer.demonym"), None)
-            if agent_key is None or (target is None and date is None):
-                continue
-            if _actor_kind(ctx, agent_key) == "Person":
-                continue  # "Trump authorized strikes": the person authorises, the state strikes
-            name = ctx.label("actor", agent_key)
-            fields = {"class": "MilitaryStrike", "agent": [agent_key]}
-            label = f"{name} strikes"
-            if target is not None and target.key != agent_key:
-                fields["target"] = [target.key]
-                label += f" on {ctx.label('actor', target.key)}"
-            if date:
-                fields["date"] = date
-            fields["label"] = label + (f" ({date})" if date else "")
-            _event(chunk, ctx, fields, span, i, "events.strike", base * factor, f"{agent_key}-strikes")
-        elif lemma == "war" and date is not None:
-            participants = []
-            if i + 1 < len(doc) and doc[i + 1].lower_ == "between":
-                participants = [m.key for m in actors if i + 1 < m.token_start <= i + 6 and m.rule != "gazetteer.demonym"]
-            if not participants:
-                participants = [m.key for m in actors if i - 4 <= m.token_start < i]
-            participants = [p for p in dict.fromkeys(participants) if _actor_kind(ctx, p) == "State"]
-            fields = {"class": "War", "date": date}
-            if participants:
-                fields["participants"] = participants
-            duration = None
-            if i >= 3 and doc[i - 2].text in {"-", "‑"} and doc[i - 1].lower_ == "day" and doc[i - 3].like_num:
-                duration = f"P{doc[i - 3].text}D"
-            if duration and re.match(r"^P\d+D$", duration):
-                fields["duration"] = duration
-            who = " and ".join(ctx.label("actor", p) for p in participants)
-            fields["label"] = f"War of {date}" + (f" between {who}" if who else "")
-            identity_fields = {k: v for k, v in fields.items()}
-            _event(chunk, ctx, identity_fields, span, i, "events.war", base * factor, f"war-{date}")
-        elif lemma in {"impose", "tighten"} and any(_lemma(t) == "sanction" for t in doc[i + 1:min(i + 4, sent.end)]):
-            agent = subject_before(chunk, ctx, i)
-            if agent is None or date is None:
-                continue
-            fields = {"class": "Sanction", "agent": [agent[0]], "date": date,
-                      "label": f"{ctx.label('actor', agent[0])} sanctions ({date})"}
-            target = actor_after(chunk, i, 6, {"on", "against"})
-            if target is not None and target.key != agent[0]:
-                fields["target"] = [target.key]
-            _event(chunk, ctx, fields, span, i, "events.sanctions", base * factor, f"{agent[0]}-sanctions")
-        elif lemma in {"raise", "increase", "boost", "accelerate", "expand"} and chunk.quantities:
-            issue = governed(chunk, "issue", i + 1, 6)
-            following = [q for q in chunk.quantities if i < q.token_start <= i + 20 and q.token_start < sent.end
-                         and not {"cap", "limit", "ceiling"} & {_lemma(t) for t in doc[max(i, q.token_start - 3):q.token_start]}]
-            # "from the cap of 3.67% to levels exceeding 60%": the level reached follows "to"
-            reached = [q for q in following if "to" in {t.lower_ for t in doc[max(i, q.token_start - 3):q.token_start]}]
-            quantity = reached[0] if reached else (following[0] if len(following) == 1 else None)
-            agent = subject_before(chunk, ctx, i)
-            if not issue or quantity is None or agent is None:
-                continue
-            unit = "%" if quantity.unit == "percent" else f" {quantity.unit}"
-            fields = {"class": "Escalation", "agent": [agent[0]], "issue": [issue[0].key],
-                      "value": quantity.value, "unit": quantity.unit,
-                      "label": f"{ctx.label('actor', agent[0])} raises {ctx.label('issue', issue[0].key).lower()} "
-                               f"to {quantity.value}{unit}"}
-            if quantity.qualifier:
-                fields["qualifier"] = quantity.qualifier
-            if date:
-                fields["date"] = date
-            _event(chunk, ctx, fields, span, i, "events.enrichment-level", base * factor, f"{agent[0]}-enrichment-{quantity.value}")
+        issue = governed(chunk, "issue", i + 1, 6)
+        following = [q for q in chunk.quantities if i < q.token_start <= i + 20 and q.token_start < sent.end
+                     and not {"cap", "limit", "ceiling"} & {lemma_of(t) for t in doc[max(i, q.token_start - 3):q.token_start]}]
+        # "from the cap of 3.67% to levels exceeding 60%": the level reached follows "to"
+        reached = [q for q in following if "to" in {t.lower_ for t in doc[max(i, q.token_start - 3):q.token_start]}]
+        quantity = reached[0] if reached else (following[0] if len(following) == 1 else None)
+        agent = subject_before(chunk, ctx, i)
+        if not issue or quantity is None or agent is None:
+            continue
+        unit = "%" if quantity.unit == "percent" else f" {quantity.unit}"
+        fields = {"class": "Escalation", "agent": [agent[0]], "issue": [issue[0].key],
+                  "value": quantity.value, "unit": quantity.unit,
+                  "label": f"{ctx.label('actor', agent[0])} raises {ctx.label('issue', issue[0].key).lower()} "
+                           f"to {quantity.value}{unit}"}
+        if quantity.qualifier:
+            fields["qualifier"] = quantity.qualifier
+        if date:
+            fields["date"] = date
+        _event(chunk, ctx, fields, span, i, "events.enrichment-level", base * factor,
+               f"{agent[0]}-{issue[0].key}-{quantity.value}")
 
 
 CAUSAL_CUES = (

@@ -23,6 +23,7 @@ from __future__ import annotations
 from ..lexicon import load_lexicon, words
 from ..model import Candidate, Chunk, Context, Mention
 from ..registry import component
+from ._parse import actor_of, clause_chain, conditional, lemma, mentions_at, negated, subject_of
 from .agenda import concept_for
 from .entities import mint, normal
 
@@ -57,6 +58,8 @@ class _Lexicon:
         self.party_orgs = frozenset(normal(n) for n in data["party_organizations"])
         self.people = words("language", "people_nouns")
         self.nominalizations = {str(k): str(v) for k, v in data["nominalizations"].items()}
+        self.addressee_verbs = words("language", "addressee_verbs")
+        self.abstract = tuple(str(x) for x in data["abstract_suffixes"])
 
 
 def _lexicon(ctx: Context) -> _Lexicon:
@@ -65,15 +68,8 @@ def _lexicon(ctx: Context) -> _Lexicon:
     return ctx.cache["stance-lexicon"]
 
 
-def _lemma(token) -> str:
-    lemma = token.lemma_.lower()
-    return "not" if lemma == "n't" else lemma
 
 
-def _negated(token) -> bool:
-    """A ``neg`` child of the token or of its auxiliaries ("did not", "will never")."""
-    return any(c.dep_ == "neg" or c.lower_ in {"never", "no"} and c.dep_ in {"neg", "advmod", "det"}
-               for c in token.children)
 
 
 def _hedged(token, lex: _Lexicon) -> bool:
@@ -81,54 +77,21 @@ def _hedged(token, lex: _Lexicon) -> bool:
         c.dep_ == "aux" and c.lower_ == "would" for c in token.children)
 
 
-def _clause_chain(token):
-    """The token and the heads above it, up to the sentence root."""
-    chain = [token]
-    while chain[-1].head.i != chain[-1].i:
-        chain.append(chain[-1].head)
-    return chain
 
 
-def _conditional(token, lex: _Lexicon) -> bool:
-    """The token stands in an "if"/"unless"/"whether" clause or under a hypothetical."""
-    for t in _clause_chain(token):
-        if any(c.dep_ == "mark" and c.lower_ in lex.conditionals for c in t.children):
-            return True
-        if t.dep_ in {"advcl", "csubj"} and t.i != token.i and any(c.lower_ in lex.conditionals for c in t.children):
-            return True
-    return False
 
 
 def _under_other_voice(token, lex: _Lexicon) -> bool:
     """A governor reports somebody else's claim or a wish ("accused Iran of seeking")."""
-    return any(_lemma(t) in lex.not_own for t in _clause_chain(token)[1:])
+    return any(lemma(t) in lex.not_own for t in clause_chain(token)[1:])
 
 
-def _subject(token):
-    """The subject of the token's clause, inherited through xcomp, conj and auxiliaries."""
-    current = token
-    for _ in range(5):
-        for c in current.children:
-            if c.dep_ in {"nsubj", "csubj"}:
-                return c, False
-            if c.dep_ == "nsubjpass":
-                agent = next((a for a in current.children if a.dep_ == "agent"), None)
-                if agent is not None:
-                    pobj = next((p for p in agent.children if p.dep_ == "pobj"), None)
-                    if pobj is not None:
-                        return pobj, True
-                return None, True
-        if current.dep_ in {"xcomp", "conj", "acl", "advcl", "pcomp"} and current.head.i != current.i:
-            current = current.head
-            continue
-        break
-    return None, False
 
 
 def _reporting_head(token, lex: _Lexicon):
     """The reporting verb whose complement holds the token ("…, Peskov said"), if any."""
-    for t in _clause_chain(token)[1:]:
-        if _lemma(t) in lex.reporting and t.pos_ in {"VERB", "AUX"}:
+    for t in clause_chain(token)[1:]:
+        if lemma(t) in lex.reporting and t.pos_ in {"VERB", "AUX"}:
             return t
         if t.dep_ not in {"ccomp", "conj", "xcomp", "advcl", "ROOT", "parataxis"} and t.head.i != t.i:
             continue
@@ -158,11 +121,11 @@ class _Speakers:
 
     def _attribution(self, start: int, end: int):
         doc = self.chunk.doc
-        outside = [t for t in doc if (t.i < start or t.i > end) and _lemma(t) in self.lex.reporting and t.pos_ == "VERB"]
+        outside = [t for t in doc if (t.i < start or t.i > end) and lemma(t) in self.lex.reporting and t.pos_ == "VERB"]
         after = [t for t in outside if t.i > end and t.i - end <= 8]
         before = [t for t in outside if t.i < start and start - t.i <= 8]
         for verb in after[:1] + before[-1:]:
-            subject, _ = _subject(verb)
+            subject, _ = subject_of(verb)
             if subject is not None:
                 return verb
         return None
@@ -175,34 +138,8 @@ class _Speakers:
         return verb
 
 
-def _mentions_at(chunk: Chunk) -> dict[int, list[Mention]]:
-    at: dict[int, list[Mention]] = {}
-    for m in chunk.mentions:
-        for i in range(m.token_start, m.token_end):
-            at.setdefault(i, []).append(m)
-    return at
 
 
-def _actor_of(token, at, ctx: Context, lex: _Lexicon):
-    """The actor a subject token names: the mention it heads, its possessor ("Iran's
-    delegation"), or a demonym before a people noun ("Iranian officials")."""
-    own = [m for m in at.get(token.i, []) if m.category == "actor"]
-    if own:
-        return own[0]
-    for c in token.children:
-        if c.dep_ == "poss" or (c.dep_ in {"compound", "amod", "nmod"} and token.lemma_.lower() in lex.people):
-            found = [m for m in at.get(c.i, []) if m.category == "actor"]
-            if found:
-                return found[0]
-    if token.lemma_.lower() in lex.people:
-        for c in token.children:
-            if c.dep_ == "prep" and c.lower_ == "of":
-                pobj = next((p for p in c.children if p.dep_ == "pobj"), None)
-                if pobj is not None:
-                    found = [m for m in at.get(pobj.i, []) if m.category == "actor"]
-                    if found:
-                        return found[0]
-    return None
 
 
 def _commentator(ctx: Context, key: str, lex: _Lexicon) -> bool:
@@ -238,13 +175,13 @@ def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
     """(holder, speaker, confidence penalty) for the subject token of a stance clause."""
     if token is None:
         return None, None, 0.0
-    actor = _actor_of(token, at, ctx, lex)
+    actor = actor_of(token, at, lex.people)
     if actor is not None:
         return (*_party(ctx, actor.key, lex), 0.0)
     if token.lower_ in _PRONOUNS_SPEAKER | _PRONOUNS_OTHER:
         verb = speakers.speaker_of(token)
         if verb is not None and (token.lower_ in _PRONOUNS_SPEAKER or verb.i != token.head.i):
-            subject, _ = _subject(verb)
+            subject, _ = subject_of(verb)
             if subject is not None and subject.i != token.i:
                 holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
                 return holder, speaker, penalty + 0.05
@@ -305,17 +242,18 @@ def _issue_of_act(region, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -
     for verb in region:
         if verb.pos_ != "VERB":
             continue
-        obj = next((c for c in verb.children if c.dep_ in {"dobj", "obj"} and c.pos_ == "NOUN"), None)
+        obj = next((c for c in verb.children if c.dep_ in {"dobj", "obj", "nsubjpass"} and c.pos_ in {"NOUN", "PROPN"}),
+                   None)
         if obj is None:
-            continue
+            return _act_without_object(verb, chunk, ctx, lex, settings)
         span = (min(verb.i, obj.i), max(verb.i, obj.i) + 1)
-        key = concept_for(ctx, chunk, (_lemma(verb), _lemma(obj)), *span, settings["minted_issue_confidence"])
+        key = concept_for(ctx, chunk, (lemma(verb), lemma(obj)), *span, settings["minted_issue_confidence"])
         if key:
             _issue_mention(chunk, ctx, key, *span, "stances.act")
             return [(key, 0.05)]
-        noun = lex.nominalizations.get(_lemma(verb))
+        noun = lex.nominalizations.get(lemma(verb))
         if noun and obj.lemma_.lower() not in lex.not_issues:
-            label = f"{noun[0].upper()}{noun[1:]} of {obj.lower_}"
+            label = f"{noun[0].upper()}{noun[1:]} of {obj.text if obj.pos_ == 'PROPN' else obj.lower_}"
             key = mint(ctx, chunk, "issue", label, "Issue", *span, "stances.minted-issue",
                        settings["minted_issue_confidence"])
             if key:
@@ -323,6 +261,39 @@ def _issue_of_act(region, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -
                 return [(key, settings["minted_issue_penalty"])]
         return []
     return []
+
+
+def _act_without_object(verb, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
+    """ "would not withdraw from the Morag corridor" → "Withdrawal from Morag corridor";
+    "would never surrender" → "Surrender"."""
+    noun = lex.nominalizations.get(lemma(verb))
+    if not noun:
+        return []
+    if not any(c.dep_ == "prep" for c in verb.children):  # "not be allowed to enrich": enrichment
+        key = concept_for(ctx, chunk, (noun,), verb.i, verb.i + 1, settings["minted_issue_confidence"])
+        if key:
+            _issue_mention(chunk, ctx, key, verb.i, verb.i + 1, "stances.act")
+            return [(key, 0.05)]
+    words_ = [noun[0].upper() + noun[1:]]
+    end = verb.i + 1
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in {"from", "to", "into", "out"}), None)
+    if prep is not None:
+        pobj = next((p for p in prep.children if p.dep_ == "pobj"), None)
+        if pobj is None:
+            return []
+        phrase = [t for t in pobj.lefts if t.dep_ in {"compound", "amod"}] + [pobj]
+        if len(phrase) > 3 or not all(t.is_alpha for t in phrase):
+            return []
+        words_ += [prep.lower_] + [t.text if t.pos_ == "PROPN" else t.lower_ for t in phrase]
+        end = pobj.i + 1
+    elif any(c.dep_ in {"prep", "ccomp", "xcomp", "advcl"} for c in verb.children):
+        return []  # the act has a complement this cannot name
+    key = mint(ctx, chunk, "issue", " ".join(words_), "Issue", verb.i, end, "stances.minted-issue",
+               settings["minted_issue_confidence"])
+    if not key:
+        return []
+    _issue_mention(chunk, ctx, key, verb.i, end, "stances.minted-issue")
+    return [(key, settings["minted_issue_penalty"])]
 
 
 def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
@@ -343,6 +314,8 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
     parts = sorted(parts, key=lambda t: t.i)
     if len(parts) > settings["max_issue_tokens"] or any(not t.is_alpha for t in parts):
         return []
+    if len(parts) == 1 and not head.lemma_.lower().endswith(lex.abstract):
+        return []  # "weapons", "troops": no agenda item without the act or a modifier
     text = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in parts)
     label = text[0].upper() + text[1:]
     start, end = parts[0].i, parts[-1].i + 1
@@ -353,10 +326,24 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
     return [(key, settings["minted_issue_penalty"])]
 
 
+def _condition_clause(token, lex: _Lexicon, only: bool = False):
+    """An "until …" or "before …" clause of the cue (with ``only``, also "only after/if …"):
+    what must happen first."""
+    heads = [token, *(c for c in token.children if c.dep_ == "xcomp")]
+    marks = {"until", "before", "till"} | ({"after", "if", "once", "when"} if only else set())
+    for c in (child for head in heads for child in head.children):
+        if c.dep_ in {"advcl", "prep"} and any(m.lower_ in marks for m in [c, *c.children]
+                                               if m.dep_ in {"mark", "prep"} or m.i == c.i):
+            if c.dep_ == "prep":
+                return next((p for p in c.children if p.dep_ in {"pobj", "pcomp"}), None)
+            return c
+    return None
+
+
 def _precondition(token, region, lex: _Lexicon) -> bool:
     """ "… as a precondition", "… before any talks", "must first …"."""
     near = list(token.children) + list(region)
-    return any(t.lower_ in lex.precondition or _lemma(t) in lex.precondition for t in near)
+    return any(t.lower_ in lex.precondition or lemma(t) in lex.precondition for t in near)
 
 
 def _addressee(token, at, holder: str | None, kind: str):
@@ -379,19 +366,23 @@ def _addressee(token, at, holder: str | None, kind: str):
 
 
 def _cues(sent, lex: _Lexicon):
-    """Yield (cue token, kind, issue-region root tokens, how) for each stance cue of a sentence."""
+    """Yield (cue token, kind, how) for each stance cue of a sentence."""
     for t in sent:
-        lemma = _lemma(t)
-        if t.pos_ in {"VERB", "AUX"} and lemma in lex.verbs:
-            for particle, kind in lex.verbs[lemma]:
+        base = lemma(t)
+        if t.pos_ in {"VERB", "AUX"} and base in lex.verbs:
+            for particle, kind in lex.verbs[base]:
                 if not particle or any(c.lower_ == particle for c in t.children) or any(
                         c.lower_ == particle for c in t.subtree if c.i == t.i + 1):
                     yield t, kind, "verb"
                     break
-        elif t.pos_ == "VERB" and lemma in lex.concessions and _negated(t):
+        elif t.pos_ == "VERB" and base in lex.concessions and negated(t):
             yield t, "RedLine", "negated"
-        elif t.pos_ == "NOUN" and lemma in lex.nouns and any(c.dep_ == "poss" for c in t.children):
-            yield t, lex.nouns[lemma], "noun"
+        elif t.pos_ == "NOUN" and base in lex.nouns and any(c.dep_ == "poss" for c in t.children):
+            yield t, lex.nouns[base], "noun"
+        elif t.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ == "only" for c in t.children) and any(
+                c.dep_ in {"advcl", "prep"} and any(m.lower_ in {"after", "if", "once", "when"} for m in [c, *c.children])
+                for c in t.children):
+            yield t, "Precondition", "only-after"  # "would resume talks only after …"
     lowers = [t.lower_ for t in sent]
     for phrase in lex.predicates:
         n = len(phrase)
@@ -414,7 +405,7 @@ def stances(chunk: Chunk, ctx: Context, settings: dict) -> None:
     doc = chunk.doc
     if not doc.has_annotation("DEP"):
         return  # the blank fallback has no parse
-    at = _mentions_at(chunk)
+    at = mentions_at(chunk)
     speakers = _Speakers(chunk, ctx, lex)
     for sent in doc.sents:
         if sent.text.rstrip().rstrip("\"”’'»)").endswith("?"):
@@ -426,9 +417,9 @@ def stances(chunk: Chunk, ctx: Context, settings: dict) -> None:
 
 
 def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
-    if _conditional(cue, lex) or _under_other_voice(cue, lex):
+    if conditional(cue, lex.conditionals) or _under_other_voice(cue, lex):
         return
-    if how == "verb" and (_negated(cue) or _hedged(cue, lex)):
+    if how == "verb" and (negated(cue) or _hedged(cue, lex)):
         return
     if how == "negated" and any(c.dep_ == "aux" and c.lower_ in lex.hedges - {"can", "could"} for c in cue.children):
         return
@@ -443,7 +434,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         speaker_verb = speakers.speaker_of(verb)
         holder_token = None
         if speaker_verb is not None:
-            holder_token, _ = _subject(speaker_verb)
+            holder_token, _ = subject_of(speaker_verb)
         possessor = next((c for c in subject.children if c.dep_ == "poss"), None)
         if possessor is not None and any(m.category == "actor" for m in at.get(possessor.i, [])):
             holder_token = possessor
@@ -454,28 +445,42 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         region = _region(cue) + [t for c in cue.children if c.dep_ in {"acl", "relcl"} for t in c.subtree]
         holder, speaker, penalty = _resolve(possessor, at, ctx, lex, speakers)
     else:
-        subject, passive = _subject(cue)
+        subject, passive = subject_of(cue)
         skip = [c for c in cue.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
         region = _region(cue, skip)
-        if passive:
-            region += [t for c in cue.children if c.dep_ == "nsubjpass" for t in c.subtree]
-        holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
+        if passive and how == "negated" and subject is None:
+            # "Iran will not be allowed to enrich, Trump said": the speaker's side refuses it
+            verb = speakers.speaker_of(cue)
+            reporter = subject_of(verb)[0] if verb is not None else None
+            holder, speaker, penalty = _resolve(reporter, at, ctx, lex, speakers)
+        else:
+            if passive:
+                region += [t for c in cue.children if c.dep_ == "nsubjpass" for t in c.subtree]
+            holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
     if holder is None:
         return
     if speaker is None:
         speaker = _reporter_for(cue, holder, at, ctx, lex, speakers)
-    if how == "verb" and kind == "Demand" and _lemma(cue) == "want":
-        # "X wants a deal" is what X seeks; "X wants Y to …" asks something of Y
-        if not any(c.dep_ in {"ccomp", "xcomp"} and any(s.dep_ in {"nsubj", "dobj"} for s in c.children)
-                   for c in cue.children) and not any(c.dep_ == "dobj" and any(
-                       x.dep_ == "xcomp" for x in cue.children) for c in cue.children):
+    if how == "verb" and kind == "Demand" and lemma(cue) == "want":
+        # "X wants to …" is what X seeks; "X wants a ceasefire", "X wants Y to …" ask it of others
+        if any(c.dep_ == "xcomp" and not any(s.dep_ in {"nsubj", "dobj"} for s in c.children) for c in cue.children) \
+                and not any(c.dep_ == "dobj" for c in cue.children):
             kind = "Objective"
-    if kind == "Demand" and _precondition(cue, region, lex):
+    if how == "verb" and lemma(cue) in lex.addressee_verbs:  # "urged Russia to …": Russia is asked
+        asked = [c for c in cue.children if c.dep_ in {"dobj", "dative"}]
+        region = [t for t in region if not any(c.left_edge.i <= t.i <= c.right_edge.i for c in asked)]
+    condition = _condition_clause(cue, lex, only=how == "only-after")
+    if condition is not None:  # "will not end the war until Hamas is disarmed": that comes first
+        kind, region = "Precondition", list(condition.subtree)
+    elif kind in {"Demand", "Objective"} and _precondition(cue, region, lex):
         kind = "Precondition"
     addressee = _addressee(cue, at, holder, kind)
     region = [t for t in region if not (addressee and any(m.key == addressee for m in at.get(t.i, [])
                                                           if m.category == "actor"))]
     issues = _issues(region, at, chunk, ctx, lex, settings)
+    if not issues and how == "negated":  # "will not withdraw from X": the refused act is the issue
+        acts = [c for c in cue.children if c.dep_ == "xcomp" and c.pos_ == "VERB"] or [cue]
+        issues = _act_without_object(acts[0], chunk, ctx, lex, settings)
     span = chunk.sentence_span(cue.sent)
     for n, (issue, issue_penalty) in enumerate(issues):
         fields = {"type": _TYPES[kind], "holder": holder, "issue": issue}
@@ -493,8 +498,8 @@ def _reporter_for(cue, holder: str, at, ctx: Context, lex: _Lexicon, speakers: _
     verb = speakers.speaker_of(cue)
     if verb is None:
         return None
-    subject, _ = _subject(verb)
-    actor = _actor_of(subject, at, ctx, lex) if subject is not None else None
+    subject, _ = subject_of(verb)
+    actor = actor_of(subject, at, lex.people) if subject is not None else None
     if actor is not None and ctx.kind(actor.key) == "Person" and ctx.party_of(actor.key) == holder:
         return actor.key
     return None
@@ -508,15 +513,15 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
     for t in sent:
         if t.pos_ != "VERB" or not any(c.dep_ == "aux" and c.lower_ in _OBLIGATION for c in t.children):
             continue
-        if _lemma(t) in lex.verbs or _negated(t) or _conditional(t, lex):
+        if lemma(t) in lex.verbs or negated(t) or conditional(t, lex.conditionals):
             continue
         verb = speakers.speaker_of(t)
         if verb is None or _under_other_voice(verb, lex):
             continue
-        reporter, _ = _subject(verb)
+        reporter, _ = subject_of(verb)
         holder, speaker, penalty = _resolve(reporter, at, ctx, lex, speakers)
-        subject, _ = _subject(t)
-        target = _actor_of(subject, at, ctx, lex) if subject is not None else None
+        subject, _ = subject_of(t)
+        target = actor_of(subject, at, lex.people) if subject is not None else None
         if holder is None or target is None:
             continue
         addressee = ctx.party_of(target.key) if ctx.kind(target.key) == "Person" else target.key
@@ -539,10 +544,10 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
 def _remember_subject(sent, at, ctx: Context, lex: _Lexicon) -> None:
     """The last party that was a sentence's subject: what a later "it" or "they" refers to."""
     root = sent.root
-    subject, _ = _subject(root)
+    subject, _ = subject_of(root)
     if subject is None:
         return
-    actor = _actor_of(subject, at, ctx, lex)
+    actor = actor_of(subject, at, lex.people)
     if actor is not None:
         holder, speaker = _party(ctx, actor.key, lex)
         if holder is not None:

@@ -1,0 +1,90 @@
+"""Reading the dependency parse: subjects, negation, conditions, the actor a phrase names.
+
+Shared by the parse-based components (stances, events); each takes the lexicon it consults.
+"""
+
+from __future__ import annotations
+
+from ..model import Chunk, Mention
+
+
+def lemma(token) -> str:
+    """The token's lemma in lower case, "n't" read as "not"."""
+    value = token.lemma_.lower()
+    return "not" if value == "n't" else value
+
+
+def negated(token) -> bool:
+    """A ``neg`` child of the token or of its auxiliaries ("did not", "will never")."""
+    return any(c.dep_ == "neg" or c.lower_ in {"never", "no"} and c.dep_ in {"neg", "advmod", "det"}
+               for c in token.children)
+
+
+def clause_chain(token):
+    """The token and the heads above it, up to the sentence root."""
+    chain = [token]
+    while chain[-1].head.i != chain[-1].i:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def conditional(token, conditionals: frozenset[str]) -> bool:
+    """The token stands in a clause that one of ``conditionals`` ("if", "unless") introduces."""
+    for t in clause_chain(token):
+        if any(c.dep_ == "mark" and c.lower_ in conditionals for c in t.children):
+            return True
+        if t.dep_ in {"advcl", "csubj"} and t.i != token.i and any(c.lower_ in conditionals for c in t.children):
+            return True
+    return False
+
+
+def subject_of(token):
+    """The subject of the token's clause, inherited through xcomp, conj and auxiliaries."""
+    current = token
+    for _ in range(5):
+        for c in current.children:
+            if c.dep_ in {"nsubj", "csubj"}:
+                return c, False
+            if c.dep_ == "nsubjpass":
+                agent = next((a for a in current.children if a.dep_ == "agent"), None)
+                if agent is not None:
+                    pobj = next((p for p in agent.children if p.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        return pobj, True
+                return None, True
+        if current.dep_ in {"xcomp", "conj", "acl", "advcl", "pcomp"} and current.head.i != current.i:
+            current = current.head
+            continue
+        break
+    return None, False
+
+
+def mentions_at(chunk: Chunk) -> dict[int, list[Mention]]:
+    """The chunk's mentions by the token indices they cover."""
+    at: dict[int, list[Mention]] = {}
+    for m in chunk.mentions:
+        for i in range(m.token_start, m.token_end):
+            at.setdefault(i, []).append(m)
+    return at
+
+
+def actor_of(token, at: dict[int, list[Mention]], people: frozenset[str]) -> Mention | None:
+    """The actor a subject token names: the mention it heads, its possessor ("Iran's
+    delegation"), or a demonym or name before one of ``people`` ("Iranian officials")."""
+    own = [m for m in at.get(token.i, []) if m.category == "actor"]
+    if own:
+        return own[0]
+    for c in token.children:
+        if c.dep_ == "poss" or (c.dep_ in {"compound", "amod", "nmod"} and token.lemma_.lower() in people):
+            found = [m for m in at.get(c.i, []) if m.category == "actor"]
+            if found:
+                return found[0]
+    if token.lemma_.lower() in people:
+        for c in token.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                pobj = next((p for p in c.children if p.dep_ == "pobj"), None)
+                if pobj is not None:
+                    found = [m for m in at.get(pobj.i, []) if m.category == "actor"]
+                    if found:
+                        return found[0]
+    return None
