@@ -27,10 +27,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kg.documents import load_corpus
+from kg.corpus.documents import load_corpus
 from kg.extraction import ReferenceIndex, load_pipeline, run_pipeline
-from kg.facts import load_facts
-from kg.reference import load_reference
+from kg.corpus.facts import load_facts
+from kg.corpus.reference import load_reference
 
 KINDS = ("mentions", "actors", "rounds", "positions", "leverage", "agreements", "events")
 MENTION_CATEGORIES = ("actor", "place", "issue", "agreement")

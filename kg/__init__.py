@@ -16,18 +16,20 @@ __version__ = "0.1.0"
 __all__ = ["build", "export", "write_exports", "validate", "check_consistency", "reason", "run_query", "KgError"]
 
 _HOMES = {
-    "build": "kg.builder",
-    "export": "kg.exports",
-    "write_exports": "kg.exports",
-    "validate": "kg.validation",
-    "check_consistency": "kg.reasoning",
-    "reason": "kg.reasoning",
-    "run_query": "kg.query",
+    "build": "kg.build",  # the package is callable: see kg/build/__init__.py
+    "export": "kg.formats",
+    "write_exports": "kg.formats",
+    "validate": "kg.derive.validation",
+    "check_consistency": "kg.derive.reasoning",
+    "reason": "kg.derive.reasoning",
+    "run_query": "kg.sparql.query",
     "KgError": "kg.errors",
 }
+_PACKAGES = ("build", "derive")  # callable packages: the name is the package itself
 
 
 def __getattr__(name: str):
     if name in _HOMES:
-        return getattr(import_module(_HOMES[name]), name)
+        module = import_module(_HOMES[name])
+        return module if name in _PACKAGES else getattr(module, name)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")

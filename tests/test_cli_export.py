@@ -14,9 +14,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli import EXPORT_FORMATS
-from kg.exports import FORMATS
-from kg.reasoning import java_runtime
-from kg.store import open_graph
+from kg.formats import FORMATS
+from kg.derive.reasoning import java_runtime
+from kg.store.graph import open_graph
 
 from .conftest import HEADER, RED_LINE, ROOT, run_cli
 from .test_stores_sparql import VIRTUOSO, free_port, virtuoso  # noqa: F401 (a fixture)
@@ -204,7 +204,7 @@ def test_reason_on_a_missing_store_or_both_sources_exits_2(stored, tmp_path):
 @pytest.mark.skipif(VIRTUOSO is None and not os.environ.get("CI"),
                     reason="virtuoso-t not installed (apt-get install virtuoso-opensource)")
 def test_export_and_reason_over_a_sparql_endpoint(stored, virtuoso):  # noqa: F811 (the fixture)
-    from kg.sparql_store import SparqlQuads
+    from kg.store.sparql import SparqlQuads
 
     root, db, out = stored
     endpoint = SparqlQuads(virtuoso)

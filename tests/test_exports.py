@@ -13,11 +13,11 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg import exports as export_module
+from kg import formats as export_module
 from kg.errors import ExportError
-from kg.exports import FORMATS, STANDARD_EXPORTS, export, format_for, write_exports
-from kg.namespaces import GRAPH_ONTOLOGY
-from kg.store import merged_graph
+from kg.formats import FORMATS, STANDARD_EXPORTS, export, format_for, write_exports
+from kg.vocab import GRAPH_ONTOLOGY
+from kg.store.graph import merged_graph
 
 from .conftest import ROOT
 

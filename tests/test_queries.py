@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from rdflib import Graph, Variable
 
 from kg.cli import cli
-from kg.query import QueryError, bind_params, find_query, load_queries, run_query
-from kg.sparql import QuerySyntaxError
-from kg.store import load_graph, to_ox
+from kg.sparql.query import QueryError, bind_params, find_query, load_queries, run_query
+from kg.sparql.syntax import QuerySyntaxError
+from kg.store.graph import load_graph, to_ox
 
 from .conftest import ROOT
 
@@ -79,7 +79,7 @@ def test_both_engines_give_the_expected_result(name, oxigraph, rdflib_graph):
 
 
 def _rdflib(term):
-    from kg.store import from_ox
+    from kg.store.graph import from_ox
 
     return from_ox(term)
 
@@ -116,7 +116,7 @@ def test_syntax_errors_name_line_and_column(oxigraph):
 
 
 def test_a_parameter_outside_the_projection_is_refused_at_load(tmp_path):
-    from kg.query import load_query
+    from kg.sparql.query import load_query
 
     path = tmp_path / "q.rq"
     path.write_text("#+ summary: s\n#+ params:\n#+   - name: x\n#+     type: actor\nSELECT ?s WHERE { ?s ?p ?x }\n")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.sparql import QuerySyntaxError, bind_values, query_form
-from kg.store import OxigraphQuads
+from kg.sparql.syntax import QuerySyntaxError, bind_values, query_form
+from kg.store.graph import OxigraphQuads
 
 A = ox.NamedNode("http://example.org/a")
 BLOCK = "VALUES (?x) { (<http://example.org/a>) }"

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import KgError
-from kg.store import open_graph, write_oxigraph
+from kg.store.graph import open_graph, write_oxigraph
 
 from .conftest import RED_LINE, run_cli
 
@@ -64,10 +64,10 @@ def test_validate_views_and_serve_read_the_store(stored, tmp_path, monkeypatch):
     result = run_cli("views", "-C", project.root, "--store", f"oxigraph:{db}", "--output", pages)
     assert result.exit_code == 0, result.output
     assert (pages / "mismatch-map.html").is_file() and "Reading" not in result.output  # nothing rebuilt
-    import kg.server
+    import kg.server.app
 
     served = []
-    monkeypatch.setattr(kg.server, "serve", lambda app, host, port: served.append(app))
+    monkeypatch.setattr(kg.server.app, "serve", lambda app, host, port: served.append(app))
     result = run_cli("serve", "-C", project.root, "--store", f"oxigraph:{db}", "--port", 8765)
     assert result.exit_code == 0, result.output
     assert served and f"Serving {count(project, db):,} quads" in result.output

@@ -24,9 +24,9 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.errors import KgError
-from kg.query import load_queries
-from kg.sparql_store import STAGING, SparqlQuads
-from kg.store import load_graph, open_graph
+from kg.sparql.query import load_queries
+from kg.store.sparql import STAGING, SparqlQuads
+from kg.store.graph import load_graph, open_graph
 
 from .conftest import RED_LINE, ROOT, run_cli
 from .test_stores_same_answers import answer

@@ -18,8 +18,8 @@ from oxrdflib import OxigraphStore
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from .errors import KgError
-from .sparql import QuerySyntaxError, bind_values
+from ..errors import KgError
+from ..sparql.syntax import QuerySyntaxError, bind_values
 
 STORES = ("memory", "oxigraph:PATH", "rdflib", "sparql:URL")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -202,7 +202,7 @@ class KnowledgeGraph:
         if self.target is not None:
             write_oxigraph(self.oxigraph.quads_for_pattern(None, None, None, None), self.target)
         if self.remote is not None:
-            from .sparql_store import SparqlQuads
+            from .sparql import SparqlQuads
 
             SparqlQuads(self.remote).replace(self.quads())
 
@@ -247,7 +247,7 @@ def open_graph(spec: str) -> KnowledgeGraph:
     :raises KgError: naming PATH when it is missing, not an Oxigraph store, or cannot be opened.
     """
     if spec.startswith("sparql:"):
-        from .sparql_store import SparqlQuads
+        from .sparql import SparqlQuads
 
         return KnowledgeGraph(dataset=Dataset(), oxigraph=None, store=SparqlQuads(_sparql_url(spec)))
     path = _store_path(spec)

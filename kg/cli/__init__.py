@@ -23,7 +23,7 @@ class _Failure(click.ClickException):
 
 class _Group(click.Group):
     def invoke(self, ctx):
-        from .errors import KgError  # light module
+        from ..errors import KgError  # light module
 
         try:
             return super().invoke(ctx)
@@ -87,9 +87,9 @@ def build(project, store, exports_dir, include_proposed, reason, validate):
         kg build -C path/to/project --exports /tmp/out
         kg build --store oxigraph:./kgdb
     """
-    from .builder import Project, build as build_graph
-    from .errors import NotConformingError
-    from .exports import write_exports
+    from ..build.builder import Project, build as build_graph
+    from ..errors import NotConformingError
+    from ..formats import write_exports
 
     paths = Project(Path(project))
     _progress(f"Reading {paths.ontology}, {paths.reference}/ and {paths.corpus}/ …")
@@ -98,7 +98,7 @@ def build(project, store, exports_dir, include_proposed, reason, validate):
     if reason:
         _reason(result.graph)
     if validate:
-        from .validation import validate as shacl
+        from ..derive.validation import validate as shacl
 
         _progress(f"Validating against {paths.shapes} …")
         report = shacl(result.graph, paths.shapes)
@@ -106,7 +106,7 @@ def build(project, store, exports_dir, include_proposed, reason, validate):
             raise NotConformingError(f"the graph does not conform to {paths.shapes}; nothing written\n{report.text}")
     folder = Path(exports_dir) if exports_dir else paths.exports
     sizes = write_exports(result.graph, folder)
-    from .views import write_views  # lazy: pyvis, networkx and pyLODE load only here
+    from ..views import write_views  # lazy: pyvis, networkx and pyLODE load only here
 
     sizes.update({f"views/{name}": size for name, size in write_views(result.graph, folder / "views").items()})
     result.graph.commit()  # oxigraph:PATH: written only now, once everything checked out
@@ -120,8 +120,8 @@ def build(project, store, exports_dir, include_proposed, reason, validate):
 
 def _note_staging(url: str) -> None:
     """Point at staging graphs that other, interrupted builds left on the endpoint."""
-    from .errors import KgError
-    from .sparql_store import SparqlQuads
+    from ..errors import KgError
+    from ..store.sparql import SparqlQuads
 
     try:
         runs = SparqlQuads(url).staging_runs()
@@ -153,7 +153,7 @@ def _print_summary(result, folder, sizes, validated: bool) -> None:
 
 
 def _reason(graph, prefer: str | None = None, written: bool = True):
-    from .reasoning import HERMIT, reason
+    from ..derive.reasoning import HERMIT, reason
 
     _progress("Reasoning …")
     report = reason(graph, prefer=prefer or HERMIT)
@@ -174,8 +174,8 @@ graph_option = click.option(
 def _built_graph(project: str, graph_file: str | None, store: str = "memory", default: str = "impasse.ttl"):
     """The built graph a reading command works on: the graph in ``store`` (oxigraph:PATH,
     sparql:URL), else ``graph_file`` (default: PROJECT/exports/``default``) loaded into ``store``."""
-    from .builder import Project
-    from .store import load_graph, open_graph
+    from ..build.builder import Project
+    from ..store.graph import load_graph, open_graph
 
     if store not in ("memory", "rdflib"):
         if graph_file:
@@ -214,18 +214,18 @@ def reason_command(project, graph_file, store, reasoner):
         kg reason --store oxigraph:./kgdb
         kg reason --graph exports/impasse.trig
     """
-    from .reasoning import HERMIT, OWL_RL
-    from .results import compact
+    from ..derive.reasoning import HERMIT, OWL_RL
+    from ..sparql.results import compact
 
     prefer = HERMIT if reasoner == "hermit" else OWL_RL
     if graph_file is None and store in ("memory", "rdflib"):
-        from .builder import build as build_graph
+        from ..build.builder import build as build_graph
 
         report = _reason(build_graph(project, store=store).graph, prefer=prefer)
     else:
         graph = _built_graph(project, graph_file, store)
         if graph_file is None:  # a store (read-only, or an endpoint): reason in a copy
-            from .store import memory_copy
+            from ..store.graph import memory_copy
 
             graph = memory_copy(graph)
         report = _reason(graph, prefer=prefer, written=False)
@@ -233,7 +233,7 @@ def reason_command(project, graph_file, store, reasoner):
         click.echo(f"  {compact(individual)} a {compact(cls)}")
 
 
-#: The names of kg.exports.FORMATS, spelt out so that `kg --help` need not import pyoxigraph
+#: The names of kg.formats.FORMATS, spelt out so that `kg --help` need not import pyoxigraph
 #: (tests/test_cli_export.py checks that the two agree).
 EXPORT_FORMATS = ("trig", "nquads", "turtle", "ntriples", "jsonld", "rdfxml")
 
@@ -264,7 +264,7 @@ def export_command(project, graph_file, store, fmt, output):
         kg export --graph exports/impasse.trig --format nquads > impasse.nq
         kg export --store sparql:http://127.0.0.1:8890/sparql -o impasse.trig
     """
-    from .exports import export, format_for, write_file
+    from ..formats import export, format_for, write_file
 
     chosen = format_for(fmt, output) if fmt or output else format_for("trig")  # before anything is loaded
     data = export(_built_graph(project, graph_file, store, default="impasse.trig"), format=chosen.name)
@@ -293,8 +293,8 @@ def validate(project, graph_file, store, shapes, fmt):
         kg validate --graph other-graph.trig
         kg validate --store oxigraph:./kgdb
     """
-    from .builder import Project
-    from .validation import validate as shacl
+    from ..build.builder import Project
+    from ..derive.validation import validate as shacl
 
     report = shacl(_built_graph(project, graph_file, store), Path(shapes) if shapes else Project(Path(project)).shapes)
     if fmt == "turtle":
@@ -315,8 +315,8 @@ def queries(project):
     \b
         kg queries
     """
-    from .builder import Project
-    from .query import load_queries
+    from ..build.builder import Project
+    from ..sparql.query import load_queries
 
     for query in load_queries(Project(Path(project)).queries).values():
         click.echo(f"{query.name}: {query.summary}")
@@ -352,10 +352,10 @@ def query(query, expression, params, fmt, iris, output, project, graph_file, sto
         kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
         kg query agenda-mismatches --store oxigraph:./kgdb
     """
-    from .builder import Project
-    from .errors import InputError
-    from .query import bind_params, find_query, load_queries, load_query, run_query
-    from .results import format_result, labels_for
+    from ..build.builder import Project
+    from ..errors import InputError
+    from ..sparql.query import bind_params, find_query, load_queries, load_query, run_query
+    from ..sparql.results import format_result, labels_for
 
     if (query is None) == (expression is None):
         raise click.UsageError("give a query name or file, or -e SPARQL (one of them)")
@@ -389,7 +389,7 @@ def query(query, expression, params, fmt, iris, output, project, graph_file, sto
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     if output:
-        from .exports import write_file
+        from ..formats import write_file
 
         write_file(output, rendered.encode("utf-8"))
     else:
@@ -418,8 +418,8 @@ def add(project, articles, title, publisher, kind, date):
     """
     from pathlib import Path
 
-    from .errors import InputError, KgError
-    from .ingest import add_article, corpus_hashes
+    from ..errors import InputError, KgError
+    from ..corpus.ingest import add_article, corpus_hashes
 
     if title and len(articles) > 1:
         raise click.UsageError("--title names one article; give one file with it")
@@ -475,8 +475,8 @@ def views(project, output_dir, reason, store):
         kg views -C path/to/project --output /tmp/views
         kg views --store oxigraph:./kgdb --output /tmp/views
     """
-    from .builder import Project, build as build_graph
-    from .views import write_views
+    from ..build.builder import Project, build as build_graph
+    from ..views import write_views
 
     paths = Project(Path(project))
     folder = Path(output_dir) if output_dir else paths.exports / "views"
@@ -518,9 +518,9 @@ def serve(project, graph_file, store, host, port, timeout, max_results, workers)
         kg serve --store oxigraph:./kgdb
         curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=ASK%20%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
-    from .builder import Project
-    from .query import load_queries
-    from .server import LOOPBACK_HOSTS, create_app, serve as run_server
+    from ..build.builder import Project
+    from ..sparql.query import load_queries
+    from ..server.app import LOOPBACK_HOSTS, create_app, serve as run_server
 
     paths = Project(Path(project))
     graph = _built_graph(project, graph_file, store)
@@ -557,7 +557,7 @@ def staging(store, drop, older_than):
     """
     from datetime import UTC, datetime, timedelta
 
-    from .store import open_graph
+    from ..store.graph import open_graph
 
     if not store.startswith("sparql:"):
         raise click.BadParameter(f"staging graphs are kept only on a SPARQL endpoint (sparql:URL), not {store!r}",

@@ -1,11 +1,11 @@
 """The pure parts of the SPARQL 1.1 Protocol server: request parameters, guards, negotiation, writers.
 
-No I/O here: :mod:`kg.server` (the HTTP app) and :mod:`kg.server_worker` (the processes that
+No I/O here: :mod:`kg.server.app` (the HTTP app) and :mod:`kg.server.worker` (the processes that
 run queries) both import it. Specs implemented:
 
 - SPARQL 1.1 Protocol, https://www.w3.org/TR/sparql11-protocol/#query-operation
 - RFC 9110 §12.5.1 (Accept, q-values) for content negotiation
-- SPARQL 1.1 Query Results JSON, CSV/TSV (through :mod:`kg.results`) and XML formats
+- SPARQL 1.1 Query Results JSON, CSV/TSV (through :mod:`kg.sparql.results`) and XML formats
 """
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ def not_acceptable(offered: tuple[MediaType, ...], what: str) -> ProtocolError:
     return ProtocolError(406, f"no acceptable representation of {what}; this endpoint offers: {names}")
 
 
-# --- SPARQL Query Results XML (the other writers live in kg.results) -----------------------------
+# --- SPARQL Query Results XML (the other writers live in kg.sparql.results) -----------------------------
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

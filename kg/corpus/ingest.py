@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from .documents import DOCUMENT_SUFFIX, KINDS, load_document, read_text_file
-from .errors import DocumentError, InputError
+from ..errors import DocumentError, InputError
 from .facts import FACTS_SUFFIX, load_facts, read_facts_file, resolve_event_keys
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -183,8 +183,8 @@ def add_article(
         written file does not pass the corpus loaders; nothing is left in the corpus then.
     """
     from .dates import parse_date
-    from .extraction import ReferenceIndex, load_pipeline, run_pipeline
-    from .extraction.writer import dump_facts, to_facts
+    from ..extraction import ReferenceIndex, load_pipeline, run_pipeline
+    from ..extraction.writer import dump_facts, to_facts
     from .reference import load_reference
 
     root = Path(root)
@@ -277,7 +277,7 @@ def proposed_reference(unknown, index, document) -> str:
     from rdflib import Graph, Literal, Namespace
     from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-    from .namespaces import IMP
+    from ..vocab import IMP
 
     actor = Namespace("https://w3id.org/impasse/id/actor/")
     graph = Graph()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .errors import InputError
+from ..errors import InputError
 
 
 class QuerySyntaxError(InputError):

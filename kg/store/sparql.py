@@ -35,10 +35,10 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from .errors import KgError
-from .namespaces import ID
-from .sparql import bind_values, query_form
-from .store import QuadStore, Solutions
+from ..errors import KgError
+from ..vocab import ID
+from ..sparql.syntax import bind_values, query_form
+from .graph import QuadStore, Solutions
 
 #: Quads per INSERT DATA request. Blank nodes are scoped to one request, so the quads of a
 #: graph that holds blank nodes are sent in one request whatever its size.

@@ -46,9 +46,9 @@ def execute(store, job: Job) -> tuple:
 
     import pyoxigraph as ox
 
-    from .query import Result
-    from .results import format_result
-    from .server_protocol import (BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, ProtocolError, negotiate,
+    from ..sparql.query import Result
+    from ..sparql.results import format_result
+    from .protocol import (BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, ProtocolError, negotiate,
                                   not_acceptable, results_xml, term_from_wire)
 
     options = {}

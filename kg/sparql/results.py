@@ -12,10 +12,10 @@ import json
 
 import pyoxigraph as ox
 
-from .exports import FORMATS
-from .namespaces import PREFIXES
+from ..formats import FORMATS
+from ..vocab import PREFIXES
 from .query import Result
-from .store import KnowledgeGraph
+from ..store.graph import KnowledgeGraph
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig")

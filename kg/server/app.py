@@ -6,12 +6,12 @@ An ASGI app (Starlette), run by uvicorn. Routes:
   ``application/sparql-query``; content negotiation on Accept with q-values; the service
   description (Turtle by default) when no query is given; updates refused with 403.
 - ``/queries`` (JSON list) and ``/queries/{name}?param=…`` — the named queries, parameters
-  bound as RDF terms by :func:`kg.query.bind_params`, never pasted into the text.
+  bound as RDF terms by :func:`kg.sparql.query.bind_params`, never pasted into the text.
 - ``/`` — the query page (own HTML and JavaScript, nothing from a CDN); ``/static/…`` its files.
 - ``/views/…`` — the HTML views (exports/views/), when the folder exists.
 
 Queries never run in the server process: a pool of killable worker processes
-(:mod:`kg.server_worker`) runs them under a timeout and a result-size limit.
+(:mod:`kg.server.worker`) runs them under a timeout and a result-size limit.
 """
 
 from __future__ import annotations
@@ -28,14 +28,14 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .query import NamedQuery, QueryError, Result, bind_params
-from .results import format_result
-from .server_protocol import (GRAPH_TYPES, MAX_QUERY_BYTES, ProtocolError, check_query_text, negotiate,
+from ..sparql.query import NamedQuery, QueryError, Result, bind_params
+from ..sparql.results import format_result
+from .protocol import (GRAPH_TYPES, MAX_QUERY_BYTES, ProtocolError, check_query_text, negotiate,
                               not_acceptable, one, parse_params, term_to_wire)
-from .server_worker import Job, QueryPool
-from .store import KnowledgeGraph
+from .worker import Job, QueryPool
+from ..store.graph import KnowledgeGraph
 
-STATIC = Path(__file__).resolve().parent / "server_static"
+STATIC = Path(__file__).resolve().parent / "static"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RESULTS = 10_000
 #: Hosts accepted in the Host header when the server listens on loopback (DNS rebinding guard).
@@ -62,7 +62,7 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
     """Build the ASGI app serving ``graph``.
 
     :param views_dir: a folder of HTML views to serve under /views/ (skipped when missing).
-    :param queries: the named queries (from :func:`kg.query.load_queries`), served under /queries.
+    :param queries: the named queries (from :func:`kg.sparql.query.load_queries`), served under /queries.
     :param timeout: seconds a query may run; then its worker process is killed and 503 answered.
     :param max_results: most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) sent; more is a 422.
     :param workers: query worker processes (queries that can run at once).

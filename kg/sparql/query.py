@@ -25,10 +25,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from .errors import InputError
-from .namespaces import IMP, PREFIXES
-from .sparql import check_syntax
-from .store import KnowledgeGraph, Solutions
+from ..errors import InputError
+from ..vocab import IMP, PREFIXES
+from .syntax import check_syntax
+from ..store.graph import KnowledgeGraph, Solutions
 
 #: Entity parameter types and the class their values must belong to.
 ENTITY_TYPES = {
