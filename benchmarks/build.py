@@ -18,7 +18,7 @@ from kg.build.builder import build
 from kg.derive.rules import derive, load_rules
 from kg.formats import render_exports
 from kg.derive.reasoning import HERMIT, OWL_RL, java_runtime, reason
-from kg.store.graph import merged_graph
+from kg.store import merged_graph
 from kg.derive.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent

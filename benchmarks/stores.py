@@ -42,7 +42,7 @@ def child(data: Path, store: str, runs: int, query_limit: float) -> dict:
     from kg.derive.rules import derive, load_rules
     from kg.formats import export
     from kg.sparql.query import bind_params, load_queries, run_query
-    from kg.store.graph import load_graph, open_graph, open_store
+    from kg.store import load_graph, open_graph, open_store
 
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     spec = f"oxigraph:{work / 'kgdb'}" if store == "oxigraph" else store

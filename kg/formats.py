@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from .errors import ExportError
 from .vocab import GRAPH_ONTOLOGY, PREFIXES
-from .store.graph import KnowledgeGraph, graph_name
+from .store import KnowledgeGraph, graph_name
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

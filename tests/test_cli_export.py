@@ -16,7 +16,7 @@ import pytest
 from kg.cli import EXPORT_FORMATS
 from kg.formats import FORMATS
 from kg.derive.reasoning import java_runtime
-from kg.store.graph import open_graph
+from kg.store import open_graph
 
 from .conftest import HEADER, RED_LINE, ROOT, run_cli
 from .test_stores_sparql import VIRTUOSO, free_port, virtuoso  # noqa: F401 (a fixture)

@@ -127,7 +127,7 @@ def test_a_rule_with_a_syntax_error_names_file_line_and_column(tmp_path):
 
 def test_rules_are_plain_sparql_any_engine_rederives(built):
     """Run the rules with rdflib's own engine over the asserted graph: same mismatches."""
-    from kg.store.graph import merged_graph
+    from kg.store import merged_graph
 
     asserted = merged_graph(build(ROOT, rules=False).graph)
     for _ in range(3):  # two rounds reach the fixed point; a third adds nothing

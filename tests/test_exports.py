@@ -17,7 +17,7 @@ from kg import formats as export_module
 from kg.errors import ExportError
 from kg.formats import FORMATS, STANDARD_EXPORTS, export, format_for, write_exports
 from kg.vocab import GRAPH_ONTOLOGY
-from kg.store.graph import merged_graph
+from kg.store import merged_graph
 
 from .conftest import ROOT
 

@@ -12,7 +12,7 @@ from kg.build.builder import build
 from kg.corpus.documents import load_corpus
 from kg.vocab import GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP, OA, document_iri
 from kg.derive.reasoning import check_consistency, java_runtime, reason
-from kg.store.graph import to_ox_quad
+from kg.store import to_ox_quad
 from kg.derive.validation import validate
 
 from .conftest import ROOT

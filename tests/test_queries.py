@@ -17,7 +17,7 @@ from rdflib import Graph, Variable
 from kg.cli import cli
 from kg.sparql.query import QueryError, bind_params, find_query, load_queries, run_query
 from kg.sparql.syntax import QuerySyntaxError
-from kg.store.graph import load_graph, to_ox
+from kg.store import load_graph, to_ox
 
 from .conftest import ROOT
 
@@ -79,7 +79,7 @@ def test_both_engines_give_the_expected_result(name, oxigraph, rdflib_graph):
 
 
 def _rdflib(term):
-    from kg.store.graph import from_ox
+    from kg.store import from_ox
 
     return from_ox(term)
 

@@ -22,7 +22,7 @@ with warnings.catch_warnings():  # Starlette 1.x suggests httpx2; httpx is what 
 from kg.sparql.query import load_queries
 from kg.server.app import create_app
 from kg.server.protocol import MAX_NESTING, negotiate, parse_accept, SOLUTION_TYPES
-from kg.store.graph import load_graph, open_store
+from kg.store import load_graph, open_store
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -21,7 +21,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from kg.sparql.query import load_queries
 from kg.server.app import create_app
-from kg.store.graph import load_graph
+from kg.store import load_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

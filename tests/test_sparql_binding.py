@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.sparql.syntax import QuerySyntaxError, bind_values, query_form
-from kg.store.graph import OxigraphQuads
+from kg.store.oxigraph import OxigraphQuads
 
 A = ox.NamedNode("http://example.org/a")
 BLOCK = "VALUES (?x) { (<http://example.org/a>) }"

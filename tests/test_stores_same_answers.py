@@ -12,7 +12,8 @@ from kg.build.builder import build
 from kg.cli import cli
 from kg.formats import render_exports
 from kg.sparql.query import bind_params, load_queries, run_query
-from kg.store.graph import load_graph, open_graph, write_oxigraph
+from kg.store import load_graph, open_graph
+from kg.store.oxigraph import write_oxigraph
 
 from .conftest import RED_LINE, ROOT
 from .test_queries import _cell

@@ -26,7 +26,7 @@ from kg.cli import cli
 from kg.errors import KgError
 from kg.sparql.query import load_queries
 from kg.store.sparql import STAGING, SparqlQuads
-from kg.store.graph import load_graph, open_graph
+from kg.store import load_graph, open_graph
 
 from .conftest import RED_LINE, ROOT, run_cli
 from .test_stores_same_answers import answer

@@ -43,7 +43,7 @@ def test_a_merged_graph_reads_but_the_ontology_page_says_what_it_needs():
     import pytest
 
     from kg.errors import KgError
-    from kg.store.graph import load_graph
+    from kg.store import load_graph
     from kg.views.graphdata import GraphData
     from kg.views.site import ontology_page
 

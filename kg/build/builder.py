@@ -27,7 +27,7 @@ from ..corpus.facts import Evidence, Fact, load_facts
 from ..corpus.factkinds import METHODS
 from ..vocab import GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP, OA, document_graph, document_iri
 from ..corpus.reference import Reference, load_reference, parse_turtle
-from ..store.graph import KnowledgeGraph, graph_name, open_store, to_ox, to_ox_quad
+from ..store import KnowledgeGraph, graph_name, open_store, to_ox, to_ox_quad
 
 _DOCUMENT_KINDS = {"news": IMP.NewsReport, "analysis": IMP.Analysis}
 _POSITION_WORDS = {IMP.Demand: "demand", IMP.RedLine: "red line", IMP.Objective: "objective",

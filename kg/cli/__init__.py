@@ -109,22 +109,22 @@ def build(project, store, exports_dir, include_proposed, reason, validate):
     from ..views import write_views  # lazy: pyvis, networkx and pyLODE load only here
 
     sizes.update({f"views/{name}": size for name, size in write_views(result.graph, folder / "views").items()})
-    result.graph.commit()  # oxigraph:PATH: written only now, once everything checked out
+    result.graph.commit()  # oxigraph:PATH, sparql:URL: written only now, once everything checked out
     _print_summary(result, folder, sizes, validated=validate)
-    if result.graph.target is not None:
-        click.echo(f"Stored {len(result.graph):,} quads in {result.graph.target}/ (Oxigraph on disk).")
-    if result.graph.remote is not None:
-        click.echo(f"Stored {len(result.graph):,} quads at {result.graph.remote} (SPARQL endpoint).")
-        _note_staging(result.graph.remote)
+    spec = result.graph.spec
+    if spec.shown:
+        click.echo(f"Stored {len(result.graph):,} quads {spec.shown}.")
+    if spec.name == "sparql":
+        _note_staging(spec.location)
 
 
 def _note_staging(url: str) -> None:
     """Point at staging graphs that other, interrupted builds left on the endpoint."""
     from ..errors import KgError
-    from ..store.sparql import SparqlQuads
+    from ..store import open_graph
 
     try:
-        runs = SparqlQuads(url).staging_runs()
+        runs = open_graph(f"sparql:{url}").store.staging_runs()
     except KgError as exc:  # the build itself succeeded: say so by the exit code, and warn
         click.echo(f"Note: could not look for staging graphs left by other builds: {exc}", err=True)
         return
@@ -175,13 +175,14 @@ def _built_graph(project: str, graph_file: str | None, store: str = "memory", de
     """The built graph a reading command works on: the graph in ``store`` (oxigraph:PATH,
     sparql:URL), else ``graph_file`` (default: PROJECT/exports/``default``) loaded into ``store``."""
     from ..build.builder import Project
-    from ..store.graph import load_graph, open_graph
+    from ..store import load_graph, open_graph, parse_spec
 
-    if store not in ("memory", "rdflib"):
+    spec = parse_spec(store)
+    if spec.keeps_built_graph:
         if graph_file:
             raise click.UsageError(f"give --graph FILE or --store {store}, not both")
-        return open_graph(store)
-    return load_graph(Path(graph_file) if graph_file else Project(Path(project)).exports / default, store)
+        return open_graph(spec)
+    return load_graph(Path(graph_file) if graph_file else Project(Path(project)).exports / default, spec)
 
 
 @cli.command(name="reason")
@@ -217,15 +218,17 @@ def reason_command(project, graph_file, store, reasoner):
     from ..derive.reasoning import HERMIT, OWL_RL
     from ..sparql.results import compact
 
+    from ..store import parse_spec
+
     prefer = HERMIT if reasoner == "hermit" else OWL_RL
-    if graph_file is None and store in ("memory", "rdflib"):
+    if graph_file is None and not parse_spec(store).keeps_built_graph:
         from ..build.builder import build as build_graph
 
         report = _reason(build_graph(project, store=store).graph, prefer=prefer)
     else:
         graph = _built_graph(project, graph_file, store)
         if graph_file is None:  # a store (read-only, or an endpoint): reason in a copy
-            from ..store.graph import memory_copy
+            from ..store import memory_copy
 
             graph = memory_copy(graph)
         report = _reason(graph, prefer=prefer, written=False)
@@ -478,9 +481,11 @@ def views(project, output_dir, reason, store):
     from ..build.builder import Project, build as build_graph
     from ..views import write_views
 
+    from ..store import parse_spec
+
     paths = Project(Path(project))
     folder = Path(output_dir) if output_dir else paths.exports / "views"
-    if store is not None and store != "memory":
+    if store is not None and parse_spec(store).name != "memory":
         graph = _built_graph(project, None, store)  # already reasoned when it was built
     else:
         _progress(f"Reading {paths.ontology}, {paths.reference}/ and {paths.corpus}/ …")
@@ -557,12 +562,12 @@ def staging(store, drop, older_than):
     """
     from datetime import UTC, datetime, timedelta
 
-    from ..store.graph import open_graph
+    from ..store import open_graph, parse_spec
 
-    if not store.startswith("sparql:"):
+    if store.partition(":")[0] != "sparql":
         raise click.BadParameter(f"staging graphs are kept only on a SPARQL endpoint (sparql:URL), not {store!r}",
                                  param_hint="--store")
-    endpoint = open_graph(store).store  # checks the URL as every --store sparql:URL does
+    endpoint = open_graph(parse_spec(store)).store  # checks the URL as every --store sparql:URL does
     runs = endpoint.staging_runs()
     if not runs:
         click.echo(f"No staging graphs on {endpoint.url}.")

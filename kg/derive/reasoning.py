@@ -26,7 +26,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from ..errors import KgError
 from ..formats import export
 from ..vocab import GRAPH_DERIVED, ID, IMP
-from ..store.graph import KnowledgeGraph, merged_graph
+from ..store import KnowledgeGraph, merged_graph
 
 HERMIT = "HermiT"
 OWL_RL = "OWL-RL rules (owlrl)"

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from ..errors import KgError
 from ..vocab import GRAPH_DERIVED
 from ..sparql.syntax import check_syntax
-from ..store.graph import KnowledgeGraph
+from ..store import KnowledgeGraph
 
 MAX_ROUNDS = 20  # the rules here settle in two rounds; more means a rule keeps minting nodes
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from ..corpus.reference import parse_turtle
-from ..store.graph import KnowledgeGraph, merged_graph
+from ..store import KnowledgeGraph, merged_graph
 
 
 @dataclass

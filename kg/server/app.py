@@ -33,7 +33,7 @@ from ..sparql.results import format_result
 from .protocol import (GRAPH_TYPES, MAX_QUERY_BYTES, ProtocolError, check_query_text, negotiate,
                               not_acceptable, one, parse_params, term_to_wire)
 from .worker import Job, QueryPool
-from ..store.graph import KnowledgeGraph
+from ..store import KnowledgeGraph
 
 STATIC = Path(__file__).resolve().parent / "static"
 DEFAULT_TIMEOUT = 10.0

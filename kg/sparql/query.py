@@ -28,7 +28,7 @@ import yaml
 from ..errors import InputError
 from ..vocab import IMP, PREFIXES
 from .syntax import check_syntax
-from ..store.graph import KnowledgeGraph, Solutions
+from ..store import KnowledgeGraph, Solutions
 
 #: Entity parameter types and the class their values must belong to.
 ENTITY_TYPES = {

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from ..formats import FORMATS
 from ..vocab import PREFIXES
 from .query import Result
-from ..store.graph import KnowledgeGraph
+from ..store import KnowledgeGraph
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig")

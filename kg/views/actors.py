@@ -8,7 +8,7 @@ sits on the paths between the others, the brokers of the talks.
 
 from __future__ import annotations
 
-from ..store.graph import KnowledgeGraph
+from ..store import KnowledgeGraph
 from .graphdata import GraphData, imp
 from .network import View, force_layout, tooltip
 from .style import GREEN, GREY, INK, KINDS, ORANGE, PURPLE, kind_style

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..vocab import OA, PROV
-from ..store.graph import KnowledgeGraph
+from ..store import KnowledgeGraph
 from .graphdata import RDF_TYPE, GraphData, imp
 from .network import View, force_layout, tooltip
 from .style import kind_style

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..vocab import GRAPH_ONTOLOGY, IMP, OA, PROV
-from ..store.graph import KnowledgeGraph, graph_name
+from ..store import KnowledgeGraph, graph_name
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

@@ -6,7 +6,7 @@ An asset's targets are drawn back to the actor column as dashed edges.
 
 from __future__ import annotations
 
-from ..store.graph import KnowledgeGraph
+from ..store import KnowledgeGraph
 from .graphdata import GraphData, imp
 from .network import View, spread, tooltip
 from .style import BLUE, INK, RED, VERMILION

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..store.graph import KnowledgeGraph
+from ..store import KnowledgeGraph
 from .graphdata import GraphData, imp
 from .network import View, spread, tooltip
 from .style import GREEN, INK, RED, STANCES

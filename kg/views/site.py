@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import KgError
 from ..vocab import GRAPH_ONTOLOGY, IMP, OA, PROV
-from ..store.graph import KnowledgeGraph, from_ox, graph_name
+from ..store import KnowledgeGraph, from_ox, graph_name
 from .graphdata import DCTERMS_DATE, DCTERMS_PUBLISHER, GraphData, imp
 from .network import View, environment
 

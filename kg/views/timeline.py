@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import calendar
 
-from ..store.graph import KnowledgeGraph
+from ..store import KnowledgeGraph
 from .graphdata import XSD, GraphData, imp
 from .network import View, tooltip
 from .style import GREEN, GREY, INK, ORANGE, SKY, VERMILION
