@@ -87,29 +87,21 @@ def build(project, store, exports_dir, include_proposed, reason, validate):
         kg build -C path/to/project --exports /tmp/out
         kg build --store oxigraph:./kgdb
     """
-    from ..build.builder import Project, build as build_graph
-    from ..errors import NotConformingError
-    from ..formats import write_exports
+    from ..pipeline import run
 
-    paths = Project(Path(project))
-    _progress(f"Reading {paths.ontology}, {paths.reference}/ and {paths.corpus}/ …")
-    threshold = None if include_proposed is None else Decimal(str(include_proposed))
-    result = build_graph(project, store=store, include_proposed=threshold)
-    if reason:
-        _reason(result.graph)
-    if validate:
-        from ..derive.validation import validate as shacl
+    def progress(stage, detail):
+        if stage == "reading":
+            _progress(f"Reading {detail.ontology}, {detail.reference}/ and {detail.corpus}/ …")
+        elif stage == "reasoning":
+            _progress("Reasoning …")
+        elif stage == "reasoned":
+            _say_reasoned(detail)
+        elif stage == "validating":
+            _progress(f"Validating against {detail} …")
 
-        _progress(f"Validating against {paths.shapes} …")
-        report = shacl(result.graph, paths.shapes)
-        if not report.conforms:
-            raise NotConformingError(f"the graph does not conform to {paths.shapes}; nothing written\n{report.text}")
-    folder = Path(exports_dir) if exports_dir else paths.exports
-    sizes = write_exports(result.graph, folder)
-    from ..views import write_views  # lazy: pyvis, networkx and pyLODE load only here
-
-    sizes.update({f"views/{name}": size for name, size in write_views(result.graph, folder / "views").items()})
-    result.graph.commit()  # oxigraph:PATH, sparql:URL: written only now, once everything checked out
+    outcome = run(project, store=store, exports=exports_dir, include_proposed=include_proposed,
+                  reason=reason, validate=validate, progress=progress)
+    result, folder, sizes = outcome.build, outcome.exports, outcome.sizes
     _print_summary(result, folder, sizes, validated=validate)
     spec = result.graph.spec
     if spec.shown:
@@ -157,12 +149,16 @@ def _reason(graph, prefer: str | None = None, written: bool = True):
 
     _progress("Reasoning …")
     report = reason(graph, prefer=prefer or HERMIT)
+    _say_reasoned(report, written)
+    return report
+
+
+def _say_reasoned(report, written: bool = True) -> None:
     if report.note:
         click.echo(f"Note: {report.note}.", err=True)
     verdict = "consistent; " if report.consistency else ""
     outcome = "added" if written else "not yet in the graph (reported, not written)"
     click.echo(f"{report.reasoner}: {verdict}{len(report.inferred)} inferred types {outcome}.")
-    return report
 
 
 graph_option = click.option(
