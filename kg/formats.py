@@ -2,8 +2,8 @@
 
 Output is byte-identical for the same graph: quads are sorted by their N-Quads form before
 pyoxigraph serializes them (its writers keep input order; rdflib's N-Triples, JSON-LD and
-RDF/XML writers do not, see PITFALLS.md). Files are written to a temporary file in the same
-folder and renamed, so a crash never leaves half a file.
+RDF/XML writers do not: docs/engine-notes.md, "Deterministic serialization"). Files are
+written to a temporary file in the same folder and renamed, so a crash never leaves half a file.
 """
 
 from __future__ import annotations

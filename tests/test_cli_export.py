@@ -213,7 +213,7 @@ def test_export_and_reason_over_a_sparql_endpoint(stored, virtuoso):  # noqa: F8
     result = run_cli("export", "-C", root, "--store", f"sparql:{virtuoso}", "--format", "nquads")
     assert result.exit_code == 0, result.output
 
-    def plain(data, fmt):  # blank node labels are the endpoint's own; it rewrites durations (PITFALLS.md)
+    def plain(data, fmt):  # blank node labels are the endpoint's own; it rewrites durations (docs/engine-notes.md, "Virtuoso")
         return {str(q) for q in ox.parse(data, format=fmt)
                 if "_:" not in str(q) and "XMLSchema#duration" not in str(q.object)}
 

@@ -1,7 +1,7 @@
 """OWL reasoning: consistency and classification with HermiT (owlready2), else OWL-RL rules.
 
 owlready2 does not read Turtle, and its RDF/XML reader drops a trailing "/" from object
-IRIs (PITFALLS.md), so HermiT is handed N-Triples. xsd:gYear, xsd:gYearMonth, xsd:date and
+IRIs (docs/engine-notes.md, "OWL reasoning with owlready2 and HermiT"), so HermiT is handed N-Triples. xsd:gYear, xsd:gYearMonth, xsd:date and
 xsd:duration are outside the OWL 2 datatype map, and HermiT refuses the whole graph over
 them unless told to ignore such literals: dates carry no axioms here, so it is.
 

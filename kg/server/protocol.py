@@ -41,7 +41,8 @@ def parse_params(raw: bytes) -> dict[str, list[str]]:
     """Decode an ``application/x-www-form-urlencoded`` string (a URL query or a form body) once.
 
     Percent-escapes are decoded exactly once and the bytes must be UTF-8 (rdflib-endpoint
-    decoded form bodies twice, so ``%2B`` became a space; PITFALLS.md).
+    decoded form bodies twice, so ``%2B`` became a space; docs/engine-notes.md, "The form body
+    of a SPARQL request").
 
     :raises ProtocolError: 400 for a malformed percent-escape or bytes that are not UTF-8.
     """

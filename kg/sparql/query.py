@@ -121,7 +121,7 @@ def load_query(path: Path) -> NamedQuery:
         if f"?{item['name']}" not in text:
             raise QueryError(f"{path}: parameter {item['name']} is not a variable of the query")
         if projected is not None and item["name"] not in projected:
-            # Oxigraph binds only projected variables (SEP-0007 substitutions; PITFALLS.md).
+            # Oxigraph binds only projected variables (SEP-0007 substitutions; docs/engine-notes.md, "Binding parameters").
             raise QueryError(f"{path}: parameter {item['name']} must be in the SELECT projection to be bound")
         default = item.get("default")
         params.append(Param(item["name"], item["type"], None if default is None else str(default),
