@@ -1,4 +1,10 @@
-"""Exports: one registry of RDF formats, deterministic output, atomic writes.
+"""Formats: one registry of every format Impasse writes, and the exports written with it.
+
+Each :class:`Format` has a name, file extensions, media types (the first is its own; the
+others are aliases a client may ask for), a kind (an RDF graph, an RDF dataset that keeps
+named graphs, or query results) and a writer. Exports, query results, the endpoint's
+content negotiation and the CLI's choices all read this one table. Nothing heavy is imported
+here at module level, so the CLI can list the names without loading an RDF library.
 
 Output is byte-identical for the same graph: quads are sorted by their N-Quads form before
 pyoxigraph serializes them (its writers keep input order; rdflib's N-Triples, JSON-LD and
@@ -13,30 +19,64 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
-
-import pyoxigraph as ox
+from typing import TYPE_CHECKING
 
 from .errors import ExportError
-from .vocab import GRAPH_ONTOLOGY, PREFIXES
-from .store import KnowledgeGraph, graph_name
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+if TYPE_CHECKING:
+    from .store import KnowledgeGraph
+
+#: Kinds of format: RDF triples, RDF quads (named graphs kept), query results (SELECT, ASK).
+GRAPH, DATASET, RESULTS = "graph", "dataset", "results"
+#: The W3C's IRIs for formats (https://www.w3.org/ns/formats/), named in the service description.
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
 
 
 @dataclass(frozen=True)
-class ExportFormat:
-    """An RDF serialization: its name, file extensions and media type."""
+class Format:
+    """A format: name, file extensions, media types, kind and writer.
+
+    ``writer`` is a callable or the ``module:function`` that holds it (imported on first
+    use). RDF writers take the format and a list of quads and return bytes; results writers
+    take the format, a :class:`kg.sparql.query.Result` and labels, and return text.
+    """
 
     name: str
+    kind: str
     extensions: tuple[str, ...]
-    media_type: str
-    keeps_graphs: bool  # named graphs survive (TriG, N-Quads); else the graphs are merged
-    write: Callable[[list], bytes]
+    media_types: tuple[str, ...]
+    writer: str | Callable
+    #: The local name of its IRI under :data:`W3C_FORMATS` (None: it has none).
+    w3c: str | None = None
+    #: For results: whether it writes an ASK answer (a boolean) too.
+    boolean: bool = True
+
+    @property
+    def media_type(self) -> str:
+        """Its own media type (the first of :attr:`media_types`)."""
+        return self.media_types[0]
+
+    @property
+    def keeps_graphs(self) -> bool:
+        """Whether named graphs survive (TriG, N-Quads); else the graphs are merged."""
+        return self.kind == DATASET
+
+    @property
+    def is_rdf(self) -> bool:
+        return self.kind in (GRAPH, DATASET)
+
+    def write(self, *args, **kwargs):
+        """Write with this format's writer (see the class)."""
+        writer = self.writer
+        if isinstance(writer, str):
+            module, _, function = writer.partition(":")
+            writer = getattr(import_module(module), function)
+        return writer(self, *args, **kwargs)
 
 
-def _sorted_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+def _sorted_triples(quads: Iterable) -> list:
     unique = {}
     for quad in quads:
         triple = quad.triple
@@ -44,57 +84,72 @@ def _sorted_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
     return [unique[key] for key in sorted(unique)]
 
 
-def _sorted_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+def _sorted_quads(quads: Iterable) -> list:
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 
-def _ox_writer(fmt: ox.RdfFormat, keeps_graphs: bool) -> Callable[[list], bytes]:
-    def write(quads: list) -> bytes:
-        items = _sorted_quads(quads) if keeps_graphs else _sorted_triples(quads)
-        try:
-            return ox.serialize(items, format=fmt, prefixes=PREFIXES)
-        except (ValueError, OSError) as exc:
-            raise ExportError(f"cannot serialize as {fmt}: {exc}") from exc
+def write_rdf(fmt: Format, quads: list) -> bytes:
+    """Serialize quads with pyoxigraph's writer for ``fmt``, sorted, with the fixed prefixes."""
+    import pyoxigraph as ox
 
-    return write
+    from .vocab import PREFIXES
+
+    items = _sorted_quads(quads) if fmt.keeps_graphs else _sorted_triples(quads)
+    target = ox.RdfFormat.from_media_type(fmt.media_type)
+    try:
+        return ox.serialize(items, format=target, prefixes=PREFIXES)
+    except (ValueError, OSError) as exc:
+        raise ExportError(f"cannot serialize as {target}: {exc}") from exc
 
 
 def jsonld_context() -> dict:
     """The JSON-LD context of every export: the fixed prefixes, nothing remote."""
+    from .vocab import PREFIXES
+
     return {"@context": dict(PREFIXES)}
 
 
-def _compact(iri: str) -> str:
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+def compact(iri: str) -> str | None:
+    """An IRI as ``prefix:name`` with the fixed prefixes (the longest namespace that fits); None when none fits."""
+    from .vocab import PREFIXES
+
+    best = max((p for p, ns in PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)),
+               key=lambda p: len(PREFIXES[p]), default=None)
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else None
 
 
 def _jsonld_value(term) -> object:
+    import pyoxigraph as ox
+
+    from .vocab import XSD_STRING
+
     if isinstance(term, ox.NamedNode):
-        return {"@id": _compact(term.value)}
+        return {"@id": compact(term.value) or term.value}
     if isinstance(term, ox.BlankNode):
         return {"@id": f"_:{term.value}"}
     if term.language:
         return {"@value": term.value, "@language": term.language}
-    if term.datatype.value == _XSD_STRING:
+    if term.datatype == XSD_STRING:
         return term.value
-    return {"@value": term.value, "@type": _compact(term.datatype.value)}
+    return {"@value": term.value, "@type": compact(term.datatype.value) or term.datatype.value}
 
 
-def _write_jsonld(quads: list) -> bytes:
+def write_jsonld(fmt: Format, quads: list) -> bytes:
     """Compact JSON-LD with the context inline, so that no processor ever fetches one."""
+    import pyoxigraph as ox
+
+    from .vocab import OX_RDF_TYPE
+
     nodes: dict[str, dict] = {}
     for triple in _sorted_triples(quads):
         subject = triple.subject
-        key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else _compact(subject.value)
+        key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else compact(subject.value) or subject.value
         node = nodes.setdefault(key, {"@id": key})
-        if triple.predicate.value == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-            node.setdefault("@type", []).append(_compact(triple.object.value))
+        if triple.predicate == OX_RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+            node.setdefault("@type", []).append(compact(triple.object.value) or triple.object.value)
         else:
-            node.setdefault(_compact(triple.predicate.value), []).append(_jsonld_value(triple.object))
+            node.setdefault(compact(triple.predicate.value) or triple.predicate.value, []).append(
+                _jsonld_value(triple.object))
     graph = [
         {k: node[k] for k in ["@id", "@type"] + sorted(k for k in node if not k.startswith("@")) if k in node}
         for _, node in sorted(nodes.items())
@@ -103,33 +158,51 @@ def _write_jsonld(quads: list) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-FORMATS: dict[str, ExportFormat] = {
+_RDF, _JSONLD, _RESULTS = "kg.formats:write_rdf", "kg.formats:write_jsonld", "kg.sparql.results:write_results"
+
+#: Every format, by name. Within a kind, the order is the endpoint's order of preference.
+FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        ExportFormat("turtle", (".ttl",), "text/turtle", False, _ox_writer(ox.RdfFormat.TURTLE, False)),
-        ExportFormat("trig", (".trig",), "application/trig", True, _ox_writer(ox.RdfFormat.TRIG, True)),
-        ExportFormat("ntriples", (".nt",), "application/n-triples", False, _ox_writer(ox.RdfFormat.N_TRIPLES, False)),
-        ExportFormat("nquads", (".nq",), "application/n-quads", True, _ox_writer(ox.RdfFormat.N_QUADS, True)),
-        ExportFormat("jsonld", (".jsonld",), "application/ld+json", False, _write_jsonld),
-        ExportFormat("rdfxml", (".owl", ".rdf"), "application/rdf+xml", False, _ox_writer(ox.RdfFormat.RDF_XML, False)),
+        Format("turtle", GRAPH, (".ttl",), ("text/turtle", "application/x-turtle"), _RDF, "Turtle"),
+        Format("trig", DATASET, (".trig",), ("application/trig",), _RDF, "TriG"),
+        Format("ntriples", GRAPH, (".nt",), ("application/n-triples", "text/plain"), _RDF, "N-Triples"),
+        Format("nquads", DATASET, (".nq",), ("application/n-quads",), _RDF, "N-Quads"),
+        Format("jsonld", GRAPH, (".jsonld",), ("application/ld+json",), _JSONLD, "JSON-LD"),
+        Format("rdfxml", GRAPH, (".owl", ".rdf"), ("application/rdf+xml",), _RDF, "RDF_XML"),
+        Format("json", RESULTS, (".srj",), ("application/sparql-results+json", "application/json"), _RESULTS,
+               "SPARQL_Results_JSON"),
+        Format("xml", RESULTS, (".srx",), ("application/sparql-results+xml", "application/xml"), _RESULTS,
+               "SPARQL_Results_XML"),
+        Format("csv", RESULTS, (".csv",), ("text/csv",), _RESULTS, "SPARQL_Results_CSV", boolean=False),
+        Format("tsv", RESULTS, (".tsv",), ("text/tab-separated-values",), _RESULTS, "SPARQL_Results_TSV",
+               boolean=False),
+        Format("table", RESULTS, (".txt",), ("text/plain",), _RESULTS),
+        Format("markdown", RESULTS, (".md",), ("text/markdown",), _RESULTS),
     )
 }
 
 
-def format_for(name: str | None = None, path: str | Path | None = None) -> ExportFormat:
-    """Find a format by name, else by the suffix of ``path``.
+def names(*kinds: str) -> tuple[str, ...]:
+    """The names of the formats of these kinds, in registry order."""
+    return tuple(name for name, f in FORMATS.items() if f.kind in kinds)
 
-    :raises ExportError: when neither names a known format.
+
+def format_for(name: str | None = None, path: str | Path | None = None) -> Format:
+    """Find an RDF format by name, else by the suffix of ``path``.
+
+    :raises ExportError: when neither names a known RDF format.
     """
+    rdf = {n: f for n, f in FORMATS.items() if f.is_rdf}
     if name is not None:
-        if name in FORMATS:
-            return FORMATS[name]
-        raise ExportError(f"unknown format {name!r}; formats: {', '.join(FORMATS)}")
+        if name in rdf:
+            return rdf[name]
+        raise ExportError(f"unknown format {name!r}; formats: {', '.join(rdf)}")
     suffix = Path(path).suffix if path is not None else ""
-    for fmt in FORMATS.values():
+    for fmt in rdf.values():
         if suffix in fmt.extensions:
             return fmt
-    known = ", ".join(ext for f in FORMATS.values() for ext in f.extensions)
+    known = ", ".join(ext for f in rdf.values() for ext in f.extensions)
     raise ExportError(f"cannot tell the format of {str(path)!r} from its suffix; known suffixes: {known}")
 
 
@@ -139,11 +212,13 @@ def export(graph: KnowledgeGraph, output: str | Path | None = None, format: str 
 
     :param graph: the built graph.
     :param output: a file to write (atomically); when None the bytes are returned.
-    :param format: a name from :data:`FORMATS`; by default inferred from ``output``'s suffix.
+    :param format: the name of an RDF format in :data:`FORMATS`; by default inferred from ``output``'s suffix.
     :param graphs: only these named graphs (IRIs); by default all of them.
     :returns: the serialized bytes when ``output`` is None, else None.
     :raises ExportError: for an unknown format or a term that cannot be written.
     """
+    from .store import graph_name
+
     fmt = format_for(format, output)
     quads = list(graph.quads())
     if graphs is not None:
@@ -187,15 +262,17 @@ def write_file(path: str | Path, data: bytes) -> None:
         raise ExportError(f"{path}: cannot be written: {detail}") from exc
 
 
+_ONTOLOGY_GRAPH = "https://w3id.org/impasse/id/graph/ontology"  # kg.vocab.GRAPH_ONTOLOGY (tests check they agree)
+
 #: The files `kg build` writes under exports/: name -> (format, graphs or None for all).
 STANDARD_EXPORTS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "impasse.ttl": ("turtle", None),
     "impasse.trig": ("trig", None),
     "impasse.nt": ("ntriples", None),
     "impasse.jsonld": ("jsonld", None),
-    "ontology.ttl": ("turtle", (str(GRAPH_ONTOLOGY),)),
-    "ontology.nt": ("ntriples", (str(GRAPH_ONTOLOGY),)),
-    "ontology.owl": ("rdfxml", (str(GRAPH_ONTOLOGY),)),
+    "ontology.ttl": ("turtle", (_ONTOLOGY_GRAPH,)),
+    "ontology.nt": ("ntriples", (_ONTOLOGY_GRAPH,)),
+    "ontology.owl": ("rdfxml", (_ONTOLOGY_GRAPH,)),
 }
 
 

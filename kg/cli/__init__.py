@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from ..formats import DATASET, GRAPH, RESULTS, names
+
 
 class _Failure(click.ClickException):
     """A library error shown as one message, with the library's exit code."""
@@ -232,9 +234,8 @@ def reason_command(project, graph_file, store, reasoner):
         click.echo(f"  {compact(individual)} a {compact(cls)}")
 
 
-#: The names of kg.formats.FORMATS, spelt out so that `kg --help` need not import pyoxigraph
-#: (tests/test_cli_export.py checks that the two agree).
-EXPORT_FORMATS = ("trig", "nquads", "turtle", "ntriples", "jsonld", "rdfxml")
+#: The RDF formats of kg.formats.FORMATS (which imports no RDF library: `kg --help` stays fast).
+EXPORT_FORMATS = names(DATASET, GRAPH)
 
 
 @cli.command(name="export")
@@ -329,8 +330,7 @@ def queries(project):
 @click.option("-e", "--expression", help="Run this SPARQL text instead of a named query or file.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter; an entity may be named by label, alias, key or IRI. Repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown", "turtle",
-                                                    "ntriples", "jsonld", "rdfxml"]),
+@click.option("--format", "fmt", type=click.Choice(names(RESULTS) + names(GRAPH)),
               default="table", show_default=True, help="Output format (graphs from CONSTRUCT: turtle …).")
 @click.option("--iris", is_flag=True, help="Show IRIs instead of labels in table and markdown output.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")

@@ -28,9 +28,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..formats import W3C_FORMATS
 from ..sparql.query import NamedQuery, QueryError, Result, bind_params
 from ..sparql.results import format_result
-from .protocol import (GRAPH_TYPES, MAX_QUERY_BYTES, ProtocolError, check_query_text, negotiate,
+from .protocol import (ENDPOINT_FORMATS, GRAPH_TYPES, MAX_QUERY_BYTES, ProtocolError, check_query_text, negotiate,
                               not_acceptable, one, parse_params, term_to_wire)
 from .worker import Job, QueryPool
 from ..store import KnowledgeGraph
@@ -42,11 +43,8 @@ DEFAULT_MAX_RESULTS = 10_000
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 
 _SD = "http://www.w3.org/ns/sparql-service-description#"
-_FORMATS = "http://www.w3.org/ns/formats/"
 _VOID = "http://rdfs.org/ns/void#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
 _CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "X-Result-Limit"}
 _PREFLIGHT = {**_CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
               "Access-Control-Allow-Headers": "Accept, Content-Type", "Access-Control-Max-Age": "600"}
@@ -278,14 +276,14 @@ def _service_description(request: Request, description: tuple[int, list[tuple[st
         ox.Triple(default, ox.NamedNode(_VOID + "triples"), ox.Literal(str(total), datatype=ox.NamedNode(
             "http://www.w3.org/2001/XMLSchema#integer"))),
     ]
-    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(_FORMATS + f)) for f in _RESULT_FORMATS]
+    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(W3C_FORMATS + f.w3c)) for f in ENDPOINT_FORMATS]
     for i, (name, _count) in enumerate(named):
         node = ox.BlankNode(f"named{i}")
         triples += [ox.Triple(dataset, sd("namedGraph"), node), ox.Triple(node, _RDF_TYPE, sd("NamedGraph")),
                     ox.Triple(node, sd("name"), ox.NamedNode(name))]
     if media.writer == "turtle":  # the SD vocabulary's own prefixes, not the data's
         body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={
-            "sd": _SD, "formats": _FORMATS, "void": _VOID, "xsd": "http://www.w3.org/2001/XMLSchema#"})
+            "sd": _SD, "formats": W3C_FORMATS, "void": _VOID, "xsd": "http://www.w3.org/2001/XMLSchema#"})
     else:
         body = format_result(Result(triples=triples), media.writer).encode("utf-8")
     return Response(body, media_type=media.content_type, headers={**_CORS, "Vary": "Accept"})

@@ -49,7 +49,7 @@ def execute(store, job: Job) -> tuple:
     from ..sparql.query import Result
     from ..sparql.results import format_result
     from .protocol import (BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, ProtocolError, negotiate,
-                                  not_acceptable, results_xml, term_from_wire)
+                           not_acceptable, term_from_wire)
 
     options = {}
     if job.default_graphs is None and job.named_graphs is None:
@@ -71,10 +71,7 @@ def execute(store, job: Job) -> tuple:
             media = negotiate(job.accept, BOOLEAN_TYPES)
             if media is None:
                 raise not_acceptable(BOOLEAN_TYPES, "an ASK result")
-            if media.writer == "xml":
-                body = results_xml([], None, boolean=bool(answer))
-            else:
-                body = format_result(Result(boolean=bool(answer)), "json")
+            body = format_result(Result(boolean=bool(answer)), media.writer)
             return ("ok", media.content_type, body.encode("utf-8"), {})
         kinds = SOLUTION_TYPES if isinstance(answer, ox.QuerySolutions) else GRAPH_TYPES
         media = negotiate(job.accept, kinds)
@@ -85,10 +82,7 @@ def execute(store, job: Job) -> tuple:
             rows = [[s[v] for v in variables] for s in itertools.islice(answer, job.max_results + 1)]
             if len(rows) > job.max_results:
                 return _too_many(job.max_results, "rows")
-            if media.writer == "xml":
-                body = results_xml(variables, rows)
-            else:
-                body = format_result(Result(variables=variables, rows=rows), media.writer)
+            body = format_result(Result(variables=variables, rows=rows), media.writer)
         else:
             triples = list(itertools.islice(answer, job.max_results + 1))
             if len(triples) > job.max_results:
