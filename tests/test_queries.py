@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Variable
@@ -91,7 +92,9 @@ def test_parameters_are_bound_not_pasted(oxigraph):
         bind_params(oxigraph, query, {"actor": hostile})
     bound = bind_params(oxigraph, query, {"actor": "Tehran"})
     assert str(bound["actor"]) == "<https://w3id.org/impasse/id/actor/iran>"
-    assert hostile not in query.text
+    # A value is bound as one RDF term: text that would break out of a pasted query stays a literal.
+    answer = run_query(oxigraph, "SELECT ?x WHERE { BIND(?v AS ?x) }", {"v": ox.Literal(hostile)})
+    assert [[term.value for term in row] for row in answer.rows] == [[hostile]]
 
 
 @pytest.mark.parametrize("given", ["Iran", "Tehran", "tehran", "iran", "actor:iran",

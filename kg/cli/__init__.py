@@ -352,8 +352,7 @@ def query(query, expression, params, fmt, iris, output, project, graph_file, sto
         kg query agenda-mismatches --store oxigraph:./kgdb
     """
     from ..build.builder import Project
-    from ..errors import InputError
-    from ..sparql.query import bind_params, find_query, load_queries, load_query, run_query
+    from ..sparql.query import bind_params, resolve_query, run_query
     from ..sparql.results import format_result, labels_for
 
     if (query is None) == (expression is None):
@@ -370,17 +369,8 @@ def query(query, expression, params, fmt, iris, output, project, graph_file, sto
             raise click.UsageError("--param needs a named query or a query file with a '#+ params:' header")
         text, where, bindings = expression, "<inline>", {}
     else:
-        path = Path(query)
-        if query.endswith(".rq") or path.is_file():
-            if not path.is_file():
-                raise InputError(f"{query}: no such query file")
-            named = load_query(path) if given or "#+" in path.read_text(encoding="utf-8") else None
-        else:
-            named = find_query(load_queries(Project(Path(project)).queries), query)
-        if named is None:
-            text, where, bindings = path.read_text(encoding="utf-8"), str(path), {}
-        else:
-            text, where, bindings = named.text, str(named.path), bind_params(graph, named, given)
+        text, where, named = resolve_query(query, Project(Path(project)).queries, with_params=bool(given))
+        bindings = bind_params(graph, named, given) if named is not None else {}
     result = run_query(graph, text, bindings, where=where)
     labels = None if iris or fmt not in ("table", "markdown") else labels_for(graph, result)
     try:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
 from ..formats import FORMATS, GRAPH, RESULTS, Format
+from ..sparql.syntax import TOKENS, keyword
 
 #: Largest query (or form body) accepted, in bytes; larger requests get 413.
 MAX_QUERY_BYTES = 256 * 1024
@@ -78,18 +79,6 @@ def one(params: dict[str, list[str]], name: str) -> str | None:
 
 # --- guards on the query text, before the engine sees it --------------------------------------
 
-_TOKENS = re.compile(
-    r'''\#[^\n\r]*'''                                     # comment
-    r'''|"""(?:[^"\\]|\\.|"(?!""))*"""'''                  # long strings
-    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""
-    r'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*\''''   # short strings
-    r'''|<[^<>"{}|^`\\\x00-\x20]*>'''                      # IRI
-    r'''|(?P<open>[{(\[])|(?P<close>[})\]])'''
-    r'''|(?P<service>(?<![\w:?$])SERVICE(?![\w:-]))''',
-    re.IGNORECASE | re.DOTALL,
-)
-
-
 def check_query_text(text: str) -> None:
     """Refuse what must never reach the engine: deep nesting and federated queries.
 
@@ -98,16 +87,16 @@ def check_query_text(text: str) -> None:
     :raises ProtocolError: 400 naming the line.
     """
     depth = 0
-    for match in _TOKENS.finditer(text):
-        if match.group("open"):
+    for match in TOKENS.finditer(text):
+        if match.lastgroup in ("open", "bracket"):
             depth += 1
             if depth > MAX_NESTING:
                 line = text.count("\n", 0, match.start()) + 1
                 raise ProtocolError(400, f"query nested too deeply at line {line}: more than {MAX_NESTING} "
                                          "levels of { ( [")
-        elif match.group("close"):
+        elif match.lastgroup in ("close", "unbracket"):
             depth = max(0, depth - 1)
-        elif match.group("service"):
+        elif keyword(match) == "SERVICE":
             # Oxigraph would send HTTP requests to any SERVICE IRI: never from this server.
             line = text.count("\n", 0, match.start()) + 1
             raise ProtocolError(400, f"SERVICE (federated query) is not allowed on this endpoint (line {line})")

@@ -48,6 +48,7 @@ def execute(store, job: Job) -> tuple:
 
     from ..sparql.query import Result
     from ..sparql.results import format_result
+    from ..sparql.syntax import bind
     from .protocol import (BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, ProtocolError, negotiate,
                            not_acceptable, term_from_wire)
 
@@ -57,9 +58,11 @@ def execute(store, job: Job) -> tuple:
     else:  # the protocol's dataset replaces the server's (SPARQL 1.1 Protocol §2.1.4)
         options["default_graph"] = [ox.NamedNode(i) for i in job.default_graphs or []]
         options["named_graphs"] = [ox.NamedNode(i) for i in job.named_graphs or []]
-    substitutions = {ox.Variable(k): term_from_wire(v) for k, v in (job.bindings or {}).items()}
+    # Bound as every store binds them (a VALUES block: the planner starts from it).
+    text, late = bind(job.query, {k: term_from_wire(v) for k, v in (job.bindings or {}).items()})
+    substitutions = {ox.Variable(k): term for k, term in late.items()}
     try:
-        answer = store.query(job.query, substitutions=substitutions, **options)
+        answer = store.query(text, substitutions=substitutions, **options)
     except SyntaxError as exc:
         found = _SYNTAX.match(str(exc))
         if found:

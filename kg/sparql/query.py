@@ -155,6 +155,27 @@ def find_query(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
     raise QueryError(f"no named query {name!r}.{hint} Named queries: {', '.join(queries)}")
 
 
+def resolve_query(query: str, folder: str | Path, with_params: bool = False) -> tuple[str, str, NamedQuery | None]:
+    """A query given by the name of one of a project's named queries, or by the path of a ``.rq`` file.
+
+    :param folder: the project's named queries (``queries/``).
+    :param with_params: parameters will be bound, so a file is read as a named query (header and all).
+    :returns: ``(text, where, named)``: the SPARQL text, the file to name in messages, and the
+        :class:`NamedQuery` (None for a file without a ``#+`` header, read as plain SPARQL).
+    :raises QueryError: for an unknown name (listing the known ones) or a missing file.
+    """
+    path = Path(query)
+    if query.endswith(".rq") or path.is_file():
+        if not path.is_file():
+            raise QueryError(f"{query}: no such query file")
+        named = load_query(path) if with_params or "#+" in path.read_text(encoding="utf-8") else None
+    else:
+        named = find_query(load_queries(folder), query)
+    if named is None:
+        return path.read_text(encoding="utf-8"), str(path), None
+    return named.text, str(named.path), named
+
+
 def bind_params(graph: KnowledgeGraph, query: NamedQuery, given: dict[str, str]) -> dict[str, object]:
     """Resolve given values (and defaults) of a query's parameters to RDF terms.
 

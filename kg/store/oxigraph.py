@@ -18,7 +18,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset
 
 from ..errors import KgError
-from ..sparql.syntax import QuerySyntaxError, bind_values
+from ..sparql.syntax import bind
 from .interface import QuadStore, Solutions
 
 
@@ -45,11 +45,8 @@ class OxigraphQuads(QuadStore):
         return len(self.oxigraph)
 
     def query(self, text, substitutions=None, union=True):
-        subs = {}
-        try:
-            text = bind_values(text, substitutions or {})
-        except QuerySyntaxError:  # no group of its own to bind in (CONSTRUCT WHERE): bind late
-            subs = {ox.Variable(name): term for name, term in substitutions.items()}
+        text, late = bind(text, substitutions)
+        subs = {ox.Variable(name): term for name, term in late.items()}
         answer = self.oxigraph.query(text, substitutions=subs, use_default_graph_as_union=union)
         if isinstance(answer, ox.QueryBoolean):
             return bool(answer)
