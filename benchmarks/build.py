@@ -14,12 +14,12 @@ import statistics
 import time
 from pathlib import Path
 
-from kg.builder import build
-from kg.derive import derive, load_rules
-from kg.exports import render_exports
-from kg.reasoning import HERMIT, OWL_RL, java_runtime, reason
+from kg.build.builder import build
+from kg.derive.rules import derive, load_rules
+from kg.formats import render_exports
+from kg.derive.reasoning import HERMIT, OWL_RL, java_runtime, reason
 from kg.store import merged_graph
-from kg.validation import validate
+from kg.derive.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -46,7 +46,7 @@ def main() -> None:
     from kg.extraction import ReferenceIndex, load_pipeline, run_pipeline
     from kg.extraction.nlp import load_nlp
     from kg.extraction.pipeline import chunks
-    from kg.reference import load_reference
+    from kg.corpus.reference import load_reference
 
     text = corpus_text(args.mb)
     reader = load_nlp()

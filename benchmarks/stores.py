@@ -39,9 +39,9 @@ def child(data: Path, store: str, runs: int, query_limit: float) -> dict:
     sys.path.insert(0, str(ROOT))
     import pyoxigraph as ox
 
-    from kg.derive import derive, load_rules
-    from kg.exports import export
-    from kg.query import bind_params, load_queries, run_query
+    from kg.derive.rules import derive, load_rules
+    from kg.formats import export
+    from kg.sparql.query import bind_params, load_queries, run_query
     from kg.store import load_graph, open_graph, open_store
 
     work = Path(tempfile.mkdtemp(prefix="kg-bench-"))

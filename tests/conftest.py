@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.builder import build
-from kg.exports import render_exports
-from kg.reasoning import reason
+from kg.build.builder import build
+from kg.formats import render_exports
+from kg.derive.reasoning import reason
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -24,7 +24,7 @@ def add(project, *args):
 
 
 def test_add_writes_document_and_proposed_facts_the_loaders_accept(project, tmp_path):
-    from kg.builder import build
+    from kg.build.builder import build
 
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE, encoding="utf-8")
@@ -54,8 +54,8 @@ def test_build_with_include_proposed_marks_extracted_evidence(project, tmp_path)
 
     from rdflib import Literal
 
-    from kg.builder import build
-    from kg.namespaces import IMP
+    from kg.build.builder import build
+    from kg.vocab import IMP
 
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE, encoding="utf-8")
@@ -128,7 +128,7 @@ def test_same_title_gets_a_new_slug(project, tmp_path):
 
 
 def test_minted_keys_never_collide_with_existing_ones(project, tmp_path):
-    from kg.builder import build
+    from kg.build.builder import build
 
     project.add("old", "Talks were held in Muscat in April 2025.\n", """\
 document: old

@@ -14,8 +14,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli import EXPORT_FORMATS
-from kg.exports import FORMATS
-from kg.reasoning import java_runtime
+from kg.formats import FORMATS
+from kg.derive.reasoning import java_runtime
 from kg.store import open_graph
 
 from .conftest import HEADER, RED_LINE, ROOT, run_cli
@@ -65,7 +65,7 @@ def stored(tmp_path_factory):
 
 
 def test_the_cli_lists_every_export_format():
-    assert set(EXPORT_FORMATS) == set(FORMATS)
+    assert set(EXPORT_FORMATS) == {name for name, f in FORMATS.items() if f.is_rdf}
 
 
 @pytest.mark.parametrize("args, name", [
@@ -204,7 +204,7 @@ def test_reason_on_a_missing_store_or_both_sources_exits_2(stored, tmp_path):
 @pytest.mark.skipif(VIRTUOSO is None and not os.environ.get("CI"),
                     reason="virtuoso-t not installed (apt-get install virtuoso-opensource)")
 def test_export_and_reason_over_a_sparql_endpoint(stored, virtuoso):  # noqa: F811 (the fixture)
-    from kg.sparql_store import SparqlQuads
+    from kg.store.sparql import SparqlQuads
 
     root, db, out = stored
     endpoint = SparqlQuads(virtuoso)
@@ -213,7 +213,7 @@ def test_export_and_reason_over_a_sparql_endpoint(stored, virtuoso):  # noqa: F8
     result = run_cli("export", "-C", root, "--store", f"sparql:{virtuoso}", "--format", "nquads")
     assert result.exit_code == 0, result.output
 
-    def plain(data, fmt):  # blank node labels are the endpoint's own; it rewrites durations (PITFALLS.md)
+    def plain(data, fmt):  # blank node labels are the endpoint's own; it rewrites durations (docs/engine-notes.md, "Virtuoso")
         return {str(q) for q in ox.parse(data, format=fmt)
                 if "_:" not in str(q) and "XMLSchema#duration" not in str(q.object)}
 

@@ -6,11 +6,11 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import PROV, RDF
 
-from kg.builder import build
-from kg.derive import derive, load_rules
+from kg.build.builder import build
+from kg.derive.rules import derive, load_rules
 from kg.errors import KgError
-from kg.namespaces import GRAPH_DERIVED, ID, IMP
-from kg.sparql import QuerySyntaxError
+from kg.vocab import GRAPH_DERIVED, ID, IMP
+from kg.sparql.syntax import QuerySyntaxError
 
 from .conftest import ROOT
 

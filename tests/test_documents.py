@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.documents import load_corpus, load_document
+from kg.corpus.documents import load_corpus, load_document
 from kg.errors import DocumentError
 
 from .conftest import HEADER, ROOT

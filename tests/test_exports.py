@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import os
 import shutil
@@ -13,10 +15,10 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg import exports as export_module
+from kg import formats as export_module
 from kg.errors import ExportError
-from kg.exports import FORMATS, STANDARD_EXPORTS, export, format_for, write_exports
-from kg.namespaces import GRAPH_ONTOLOGY
+from kg.formats import FORMATS, STANDARD_EXPORTS, export, format_for, write_exports
+from kg.vocab import GRAPH_ONTOLOGY
 from kg.store import merged_graph
 
 from .conftest import ROOT
@@ -116,11 +118,10 @@ def test_a_failing_export_leaves_no_file_behind(built, tmp_path, monkeypatch):
     """Every file is rendered before any is written: one failure, nothing written."""
     (tmp_path / "impasse.ttl").write_bytes(b"previous build")
 
-    def broken(quads):
+    def broken(fmt, quads):
         raise ExportError("simulated failure")
 
-    monkeypatch.setitem(FORMATS, "rdfxml", FORMATS["rdfxml"].__class__(
-        "rdfxml", (".owl",), "application/rdf+xml", False, broken))
+    monkeypatch.setitem(FORMATS, "rdfxml", dataclasses.replace(FORMATS["rdfxml"], writer=broken))
     with pytest.raises(ExportError, match="simulated"):
         write_exports(built.graph, tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["impasse.ttl"]
@@ -138,3 +139,19 @@ def test_render_exports_names(exported):
     assert sorted(exported) == sorted(
         ["impasse.ttl", "impasse.trig", "impasse.nt", "impasse.jsonld", "ontology.ttl", "ontology.nt",
          "ontology.owl", "context.jsonld"])
+
+
+def test_one_format_registry_serves_exports_results_endpoint_and_cli():
+    from kg.cli import EXPORT_FORMATS
+    from kg.formats import DATASET, GRAPH, RESULTS, _ONTOLOGY_GRAPH
+    from kg.server.protocol import GRAPH_TYPES, SOLUTION_TYPES
+    from kg.sparql.results import GRAPH_FORMATS, TABLE_FORMATS
+    from kg.vocab import GRAPH_ONTOLOGY
+
+    assert _ONTOLOGY_GRAPH == str(GRAPH_ONTOLOGY)
+    assert set(EXPORT_FORMATS) == set(GRAPH_FORMATS) == {n for n, f in FORMATS.items() if f.kind in (GRAPH, DATASET)}
+    assert set(TABLE_FORMATS) == {n for n, f in FORMATS.items() if f.kind == RESULTS}
+    assert {t.writer for t in SOLUTION_TYPES} == {"json", "xml", "csv", "tsv"}
+    assert {t.match for t in GRAPH_TYPES} >= {FORMATS[n].media_type for n in ("turtle", "ntriples", "jsonld", "rdfxml")}
+    for f in FORMATS.values():
+        assert f.extensions and f.media_types and all(e.startswith(".") for e in f.extensions), f.name

@@ -6,7 +6,7 @@ import pytest
 
 from kg.extraction import REGISTRY, PipelineError, ReferenceIndex, check_pipeline, load_pipeline, run_pipeline
 from kg.extraction.pipeline import chunks
-from kg.reference import load_reference
+from kg.corpus.reference import load_reference
 
 from .conftest import ROOT
 

@@ -16,7 +16,7 @@ from .conftest import ROOT
 
 @pytest.fixture(scope="module")
 def index():
-    from kg.reference import load_reference
+    from kg.corpus.reference import load_reference
 
     return ReferenceIndex(load_reference(ROOT / "ontology" / "reference"))
 
@@ -57,10 +57,10 @@ def test_offsets_stay_exact_on_odd_unicode(index, steps, parts):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(SENTENCES), st.sampled_from(ODD), st.sampled_from(ODD))
 def test_written_facts_pass_the_loader_with_odd_unicode(project, index, steps, sentence, left, right):
-    from kg.documents import load_document
+    from kg.corpus.documents import load_document
     from kg.extraction.writer import dump_facts
-    from kg.facts import read_facts_file
-    from kg.reference import load_reference
+    from kg.corpus.facts import read_facts_file
+    from kg.corpus.reference import load_reference
 
     text = f"Headline{left}here\n{left}{sentence}{right} More text.\r\nAnd {right} after.\n"
     path = project.add("doc", text)

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kg.builder import build
-from kg.documents import load_corpus, load_document
+from kg.build.builder import build
+from kg.corpus.documents import load_corpus, load_document
 from kg.errors import FactsError, QuoteError, UnknownKeyError
-from kg.facts import load_facts, locate_quote
-from kg.namespaces import ID, IMP
-from kg.reference import load_reference
+from kg.corpus.facts import load_facts, locate_quote
+from kg.vocab import ID, IMP
+from kg.corpus.reference import load_reference
 
 from .conftest import ROOT
 

@@ -6,8 +6,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg.namespaces import ID, IMP, VANN, WD
-from kg.reference import load_reference
+from kg.vocab import ID, IMP, VANN, WD
+from kg.corpus.reference import load_reference
 
 from .conftest import ROOT
 

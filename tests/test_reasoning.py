@@ -7,10 +7,10 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from kg import reasoning
-from kg.builder import build
+from kg.derive import reasoning
+from kg.build.builder import build
 from kg.cli import cli
-from kg.namespaces import GRAPH_DERIVED, ID, IMP
+from kg.vocab import GRAPH_DERIVED, ID, IMP
 
 from .conftest import ROOT
 

@@ -14,7 +14,7 @@ import sys
 import pyoxigraph as ox
 import pytest
 
-from kg.derive import load_rules
+from kg.derive.rules import load_rules
 
 from .conftest import ROOT
 

@@ -19,10 +19,12 @@ with warnings.catch_warnings():  # Starlette 1.x suggests httpx2; httpx is what 
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from kg.query import load_queries
-from kg.server import create_app
-from kg.server_protocol import MAX_NESTING, negotiate, parse_accept, SOLUTION_TYPES
+from kg.sparql.query import load_queries
+from kg.server.app import create_app
+from kg.server.protocol import MAX_NESTING, negotiate, parse_accept, SOLUTION_TYPES
 from kg.store import load_graph, open_store
+
+from .conftest import run_cli
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -417,25 +419,30 @@ def test_named_query_binds_parameters(client, queries):
 
 
 def test_named_query_parameters_are_never_pasted_into_the_text(client, queries):
-    text_before = queries["agenda-mismatches"].text
     hostile = 'Iran> } UNION { ?a ?b ?c } #'
     response = client.get("/queries/agenda-mismatches", params={"a": "United States", "b": hostile})
     assert response.status_code == 400
-    assert "no actor called" in response.text
-    assert queries["agenda-mismatches"].text == text_before
+    assert "no actor called" in response.text and "(parameter b)" in response.text
+    # Had the value been pasted, the UNION would have returned every triple of the graph.
+    again = client.get("/queries/agenda-mismatches", params={"a": "United States", "b": "Iran"},
+                       headers={"Accept": "text/tab-separated-values"})
+    assert again.text.splitlines()[1:] == EXPECTED_MISMATCHES
     assert client.get("/queries/agenda-mismatches", params={"nope": "x"}).status_code == 400
     response = client.get("/queries/no-such-query")
     assert response.status_code == 404 and "agenda-mismatches" in response.text
 
 
+EXPECTED_MISMATCHES = (ROOT / "queries" / "agenda-mismatches.expected.tsv").read_text(encoding="utf-8").splitlines()[1:]
+
+
 def test_named_query_tsv_matches_the_expected_file(client, queries):
-    # The endpoint and `kg query` agree: same rows as the expected results beside the query.
-    expected = ROOT / "queries" / "agenda-mismatches.expected.tsv"
+    # The endpoint and `kg query` agree: the same rows, in the same order, as the expected
+    # results beside the query (which `kg query NAME --format tsv` writes).
     response = client.get("/queries/agenda-mismatches", headers={"Accept": "text/tab-separated-values"})
     assert response.status_code == 200
-    got = sorted(response.text.splitlines()[1:])
-    want = sorted(expected.read_text(encoding="utf-8").splitlines()[1:])
-    assert len(got) == len(want)
+    assert response.text.splitlines()[1:] == EXPECTED_MISMATCHES
+    cli = run_cli("query", "agenda-mismatches", "-C", ROOT, "--format", "tsv")
+    assert cli.exit_code == 0 and cli.output == response.text
 
 
 def test_json_results_are_valid_json_even_for_hostile_literals(client):
@@ -443,4 +450,5 @@ def test_json_results_are_valid_json_even_for_hostile_literals(client):
     data = json.loads(select(client, hostile).content)
     assert data["results"]["bindings"][0]["x"]["value"].startswith("</script>")
     root = ET.fromstring(select(client, hostile, accept="application/sparql-results+xml").content)
-    assert root is not None
+    literal = root.find(".//{http://www.w3.org/2005/sparql-results#}literal")
+    assert literal.text == "</script><img src=x onerror=alert(1)>\ufffd"  # NUL cannot be in XML: replaced

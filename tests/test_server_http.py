@@ -19,8 +19,8 @@ import uvicorn
 from rdflib import Graph, URIRef
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from kg.query import load_queries
-from kg.server import create_app
+from kg.sparql.query import load_queries
+from kg.server.app import create_app
 from kg.store import load_graph
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.sparql import QuerySyntaxError, bind_values, query_form
-from kg.store import OxigraphQuads
+from kg.sparql.syntax import QuerySyntaxError, bind_values, query_form
+from kg.store.oxigraph import OxigraphQuads
 
 A = ox.NamedNode("http://example.org/a")
 BLOCK = "VALUES (?x) { (<http://example.org/a>) }"
@@ -112,3 +112,32 @@ def test_bound_inside_or_outside_the_answer_is_the_same():
     inside = graph.query(WRAPPED, {"x": A})
     outside = graph.query(WRAPPED.replace("SELECT ?x ?y WHERE {", "SELECT ?x ?y WHERE { " + BLOCK, 1))
     assert inside.rows == outside.rows == [[A, ox.Literal("1")], [A, ox.Literal("2")]]
+
+
+def test_one_tokenizer_and_one_binder_serve_the_stores_and_the_endpoint():
+    """The endpoint's guard and bind_values read SPARQL with the same TOKENS; every store and the
+    endpoint's worker bind parameters with the same bind()."""
+    import ast
+
+    from kg.server.protocol import check_query_text
+    from kg.sparql.syntax import TOKENS, bind
+
+    from .conftest import ROOT
+
+    compiled = [path for path in (ROOT / "kg").rglob("*.py")
+                if "TOKENS = re.compile" in path.read_text(encoding="utf-8")]
+    assert [p.relative_to(ROOT).as_posix() for p in compiled] == ["kg/sparql/syntax.py"]
+    callers = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "kg").rglob("*.py")
+                     if any(isinstance(n, ast.Call) and getattr(n.func, "id", None) == "bind"
+                            for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))))
+    assert callers == ["kg/server/worker.py", "kg/store/oxigraph.py"]
+    iri = ox.NamedNode("urn:x")
+    text, late = bind("SELECT ?s WHERE { ?s ?p ?o }", {"s": iri})
+    assert late == {} and "VALUES (?s) { (<urn:x>) }" in text
+    text, late = bind("CONSTRUCT WHERE { ?s ?p ?o }", {"s": iri})
+    assert late == {"s": iri} and "VALUES" not in text  # no group of its own: left to the engine
+    check_query_text('SELECT * WHERE { ?s ?p "SERVICE {" } # SERVICE')
+    with pytest.raises(Exception, match="SERVICE"):
+        check_query_text("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }")
+    assert [t.lastgroup for t in TOKENS.finditer("{ ( [ ] ) }")] == ["open", "bracket", "bracket", "unbracket",
+                                                                    "unbracket", "close"]

@@ -9,7 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import KgError
-from kg.store import open_graph, write_oxigraph
+from kg.store import open_graph
+from kg.store.oxigraph import write_oxigraph
 
 from .conftest import RED_LINE, run_cli
 
@@ -64,10 +65,10 @@ def test_validate_views_and_serve_read_the_store(stored, tmp_path, monkeypatch):
     result = run_cli("views", "-C", project.root, "--store", f"oxigraph:{db}", "--output", pages)
     assert result.exit_code == 0, result.output
     assert (pages / "mismatch-map.html").is_file() and "Reading" not in result.output  # nothing rebuilt
-    import kg.server
+    import kg.server.app
 
     served = []
-    monkeypatch.setattr(kg.server, "serve", lambda app, host, port: served.append(app))
+    monkeypatch.setattr(kg.server.app, "serve", lambda app, host, port: served.append(app))
     result = run_cli("serve", "-C", project.root, "--store", f"oxigraph:{db}", "--port", 8765)
     assert result.exit_code == 0, result.output
     assert served and f"Serving {count(project, db):,} quads" in result.output
@@ -173,3 +174,56 @@ def test_the_benchmark_generator_copies_the_documents_with_fresh_names():
     assert not any("-c" in actor.rsplit("/", 1)[-1] for actor in held_by)  # copies' positions: the shared actors'
     assert sum(q.graph_name.value == generate.ID + "graph/reference" for q in quads) == sum(
         q.graph_name.value == generate.ID + "graph/reference" for q in generate.template()[0])
+
+
+def test_the_store_spec_is_parsed_once_into_a_registered_backend():
+    from kg.store import BACKENDS, STORES, Backend, open_store, parse_spec, register
+
+    spec = parse_spec("oxigraph:./kgdb")
+    assert (spec.name, spec.location, str(spec), spec.keeps_built_graph) == ("oxigraph", "./kgdb", "oxigraph:./kgdb", True)
+    assert parse_spec(spec) is spec and str(parse_spec("memory")) == "memory"
+    assert STORES == ("memory", "oxigraph:PATH", "rdflib", "sparql:URL")
+    for bad, message in (("postgres:x", "unknown store"), ("memory:x", "unknown store"),
+                         ("oxigraph:", "needs a folder"), ("sparql:ftp://x", r"http\(s\) URL")):
+        with pytest.raises(KgError, match=message):
+            parse_spec(bad)
+    register(Backend("scratch", None, "kg.store.oxigraph", create="create_in_memory"))  # a new backend: one call
+    try:
+        graph = open_store("scratch")
+        assert graph.spec.name == "scratch" and len(graph) == 0 and graph.oxigraph is not None
+    finally:
+        del BACKENDS["scratch"]
+
+
+def test_the_interface_imports_no_backend_and_commit_belongs_to_the_backend(tmp_path):
+    import ast
+
+    from kg.store import open_store
+    from kg.store.interface import KnowledgeGraph, QuadStore
+
+    from .conftest import ROOT
+
+    tree = ast.parse((ROOT / "kg" / "store" / "interface.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not imported & {"oxigraph", "rdflib_store", "sparql", "registry"}, imported
+    committed = []
+
+    class Recording(QuadStore):
+        def commit(self):
+            committed.append(True)
+
+    KnowledgeGraph(Recording()).commit()
+    assert committed == [True]
+    graph = open_store(f"oxigraph:{tmp_path / 'db'}")
+    graph.load([ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o"), ox.NamedNode("urn:g"))])
+    assert not (tmp_path / "db").exists()  # built in memory until committed
+    graph.commit()
+    assert (tmp_path / "db" / "CURRENT").is_file()
+
+
+def test_a_graph_on_an_endpoint_has_no_stray_local_dataset():
+    from kg.store import open_graph
+
+    graph = open_graph("sparql:http://127.0.0.1:9/sparql")  # nothing is requested until it is queried
+    with pytest.raises(KgError, match="no local rdflib Dataset"):
+        graph.dataset

@@ -8,11 +8,12 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.builder import build
+from kg.build.builder import build
 from kg.cli import cli
-from kg.exports import render_exports
-from kg.query import bind_params, load_queries, run_query
-from kg.store import load_graph, open_graph, write_oxigraph
+from kg.formats import render_exports
+from kg.sparql.query import bind_params, load_queries, run_query
+from kg.store import load_graph, open_graph
+from kg.store.oxigraph import write_oxigraph
 
 from .conftest import RED_LINE, ROOT
 from .test_queries import _cell
@@ -108,7 +109,7 @@ def test_ask_and_construct_are_neutral(graphs):
 
 
 def test_the_server_describes_every_store_alike(graphs):
-    from kg.server import _dataset_description
+    from kg.server.app import _dataset_description
 
     descriptions = {name: _dataset_description(graph) for name, graph in graphs.items()}
     assert descriptions["memory"] == descriptions["oxigraph"] == descriptions["rdflib"]

@@ -24,8 +24,8 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.errors import KgError
-from kg.query import load_queries
-from kg.sparql_store import STAGING, SparqlQuads
+from kg.sparql.query import load_queries
+from kg.store.sparql import STAGING, SparqlQuads
 from kg.store import load_graph, open_graph
 
 from .conftest import RED_LINE, ROOT, run_cli

@@ -48,7 +48,7 @@ PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '<a hre
 
 def xss_project(project):
     """Add the payload document to a temporary project and build it."""
-    from kg.builder import build
+    from kg.build.builder import build
 
     project.add("xss", XSS_TEXT, XSS_FACTS)
     return build(project.root)
@@ -185,7 +185,7 @@ def test_same_graph_same_bytes(pages, built):
 
 
 def _digest_in_fresh_process(seed: str) -> str:
-    code = ("import hashlib, sys; from kg.builder import build; from kg.views.site import render_views; "
+    code = ("import hashlib, sys; from kg.build.builder import build; from kg.views.site import render_views; "
             "pages = render_views(build(sys.argv[1]).graph); "
             "print(hashlib.sha256(repr(sorted(pages.items())).encode()).hexdigest())")
     env = dict(os.environ, PYTHONHASHSEED=seed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kg.builder import build
+from kg.build.builder import build
 from kg.views.site import render_views
 
 FACTS = """\

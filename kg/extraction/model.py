@@ -8,8 +8,8 @@ from typing import Any
 
 from rdflib.namespace import RDF
 
-from ..namespaces import IMP
-from ..reference import Reference
+from ..vocab import IMP
+from ..corpus.reference import Reference
 
 #: The reference categories the gazetteer looks for, in the order they are reported.
 GAZETTEER_CATEGORIES = ("actor", "place", "issue", "agreement", "leverage-kind")

@@ -14,7 +14,7 @@ from collections import Counter
 
 import yaml
 
-from ..factkinds import KINDS
+from ..corpus.factkinds import KINDS
 from .model import Candidate, Entity, Mention
 
 FIELD_ORDER = (

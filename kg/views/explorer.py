@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..namespaces import OA, PROV
+from ..vocab import OA, PROV
 from ..store import KnowledgeGraph
 from .graphdata import RDF_TYPE, GraphData, imp
 from .network import View, force_layout, tooltip

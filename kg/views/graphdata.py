@@ -1,8 +1,9 @@
 """Read a built graph once into plain Python lookups that the views draw from.
 
 The views need every triple of every named graph (the default graph of the Oxigraph-backed
-Dataset is not their union, PITFALLS.md), and they walk it node by node: one pass over the
-quads into dictionaries is simpler and faster than a SPARQL query per node.
+Dataset is not their union: docs/engine-notes.md, "The default graph is not the union"), and
+they walk it node by node: one pass over the quads into dictionaries is simpler and faster
+than a SPARQL query per node.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..namespaces import GRAPH_ONTOLOGY, IMP, OA, PROV
+from ..vocab import GRAPH_ONTOLOGY, IMP, OA, PROV
 from ..store import KnowledgeGraph, graph_name
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -1,7 +1,7 @@
 """The pyvis ``Network`` every view returns, and the one template that renders it offline.
 
 pyvis's own template links Bootstrap from a CDN and, as soon as one tooltip contains the
-text ``href``, inserts every tooltip as raw HTML (PITFALLS.md). So a view owns its page:
+text ``href``, inserts every tooltip as raw HTML (docs/engine-notes.md, "pyvis templates"). So a view owns its page:
 ``templates/view.html`` inlines vis-network from the copy bundled with pyvis, carries the
 nodes and edges as JSON in a ``<script type="application/json">`` block (with ``<``, ``>``
 and ``&`` escaped, so no quote can close it), and builds each tooltip in the browser from

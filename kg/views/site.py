@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import KgError
-from ..namespaces import GRAPH_ONTOLOGY, IMP, OA, PROV
+from ..vocab import GRAPH_ONTOLOGY, IMP, OA, PROV
 from ..store import KnowledgeGraph, from_ox, graph_name
 from .graphdata import DCTERMS_DATE, DCTERMS_PUBLISHER, GraphData, imp
 from .network import View, environment
@@ -150,7 +150,7 @@ def write_views(graph: KnowledgeGraph, folder: str | Path) -> dict[str, int]:
 
     :returns: the size in bytes of each file written.
     """
-    from ..exports import write_atomic
+    from ..formats import write_atomic
 
     pages = {name: html.encode("utf-8") for name, html in render_views(graph).items()}
     for name, data in pages.items():

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import KgError
-from .namespaces import GRAPH_DERIVED
-from .sparql import check_syntax
-from .store import KnowledgeGraph
+from ..errors import KgError
+from ..vocab import GRAPH_DERIVED
+from ..sparql.syntax import check_syntax
+from ..store import KnowledgeGraph
 
 MAX_ROUNDS = 20  # the rules here settle in two rounds; more means a rule keeps minting nodes
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .reference import parse_turtle
-from .store import KnowledgeGraph, merged_graph
+from ..corpus.reference import parse_turtle
+from ..store import KnowledgeGraph, merged_graph
 
 
 @dataclass

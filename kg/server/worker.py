@@ -46,10 +46,11 @@ def execute(store, job: Job) -> tuple:
 
     import pyoxigraph as ox
 
-    from .query import Result
-    from .results import format_result
-    from .server_protocol import (BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, ProtocolError, negotiate,
-                                  not_acceptable, results_xml, term_from_wire)
+    from ..sparql.query import Result
+    from ..sparql.results import format_result
+    from ..sparql.syntax import bind
+    from .protocol import (BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, ProtocolError, negotiate,
+                           not_acceptable, term_from_wire)
 
     options = {}
     if job.default_graphs is None and job.named_graphs is None:
@@ -57,9 +58,11 @@ def execute(store, job: Job) -> tuple:
     else:  # the protocol's dataset replaces the server's (SPARQL 1.1 Protocol §2.1.4)
         options["default_graph"] = [ox.NamedNode(i) for i in job.default_graphs or []]
         options["named_graphs"] = [ox.NamedNode(i) for i in job.named_graphs or []]
-    substitutions = {ox.Variable(k): term_from_wire(v) for k, v in (job.bindings or {}).items()}
+    # Bound as every store binds them (a VALUES block: the planner starts from it).
+    text, late = bind(job.query, {k: term_from_wire(v) for k, v in (job.bindings or {}).items()})
+    substitutions = {ox.Variable(k): term for k, term in late.items()}
     try:
-        answer = store.query(job.query, substitutions=substitutions, **options)
+        answer = store.query(text, substitutions=substitutions, **options)
     except SyntaxError as exc:
         found = _SYNTAX.match(str(exc))
         if found:
@@ -71,10 +74,7 @@ def execute(store, job: Job) -> tuple:
             media = negotiate(job.accept, BOOLEAN_TYPES)
             if media is None:
                 raise not_acceptable(BOOLEAN_TYPES, "an ASK result")
-            if media.writer == "xml":
-                body = results_xml([], None, boolean=bool(answer))
-            else:
-                body = format_result(Result(boolean=bool(answer)), "json")
+            body = format_result(Result(boolean=bool(answer)), media.writer)
             return ("ok", media.content_type, body.encode("utf-8"), {})
         kinds = SOLUTION_TYPES if isinstance(answer, ox.QuerySolutions) else GRAPH_TYPES
         media = negotiate(job.accept, kinds)
@@ -85,10 +85,7 @@ def execute(store, job: Job) -> tuple:
             rows = [[s[v] for v in variables] for s in itertools.islice(answer, job.max_results + 1)]
             if len(rows) > job.max_results:
                 return _too_many(job.max_results, "rows")
-            if media.writer == "xml":
-                body = results_xml(variables, rows)
-            else:
-                body = format_result(Result(variables=variables, rows=rows), media.writer)
+            body = format_result(Result(variables=variables, rows=rows), media.writer)
         else:
             triples = list(itertools.islice(answer, job.max_results + 1))
             if len(triples) > job.max_results:

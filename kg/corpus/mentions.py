@@ -23,9 +23,9 @@ import yaml
 from rdflib import URIRef
 
 from .documents import Document
-from .errors import FactsError
+from ..errors import FactsError
 from .factkinds import STATUSES
-from .namespaces import ID
+from ..vocab import ID
 from .reference import Reference
 
 MENTIONS_SUFFIX = ".mentions.yaml"

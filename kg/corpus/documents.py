@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from .dates import parse_date
-from .errors import DocumentError
+from ..errors import DocumentError
 
 DOCUMENT_SUFFIX = ".txt"
 KINDS = ("news", "analysis")

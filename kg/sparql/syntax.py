@@ -1,11 +1,18 @@
-"""SPARQL text: syntax checking with a line and column a user can act on, and parameter binding."""
+"""SPARQL text: syntax checking with a line and column a user can act on, the one tokenizer, and parameter binding.
+
+:data:`TOKENS` is the only reader of SPARQL text by hand in Impasse: :func:`bind_values`
+uses it to find the group to bind in, and the endpoint's guard
+(:func:`kg.server.protocol.check_query_text`) to measure nesting and find ``SERVICE``.
+:func:`bind` is the one way parameters are bound to a query, on every store and on the
+endpoint alike.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
-from .errors import InputError
+from ..errors import InputError
 
 
 class QuerySyntaxError(InputError):
@@ -39,15 +46,38 @@ def _syntax_error(text: str) -> str | None:
     return None
 
 
-# Comments, strings and IRIs, skipped whole so that a brace or WHERE inside them is not
-# taken for syntax; braces; and the keyword WHERE (not part of a prefixed name).
-_TOKENS = re.compile(r"""
-    (?P<skip>\#[^\n]*
+# Comments, strings and IRIs (SPARQL 1.1 grammar, §19.8: IRIREF, STRING_LITERAL*, comments to
+# the end of the line) are skipped whole, so that a brace or a keyword inside them is not taken
+# for syntax; then group braces, the other brackets, and the keywords WHERE and SERVICE (not
+# part of a prefixed name or a variable).
+TOKENS = re.compile(r"""
+    (?P<skip>\#[^\n\r]*
       | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\" | '''(?:[^'\\]|\\.|'(?!''))*'''
-      | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'
-      | <[^<>"{}|^`\\\s]*>)
-    | (?P<open>\{) | (?P<close>\}) | (?P<where>(?<![\w:?$])WHERE(?![\w:-]))
-    """, re.VERBOSE | re.IGNORECASE)
+      | "(?:[^"\\\n\r]|\\.)*" | '(?:[^'\\\n\r]|\\.)*'
+      | <[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<open>\{) | (?P<close>\}) | (?P<bracket>[(\[]) | (?P<unbracket>[)\]])
+    | (?P<keyword>(?<![\w:?$])(?:WHERE|SERVICE)(?![\w:-]))
+    """, re.VERBOSE | re.IGNORECASE | re.DOTALL)
+
+
+def keyword(token: re.Match) -> str | None:
+    """WHERE or SERVICE for a keyword token, else None."""
+    return token.group().upper() if token.lastgroup == "keyword" else None
+
+
+def bind(text: str, substitutions: dict[str, object] | None) -> tuple[str, dict[str, object]]:
+    """Bind parameters: ``(text, late)``, the query with a ``VALUES`` block (:func:`bind_values`)
+    and what is left for the engine's own substitutions (only for a query with no group of its
+    own to bind in, ``CONSTRUCT WHERE``).
+
+    :param substitutions: variable name -> pyoxigraph term.
+    """
+    if not substitutions:
+        return text, {}
+    try:
+        return bind_values(text, substitutions), {}
+    except QuerySyntaxError:  # no group of its own to bind in (CONSTRUCT WHERE): bind late
+        return text, dict(substitutions)
 
 
 def bind_values(text: str, substitutions: dict[str, object]) -> str:
@@ -85,13 +115,13 @@ def bind_values(text: str, substitutions: dict[str, object]) -> str:
 def _sole_subquery(text: str, position: int) -> tuple[int, int] | None:
     """The span of the subquery (SELECT to its last modifier) when the group opened just
     before ``position`` holds that subquery and nothing else; else None."""
-    opening = next((t for t in _TOKENS.finditer(text, position) if not _is_comment(t)), None)
+    opening = next((t for t in TOKENS.finditer(text, position) if not _is_comment(t)), None)
     if opening is None or opening.lastgroup != "open" or not _blank(text[position:opening.start()]):
         return None
     closing = _closing(text, opening.end())
     if closing is None:
         return None
-    following = next((t for t in _TOKENS.finditer(text, closing.end()) if not _is_comment(t)), None)
+    following = next((t for t in TOKENS.finditer(text, closing.end()) if not _is_comment(t)), None)
     if following is None or following.lastgroup != "close" or not _blank(text[closing.end():following.start()]):
         return None
     if not re.match(r"\s*SELECT\b", text[opening.end():], re.IGNORECASE):
@@ -118,7 +148,7 @@ def _passes_through(subquery: str, names: list[str]) -> bool:
     closing = _closing(subquery, projection.end())
     if closing is None:
         return False
-    modifiers = _TOKENS.sub(lambda t: "" if _is_comment(t) else t.group(), subquery[closing.end():])
+    modifiers = TOKENS.sub(lambda t: "" if _is_comment(t) else t.group(), subquery[closing.end():])
     ordered_only = re.fullmatch(r"\s*(ORDER\s+BY\b[^{}]*)?", modifiers, re.IGNORECASE)
     return bool(ordered_only) and not re.search(r"\b(LIMIT|OFFSET)\b", modifiers, re.IGNORECASE)
 
@@ -126,7 +156,7 @@ def _passes_through(subquery: str, names: list[str]) -> bool:
 def _closing(text: str, position: int) -> re.Match | None:
     """The ``}`` that closes the group opened just before ``position`` (None: unbalanced)."""
     depth = 1
-    for token in _TOKENS.finditer(text, position):
+    for token in TOKENS.finditer(text, position):
         if token.lastgroup in ("open", "close"):
             depth += 1 if token.lastgroup == "open" else -1
             if depth == 0:
@@ -140,7 +170,7 @@ def _is_comment(token: re.Match) -> bool:
 
 def _blank(fragment: str) -> bool:
     """Whether ``fragment`` holds nothing but white space and comments."""
-    return not _TOKENS.sub(lambda t: "" if _is_comment(t) else t.group(), fragment).strip()
+    return not TOKENS.sub(lambda t: "" if _is_comment(t) else t.group(), fragment).strip()
 
 
 def _where_group(text: str) -> int | None:
@@ -149,7 +179,7 @@ def _where_group(text: str) -> int | None:
     None when there is none, and for ``CONSTRUCT WHERE { … }``, whose group is its template.
     """
     depth, after_where, first_group = 0, False, None
-    for token in _TOKENS.finditer(text):
+    for token in TOKENS.finditer(text):
         kind = token.lastgroup
         if kind == "open":
             if depth == 0 and after_where:
@@ -159,7 +189,7 @@ def _where_group(text: str) -> int | None:
             depth += 1
         elif kind == "close":
             depth -= 1
-        elif kind == "where" and depth == 0:
+        elif kind == "keyword" and keyword(token) == "WHERE" and depth == 0:
             after_where = True
     return first_group if query_form(text) in ("SELECT", "ASK") else None
 

@@ -6,12 +6,12 @@ An ASGI app (Starlette), run by uvicorn. Routes:
   ``application/sparql-query``; content negotiation on Accept with q-values; the service
   description (Turtle by default) when no query is given; updates refused with 403.
 - ``/queries`` (JSON list) and ``/queries/{name}?param=…`` — the named queries, parameters
-  bound as RDF terms by :func:`kg.query.bind_params`, never pasted into the text.
+  bound as RDF terms by :func:`kg.sparql.query.bind_params`, never pasted into the text.
 - ``/`` — the query page (own HTML and JavaScript, nothing from a CDN); ``/static/…`` its files.
 - ``/views/…`` — the HTML views (exports/views/), when the folder exists.
 
 Queries never run in the server process: a pool of killable worker processes
-(:mod:`kg.server_worker`) runs them under a timeout and a result-size limit.
+(:mod:`kg.server.worker`) runs them under a timeout and a result-size limit.
 """
 
 from __future__ import annotations
@@ -28,25 +28,23 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .query import NamedQuery, QueryError, Result, bind_params
-from .results import format_result
-from .server_protocol import (GRAPH_TYPES, MAX_QUERY_BYTES, ProtocolError, check_query_text, negotiate,
+from ..formats import W3C_FORMATS
+from ..sparql.query import NamedQuery, QueryError, Result, bind_params
+from ..sparql.results import format_result
+from .protocol import (ENDPOINT_FORMATS, GRAPH_TYPES, MAX_QUERY_BYTES, ProtocolError, check_query_text, negotiate,
                               not_acceptable, one, parse_params, term_to_wire)
-from .server_worker import Job, QueryPool
-from .store import KnowledgeGraph
+from .worker import Job, QueryPool
+from ..store import KnowledgeGraph
 
-STATIC = Path(__file__).resolve().parent / "server_static"
+STATIC = Path(__file__).resolve().parent / "static"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RESULTS = 10_000
 #: Hosts accepted in the Host header when the server listens on loopback (DNS rebinding guard).
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 
 _SD = "http://www.w3.org/ns/sparql-service-description#"
-_FORMATS = "http://www.w3.org/ns/formats/"
 _VOID = "http://rdfs.org/ns/void#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
 _CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "X-Result-Limit"}
 _PREFLIGHT = {**_CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
               "Access-Control-Allow-Headers": "Accept, Content-Type", "Access-Control-Max-Age": "600"}
@@ -62,7 +60,7 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
     """Build the ASGI app serving ``graph``.
 
     :param views_dir: a folder of HTML views to serve under /views/ (skipped when missing).
-    :param queries: the named queries (from :func:`kg.query.load_queries`), served under /queries.
+    :param queries: the named queries (from :func:`kg.sparql.query.load_queries`), served under /queries.
     :param timeout: seconds a query may run; then its worker process is killed and 503 answered.
     :param max_results: most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) sent; more is a 422.
     :param workers: query worker processes (queries that can run at once).
@@ -278,14 +276,14 @@ def _service_description(request: Request, description: tuple[int, list[tuple[st
         ox.Triple(default, ox.NamedNode(_VOID + "triples"), ox.Literal(str(total), datatype=ox.NamedNode(
             "http://www.w3.org/2001/XMLSchema#integer"))),
     ]
-    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(_FORMATS + f)) for f in _RESULT_FORMATS]
+    triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(W3C_FORMATS + f.w3c)) for f in ENDPOINT_FORMATS]
     for i, (name, _count) in enumerate(named):
         node = ox.BlankNode(f"named{i}")
         triples += [ox.Triple(dataset, sd("namedGraph"), node), ox.Triple(node, _RDF_TYPE, sd("NamedGraph")),
                     ox.Triple(node, sd("name"), ox.NamedNode(name))]
     if media.writer == "turtle":  # the SD vocabulary's own prefixes, not the data's
         body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={
-            "sd": _SD, "formats": _FORMATS, "void": _VOID, "xsd": "http://www.w3.org/2001/XMLSchema#"})
+            "sd": _SD, "formats": W3C_FORMATS, "void": _VOID, "xsd": "http://www.w3.org/2001/XMLSchema#"})
     else:
         body = format_result(Result(triples=triples), media.writer).encode("utf-8")
     return Response(body, media_type=media.content_type, headers={**_CORS, "Vary": "Accept"})

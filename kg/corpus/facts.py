@@ -22,12 +22,12 @@ from rdflib.namespace import XSD
 
 from .dates import parse_date
 from .documents import Document, PlainLoader
-from .errors import FactsError, QuoteError, UnknownKeyError
+from ..errors import FactsError, QuoteError, UnknownKeyError
 from .factkinds import (
     BOOL, COMMON_FIELDS, DATE, DURATION, ENUMS, KINDS, METHODS, NUMBER, STATUSES, TEXT,
     Field, Kind,
 )
-from .namespaces import ID
+from ..vocab import ID
 from .reference import Reference
 
 FACTS_SUFFIX = ".facts.yaml"

@@ -12,9 +12,9 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from .errors import ReferenceDataError
+from ..errors import ReferenceDataError
 from .factkinds import REFERENCE_CATEGORIES
-from .namespaces import ID
+from ..vocab import ID
 
 
 @dataclass

@@ -1,11 +1,11 @@
 """The pure parts of the SPARQL 1.1 Protocol server: request parameters, guards, negotiation, writers.
 
-No I/O here: :mod:`kg.server` (the HTTP app) and :mod:`kg.server_worker` (the processes that
+No I/O here: :mod:`kg.server.app` (the HTTP app) and :mod:`kg.server.worker` (the processes that
 run queries) both import it. Specs implemented:
 
 - SPARQL 1.1 Protocol, https://www.w3.org/TR/sparql11-protocol/#query-operation
 - RFC 9110 §12.5.1 (Accept, q-values) for content negotiation
-- SPARQL 1.1 Query Results JSON, CSV/TSV (through :mod:`kg.results`) and XML formats
+- SPARQL 1.1 Query Results JSON, XML, CSV/TSV (written by :mod:`kg.sparql.results`)
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
-from xml.sax.saxutils import escape, quoteattr
+
+from ..formats import FORMATS, GRAPH, RESULTS, Format
+from ..sparql.syntax import TOKENS, keyword
 
 #: Largest query (or form body) accepted, in bytes; larger requests get 413.
 MAX_QUERY_BYTES = 256 * 1024
@@ -41,7 +43,8 @@ def parse_params(raw: bytes) -> dict[str, list[str]]:
     """Decode an ``application/x-www-form-urlencoded`` string (a URL query or a form body) once.
 
     Percent-escapes are decoded exactly once and the bytes must be UTF-8 (rdflib-endpoint
-    decoded form bodies twice, so ``%2B`` became a space; PITFALLS.md).
+    decoded form bodies twice, so ``%2B`` became a space; docs/engine-notes.md, "The form body
+    of a SPARQL request").
 
     :raises ProtocolError: 400 for a malformed percent-escape or bytes that are not UTF-8.
     """
@@ -76,18 +79,6 @@ def one(params: dict[str, list[str]], name: str) -> str | None:
 
 # --- guards on the query text, before the engine sees it --------------------------------------
 
-_TOKENS = re.compile(
-    r'''\#[^\n\r]*'''                                     # comment
-    r'''|"""(?:[^"\\]|\\.|"(?!""))*"""'''                  # long strings
-    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""
-    r'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*\''''   # short strings
-    r'''|<[^<>"{}|^`\\\x00-\x20]*>'''                      # IRI
-    r'''|(?P<open>[{(\[])|(?P<close>[})\]])'''
-    r'''|(?P<service>(?<![\w:?$])SERVICE(?![\w:-]))''',
-    re.IGNORECASE | re.DOTALL,
-)
-
-
 def check_query_text(text: str) -> None:
     """Refuse what must never reach the engine: deep nesting and federated queries.
 
@@ -96,16 +87,16 @@ def check_query_text(text: str) -> None:
     :raises ProtocolError: 400 naming the line.
     """
     depth = 0
-    for match in _TOKENS.finditer(text):
-        if match.group("open"):
+    for match in TOKENS.finditer(text):
+        if match.lastgroup in ("open", "bracket"):
             depth += 1
             if depth > MAX_NESTING:
                 line = text.count("\n", 0, match.start()) + 1
                 raise ProtocolError(400, f"query nested too deeply at line {line}: more than {MAX_NESTING} "
                                          "levels of { ( [")
-        elif match.group("close"):
+        elif match.lastgroup in ("close", "unbracket"):
             depth = max(0, depth - 1)
-        elif match.group("service"):
+        elif keyword(match) == "SERVICE":
             # Oxigraph would send HTTP requests to any SERVICE IRI: never from this server.
             line = text.count("\n", 0, match.start()) + 1
             raise ProtocolError(400, f"SERVICE (federated query) is not allowed on this endpoint (line {line})")
@@ -120,36 +111,26 @@ class MediaType:
 
     match: str          # the type/subtype matched against Accept
     content_type: str   # the Content-Type sent (with charset where the type takes one)
-    writer: str         # json, xml, csv, tsv, turtle, ntriples, jsonld, rdfxml
+    writer: str         # the name of its format in kg.formats.FORMATS
 
 
-def _mt(match: str, writer: str, charset: bool = False) -> MediaType:
-    return MediaType(match, f"{match}; charset=utf-8" if charset else match, writer)
+def _offered(fmt: Format, media: str) -> MediaType:
+    return MediaType(media, f"{media}; charset=utf-8" if media.startswith("text/") else media, fmt.name)
 
 
+def _types(formats: list[Format]) -> tuple[MediaType, ...]:
+    """Each format's own media type first, in registry order, then the aliases."""
+    return (tuple(_offered(f, f.media_type) for f in formats)
+            + tuple(_offered(f, media) for f in formats for media in f.media_types[1:]))
+
+
+#: The formats of kg.formats the endpoint answers with: those with a W3C format IRI (the
+#: service description names them); so no terminal table, Markdown, TriG or N-Quads.
+ENDPOINT_FORMATS = tuple(f for f in FORMATS.values() if f.w3c and f.kind in (RESULTS, GRAPH))
 #: What each query form can be answered with, in the server's order of preference.
-SOLUTION_TYPES = (
-    _mt("application/sparql-results+json", "json"),
-    _mt("application/sparql-results+xml", "xml"),
-    _mt("text/csv", "csv", charset=True),
-    _mt("text/tab-separated-values", "tsv", charset=True),
-    _mt("application/json", "json"),
-    _mt("application/xml", "xml"),
-)
-BOOLEAN_TYPES = (
-    _mt("application/sparql-results+json", "json"),
-    _mt("application/sparql-results+xml", "xml"),
-    _mt("application/json", "json"),
-    _mt("application/xml", "xml"),
-)
-GRAPH_TYPES = (
-    _mt("text/turtle", "turtle", charset=True),
-    _mt("application/n-triples", "ntriples"),
-    _mt("application/ld+json", "jsonld"),
-    _mt("application/rdf+xml", "rdfxml"),
-    _mt("application/x-turtle", "turtle"),
-    _mt("text/plain", "ntriples", charset=True),
-)
+SOLUTION_TYPES = _types([f for f in ENDPOINT_FORMATS if f.kind == RESULTS])
+BOOLEAN_TYPES = _types([f for f in ENDPOINT_FORMATS if f.kind == RESULTS and f.boolean])
+GRAPH_TYPES = _types([f for f in ENDPOINT_FORMATS if f.kind == GRAPH])
 ALL_TYPES = tuple({t.match: t for t in (*SOLUTION_TYPES, *GRAPH_TYPES)}.values())
 
 
@@ -221,50 +202,6 @@ def not_acceptable(offered: tuple[MediaType, ...], what: str) -> ProtocolError:
     """The 406 answer, listing what could have been sent."""
     names = ", ".join(dict.fromkeys(m.match for m in offered))
     return ProtocolError(406, f"no acceptable representation of {what}; this endpoint offers: {names}")
-
-
-# --- SPARQL Query Results XML (the other writers live in kg.results) -----------------------------
-
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _xml_text(text: str) -> str:
-    # Characters XML 1.0 cannot carry are replaced, so the document always parses.
-    return escape(_XML_INVALID.sub("\ufffd", text))
-
-
-def _xml_term(term) -> str:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{_xml_text(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{_xml_text(term.value)}</bnode>"
-    if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
-    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
-    return f"<literal>{_xml_text(term.value)}</literal>"
-
-
-def results_xml(variables: list[str] | None, rows: list[list] | None, boolean: bool | None = None) -> str:
-    """SPARQL Query Results XML Format (https://www.w3.org/TR/rdf-sparql-XMLres/)."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-    out += [f"<variable name={quoteattr(v)}/>" for v in variables or []]
-    out.append("</head>")
-    if boolean is not None:
-        out.append(f"<boolean>{'true' if boolean else 'false'}</boolean>")
-    else:
-        out.append("<results>")
-        for row in rows or []:
-            out.append("<result>")
-            out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                    for v, t in zip(variables, row, strict=True) if t is not None]
-            out.append("</result>")
-        out.append("</results>")
-    out.append("</sparql>")
-    return "\n".join(out) + "\n"
 
 
 # --- terms across the process boundary ----------------------------------------------------------

@@ -1,7 +1,9 @@
-"""Query results as text: a terminal table, CSV, TSV, SPARQL JSON, Markdown; graphs as Turtle.
+"""Query results as text: a terminal table, CSV, TSV, SPARQL JSON and XML, Markdown; graphs in any RDF format.
 
 CSV and TSV follow "SPARQL 1.1 Query Results CSV and TSV Formats"; JSON follows "SPARQL 1.1
-Query Results JSON Format". Tables and Markdown show labels instead of IRIs by default.
+Query Results JSON Format"; XML the "SPARQL Query Results XML Format". Tables and Markdown
+show labels instead of IRIs by default. The formats themselves are those of
+:data:`kg.formats.FORMATS`; :func:`write_results` is the writer it names for results.
 """
 
 from __future__ import annotations
@@ -9,18 +11,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from .exports import FORMATS
-from .namespaces import PREFIXES
+from ..formats import DATASET, FORMATS, GRAPH, RESULTS, Format, names
+from ..formats import compact as _prefixed
+from ..store import KnowledgeGraph
+from ..vocab import OX_RDFS_LABEL, XSD_STRING
 from .query import Result
-from .store import KnowledgeGraph
 
-TABLE_FORMATS = ("table", "csv", "tsv", "json", "markdown")
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig")
+#: The formats of SELECT and ASK results, and of CONSTRUCT and DESCRIBE graphs (from the registry).
+TABLE_FORMATS = names(RESULTS)
+GRAPH_FORMATS = names(GRAPH, DATASET)
 CELL_WIDTH = 80  # a terminal table cuts longer cells; every other format keeps them whole
-_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
 def labels_for(graph: KnowledgeGraph, result: Result) -> dict[str, str]:
@@ -29,7 +34,7 @@ def labels_for(graph: KnowledgeGraph, result: Result) -> dict[str, str]:
     for row in result.rows:
         for term in row:
             if isinstance(term, ox.NamedNode) and term.value not in found:
-                names = sorted((q.object for q in graph.quads_for_pattern(term, _LABEL, None, None)),
+                names = sorted((q.object for q in graph.quads_for_pattern(term, OX_RDFS_LABEL, None, None)),
                                key=lambda t: (t.language not in (None, "en"), t.value))
                 if names:
                     found[term.value] = names[0].value
@@ -38,9 +43,7 @@ def labels_for(graph: KnowledgeGraph, result: Result) -> dict[str, str]:
 
 def compact(iri: str) -> str:
     """An IRI as prefix:name with the fixed prefixes, when one fits."""
-    best = max((p for p, ns in PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)),
-               key=lambda p: len(PREFIXES[p]), default=None)
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else f"<{iri}>"
+    return _prefixed(iri) or f"<{iri}>"
 
 
 def _display(term, labels: dict[str, str] | None) -> str:
@@ -69,7 +72,7 @@ def _json_term(term) -> dict:
     value = {"type": "literal", "value": term.value}
     if term.language:
         value["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    elif term.datatype != XSD_STRING:
         value["datatype"] = term.datatype.value
     return value
 
@@ -89,6 +92,14 @@ def format_result(result: Result, fmt: str = "table", labels: dict[str, str] | N
         return FORMATS[name].write(quads).decode("utf-8")
     if fmt not in TABLE_FORMATS:
         raise ValueError(f"results are written as one of {', '.join(TABLE_FORMATS)}, not {fmt}")
+    return FORMATS[fmt].write(result, labels)
+
+
+def write_results(fmt: Format, result: Result, labels: dict[str, str] | None = None) -> str:
+    """The writer of every results format of :data:`kg.formats.FORMATS`: a SELECT or ASK answer as text."""
+    fmt = fmt.name
+    if fmt == "xml":
+        return results_xml(result.variables, result.rows, result.boolean)
     if result.boolean is not None:
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
@@ -129,3 +140,43 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     text = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]
     text += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     return "\n".join(text) + "\n"
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    # Characters XML 1.0 cannot carry are replaced, so the document always parses.
+    return escape(_XML_INVALID.sub("\ufffd", text))
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{_xml_text(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
+    if term.datatype != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
+    return f"<literal>{_xml_text(term.value)}</literal>"
+
+
+def results_xml(variables: list[str] | None, rows: list[list] | None, boolean: bool | None = None) -> str:
+    """SPARQL Query Results XML Format (https://www.w3.org/TR/rdf-sparql-XMLres/)."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in variables or []]
+    out.append("</head>")
+    if boolean is not None:
+        out.append(f"<boolean>{'true' if boolean else 'false'}</boolean>")
+    else:
+        out.append("<results>")
+        for row in rows or []:
+            out.append("<result>")
+            out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                    for v, t in zip(variables, row, strict=True) if t is not None]
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"

@@ -35,7 +35,7 @@ from pathlib import Path
 import yaml
 
 from .documents import DOCUMENT_SUFFIX, KINDS, load_document, read_text_file
-from .errors import DocumentError, InputError
+from ..errors import DocumentError, InputError
 from .facts import FACTS_SUFFIX, load_facts, read_facts_file, resolve_event_keys
 from .mentions import MENTIONS_SUFFIX
 
@@ -297,8 +297,8 @@ def _extract(root: Path, staging: Path, document, *, kept: list[dict], pipeline,
              kept_text=None) -> AddResult:
     """Run the pipeline on a document and write its facts and mentions files into ``staging``,
     each checked by its loader against the whole corpus."""
-    from .extraction import ReferenceIndex, load_pipeline, run_pipeline
-    from .extraction.writer import dump_facts, dump_mentions, mentioned_entities, to_facts
+    from ..extraction import ReferenceIndex, load_pipeline, run_pipeline
+    from ..extraction.writer import dump_facts, dump_mentions, mentioned_entities, to_facts
     from .mentions import load_mentions
     from .reference import load_reference
 

@@ -25,10 +25,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from .errors import InputError
-from .namespaces import IMP, PREFIXES
-from .sparql import check_syntax
-from .store import KnowledgeGraph, Solutions
+from ..errors import InputError
+from ..vocab import IMP, PREFIXES
+from .syntax import check_syntax
+from ..store import KnowledgeGraph, Solutions
 
 #: Entity parameter types and the class their values must belong to.
 ENTITY_TYPES = {
@@ -121,7 +121,7 @@ def load_query(path: Path) -> NamedQuery:
         if f"?{item['name']}" not in text:
             raise QueryError(f"{path}: parameter {item['name']} is not a variable of the query")
         if projected is not None and item["name"] not in projected:
-            # Oxigraph binds only projected variables (SEP-0007 substitutions; PITFALLS.md).
+            # Oxigraph binds only projected variables (SEP-0007 substitutions; docs/engine-notes.md, "Binding parameters").
             raise QueryError(f"{path}: parameter {item['name']} must be in the SELECT projection to be bound")
         default = item.get("default")
         params.append(Param(item["name"], item["type"], None if default is None else str(default),
@@ -153,6 +153,27 @@ def find_query(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
     close = difflib.get_close_matches(name, list(queries), n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise QueryError(f"no named query {name!r}.{hint} Named queries: {', '.join(queries)}")
+
+
+def resolve_query(query: str, folder: str | Path, with_params: bool = False) -> tuple[str, str, NamedQuery | None]:
+    """A query given by the name of one of a project's named queries, or by the path of a ``.rq`` file.
+
+    :param folder: the project's named queries (``queries/``).
+    :param with_params: parameters will be bound, so a file is read as a named query (header and all).
+    :returns: ``(text, where, named)``: the SPARQL text, the file to name in messages, and the
+        :class:`NamedQuery` (None for a file without a ``#+`` header, read as plain SPARQL).
+    :raises QueryError: for an unknown name (listing the known ones) or a missing file.
+    """
+    path = Path(query)
+    if query.endswith(".rq") or path.is_file():
+        if not path.is_file():
+            raise QueryError(f"{query}: no such query file")
+        named = load_query(path) if with_params or "#+" in path.read_text(encoding="utf-8") else None
+    else:
+        named = find_query(load_queries(folder), query)
+    if named is None:
+        return path.read_text(encoding="utf-8"), str(path), None
+    return named.text, str(named.path), named
 
 
 def bind_params(graph: KnowledgeGraph, query: NamedQuery, given: dict[str, str]) -> dict[str, object]:

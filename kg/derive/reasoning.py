@@ -1,7 +1,7 @@
 """OWL reasoning: consistency and classification with HermiT (owlready2), else OWL-RL rules.
 
 owlready2 does not read Turtle, and its RDF/XML reader drops a trailing "/" from object
-IRIs (PITFALLS.md), so HermiT is handed N-Triples. xsd:gYear, xsd:gYearMonth, xsd:date and
+IRIs (docs/engine-notes.md, "OWL reasoning with owlready2 and HermiT"), so HermiT is handed N-Triples. xsd:gYear, xsd:gYearMonth, xsd:date and
 xsd:duration are outside the OWL 2 datatype map, and HermiT refuses the whole graph over
 them unless told to ignore such literals: dates carry no axioms here, so it is.
 
@@ -23,10 +23,10 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .errors import KgError
-from .exports import export
-from .namespaces import GRAPH_DERIVED, ID, IMP
-from .store import KnowledgeGraph, merged_graph
+from ..errors import KgError
+from ..formats import export
+from ..vocab import GRAPH_DERIVED, ID, IMP
+from ..store import KnowledgeGraph, merged_graph
 
 HERMIT = "HermiT"
 OWL_RL = "OWL-RL rules (owlrl)"
@@ -74,7 +74,7 @@ def reason(graph: KnowledgeGraph, prefer: str = HERMIT) -> ReasoningReport:
     :returns: the reasoner used, its consistency verdict, and the types it added.
     :raises NotConformingError: when HermiT finds the graph inconsistent.
     """
-    from .errors import NotConformingError
+    from ..errors import NotConformingError
 
     note = ""
     if prefer == HERMIT and java_runtime() is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from .namespaces import IMP
+from ..vocab import IMP
 
 # Value types. "key:<category>" names an entity: a reference category (the path segment of
 # its IRI under id:), "event" (an event or round key declared in the corpus) or "any".

@@ -20,15 +20,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from .dates import parse_date
-from .derive import derive, load_rules
-from .documents import Document, load_corpus
-from .facts import CONTEXT_CHARS, Evidence, Fact, load_facts
-from .factkinds import METHODS
-from .mentions import EntityDecl, MentionRecord, Mentions, load_mentions
-from .namespaces import GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP, OA, document_graph, document_iri
-from .reference import Reference, load_reference, parse_turtle
-from .store import KnowledgeGraph, graph_name, open_store, to_ox, to_ox_quad
+from ..corpus.dates import parse_date
+from ..derive.rules import derive, load_rules
+from ..corpus.documents import Document, load_corpus
+from ..corpus.facts import CONTEXT_CHARS, Evidence, Fact, load_facts
+from ..corpus.factkinds import METHODS
+from ..corpus.mentions import EntityDecl, MentionRecord, Mentions, load_mentions
+from ..vocab import GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP, OA, document_graph, document_iri
+from ..corpus.reference import Reference, load_reference, parse_turtle
+from ..store import KnowledgeGraph, graph_name, open_store, to_ox, to_ox_quad
 
 _DOCUMENT_KINDS = {"news": IMP.NewsReport, "analysis": IMP.Analysis}
 _POSITION_WORDS = {IMP.Demand: "demand", IMP.RedLine: "red line", IMP.Objective: "objective",
@@ -107,7 +107,7 @@ def build(root: str | Path = ".", store: str = "memory", include_proposed: Decim
     """Build the knowledge graph of a project.
 
     :param root: the project folder (with ontology/ and corpus/).
-    :param store: where the graph lives (see :func:`kg.store.open_store`).
+    :param store: where the graph lives (see :func:`kg.store.graph.open_store`).
     :param include_proposed: also build facts with status ``proposed`` whose confidence is
         at least this value; by default only accepted facts are built.
     :param rules: run the derivation rules of ``queries/rules/`` (when the folder exists).

@@ -8,7 +8,7 @@ in, and the default graph is the union of Impasse's named graphs, as on the othe
 Writes go by the Graph Store Protocol when its URL is given (one ``PUT`` of N-Triples per
 named graph, blank nodes kept together), else by SPARQL Update (``INSERT DATA`` in
 batches) to the update URL; with HTTP digest or basic credentials when given. Virtuoso
-takes them at ``/sparql-graph-crud-auth`` and ``/sparql-auth`` as ``dba`` (see PITFALLS.md).
+takes them at ``/sparql-graph-crud-auth`` and ``/sparql-auth`` as ``dba`` (docs/engine-notes.md, "Virtuoso").
 :meth:`SparqlQuads.replace` (what ``kg build --store sparql:URL`` runs) stages every graph
 under ``id:staging/RUN/``, checks the endpoint holds what was sent, and only then swaps the
 staged graphs in with one SPARQL Update request of ``MOVE`` operations. On Virtuoso 7.2, use
@@ -35,10 +35,11 @@ from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from .errors import KgError
-from .namespaces import ID
-from .sparql import bind_values, query_form
-from .store import QuadStore, Solutions
+from ..errors import KgError
+from ..vocab import ID
+from ..sparql.syntax import bind_values, query_form
+from .interface import QuadStore, Solutions
+from .oxigraph import OxigraphQuads
 
 #: Quads per INSERT DATA request. Blank nodes are scoped to one request, so the quads of a
 #: graph that holds blank nodes are sent in one request whatever its size.
@@ -471,3 +472,25 @@ def _term(binding: dict | None):
             value = "true" if value == "1" else "false"
         return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
     return ox.Literal(value)
+
+
+class EndpointBuild(OxigraphQuads):
+    """A build for ``sparql:URL``: made in Oxigraph in memory, pushed to the endpoint by :meth:`commit`."""
+
+    def __init__(self, url: str):
+        super().__init__(ox.Store())
+        self.url = url
+
+    def commit(self) -> None:
+        """Replace Impasse's graphs on the endpoint with this build (:meth:`SparqlQuads.replace`)."""
+        SparqlQuads(self.url).replace(self.quads_for_pattern())
+
+
+def create(location: str) -> EndpointBuild:
+    """An empty build for ``sparql:URL`` (the endpoint is written only by :meth:`EndpointBuild.commit`)."""
+    return EndpointBuild(location)
+
+
+def open_built(location: str) -> SparqlQuads:
+    """The graphs of Impasse on the endpoint at URL (write URLs and credentials from the environment)."""
+    return SparqlQuads(location)

@@ -1,5 +1,6 @@
 """IRI constants: the namespaces of the public vocabulary and the fixed export prefixes."""
 
+import pyoxigraph as ox
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -56,3 +57,15 @@ ID_SEGMENTS = (
     "mismatch", "bargaining-space",
 )
 PREFIXES.update({segment: f"{ID}{segment}/" for segment in ID_SEGMENTS})
+
+
+# pyoxigraph terms of the W3C vocabularies the code reads and writes directly (the store, the
+# exports, the results, the endpoint and the views all take pyoxigraph terms): defined once here.
+OX_RDF_TYPE = ox.NamedNode(str(RDF.type))
+OX_RDFS_LABEL = ox.NamedNode(str(RDFS.label))
+OX_RDFS_COMMENT = ox.NamedNode(str(RDFS.comment))
+OX_RDFS_SUBCLASS_OF = ox.NamedNode(str(RDFS.subClassOf))
+OX_SKOS_ALT_LABEL = ox.NamedNode(str(SKOS.altLabel))
+XSD_STRING = ox.NamedNode(str(XSD.string))
+XSD_INTEGER = ox.NamedNode(str(XSD.integer))
+XSD_BOOLEAN = ox.NamedNode(str(XSD.boolean))

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from ..formats import DATASET, GRAPH, RESULTS, names
+
 
 class _Failure(click.ClickException):
     """A library error shown as one message, with the library's exit code."""
@@ -23,7 +25,7 @@ class _Failure(click.ClickException):
 
 class _Group(click.Group):
     def invoke(self, ctx):
-        from .errors import KgError  # light module
+        from ..errors import KgError  # light module
 
         try:
             return super().invoke(ctx)
@@ -87,44 +89,36 @@ def build(project, store, exports_dir, include_proposed, reason, validate):
         kg build -C path/to/project --exports /tmp/out
         kg build --store oxigraph:./kgdb
     """
-    from .builder import Project, build as build_graph
-    from .errors import NotConformingError
-    from .exports import write_exports
+    from ..pipeline import run
 
-    paths = Project(Path(project))
-    _progress(f"Reading {paths.ontology}, {paths.reference}/ and {paths.corpus}/ …")
-    threshold = None if include_proposed is None else Decimal(str(include_proposed))
-    result = build_graph(project, store=store, include_proposed=threshold)
-    if reason:
-        _reason(result.graph)
-    if validate:
-        from .validation import validate as shacl
+    def progress(stage, detail):
+        if stage == "reading":
+            _progress(f"Reading {detail.ontology}, {detail.reference}/ and {detail.corpus}/ …")
+        elif stage == "reasoning":
+            _progress("Reasoning …")
+        elif stage == "reasoned":
+            _say_reasoned(detail)
+        elif stage == "validating":
+            _progress(f"Validating against {detail} …")
 
-        _progress(f"Validating against {paths.shapes} …")
-        report = shacl(result.graph, paths.shapes)
-        if not report.conforms:
-            raise NotConformingError(f"the graph does not conform to {paths.shapes}; nothing written\n{report.text}")
-    folder = Path(exports_dir) if exports_dir else paths.exports
-    sizes = write_exports(result.graph, folder)
-    from .views import write_views  # lazy: pyvis, networkx and pyLODE load only here
-
-    sizes.update({f"views/{name}": size for name, size in write_views(result.graph, folder / "views").items()})
-    result.graph.commit()  # oxigraph:PATH: written only now, once everything checked out
+    outcome = run(project, store=store, exports=exports_dir, include_proposed=include_proposed,
+                  reason=reason, validate=validate, progress=progress)
+    result, folder, sizes = outcome.build, outcome.exports, outcome.sizes
     _print_summary(result, folder, sizes, validated=validate)
-    if result.graph.target is not None:
-        click.echo(f"Stored {len(result.graph):,} quads in {result.graph.target}/ (Oxigraph on disk).")
-    if result.graph.remote is not None:
-        click.echo(f"Stored {len(result.graph):,} quads at {result.graph.remote} (SPARQL endpoint).")
-        _note_staging(result.graph.remote)
+    spec = result.graph.spec
+    if spec.shown:
+        click.echo(f"Stored {len(result.graph):,} quads {spec.shown}.")
+    if spec.name == "sparql":
+        _note_staging(spec.location)
 
 
 def _note_staging(url: str) -> None:
     """Point at staging graphs that other, interrupted builds left on the endpoint."""
-    from .errors import KgError
-    from .sparql_store import SparqlQuads
+    from ..errors import KgError
+    from ..store import open_graph
 
     try:
-        runs = SparqlQuads(url).staging_runs()
+        runs = open_graph(f"sparql:{url}").store.staging_runs()
     except KgError as exc:  # the build itself succeeded: say so by the exit code, and warn
         click.echo(f"Note: could not look for staging graphs left by other builds: {exc}", err=True)
         return
@@ -153,16 +147,20 @@ def _print_summary(result, folder, sizes, validated: bool) -> None:
 
 
 def _reason(graph, prefer: str | None = None, written: bool = True):
-    from .reasoning import HERMIT, reason
+    from ..derive.reasoning import HERMIT, reason
 
     _progress("Reasoning …")
     report = reason(graph, prefer=prefer or HERMIT)
+    _say_reasoned(report, written)
+    return report
+
+
+def _say_reasoned(report, written: bool = True) -> None:
     if report.note:
         click.echo(f"Note: {report.note}.", err=True)
     verdict = "consistent; " if report.consistency else ""
     outcome = "added" if written else "not yet in the graph (reported, not written)"
     click.echo(f"{report.reasoner}: {verdict}{len(report.inferred)} inferred types {outcome}.")
-    return report
 
 
 graph_option = click.option(
@@ -174,14 +172,15 @@ graph_option = click.option(
 def _built_graph(project: str, graph_file: str | None, store: str = "memory", default: str = "impasse.ttl"):
     """The built graph a reading command works on: the graph in ``store`` (oxigraph:PATH,
     sparql:URL), else ``graph_file`` (default: PROJECT/exports/``default``) loaded into ``store``."""
-    from .builder import Project
-    from .store import load_graph, open_graph
+    from ..build.builder import Project
+    from ..store import load_graph, open_graph, parse_spec
 
-    if store not in ("memory", "rdflib"):
+    spec = parse_spec(store)
+    if spec.keeps_built_graph:
         if graph_file:
             raise click.UsageError(f"give --graph FILE or --store {store}, not both")
-        return open_graph(store)
-    return load_graph(Path(graph_file) if graph_file else Project(Path(project)).exports / default, store)
+        return open_graph(spec)
+    return load_graph(Path(graph_file) if graph_file else Project(Path(project)).exports / default, spec)
 
 
 @cli.command(name="reason")
@@ -214,18 +213,20 @@ def reason_command(project, graph_file, store, reasoner):
         kg reason --store oxigraph:./kgdb
         kg reason --graph exports/impasse.trig
     """
-    from .reasoning import HERMIT, OWL_RL
-    from .results import compact
+    from ..derive.reasoning import HERMIT, OWL_RL
+    from ..sparql.results import compact
+
+    from ..store import parse_spec
 
     prefer = HERMIT if reasoner == "hermit" else OWL_RL
-    if graph_file is None and store in ("memory", "rdflib"):
-        from .builder import build as build_graph
+    if graph_file is None and not parse_spec(store).keeps_built_graph:
+        from ..build.builder import build as build_graph
 
         report = _reason(build_graph(project, store=store).graph, prefer=prefer)
     else:
         graph = _built_graph(project, graph_file, store)
         if graph_file is None:  # a store (read-only, or an endpoint): reason in a copy
-            from .store import memory_copy
+            from ..store import memory_copy
 
             graph = memory_copy(graph)
         report = _reason(graph, prefer=prefer, written=False)
@@ -233,9 +234,8 @@ def reason_command(project, graph_file, store, reasoner):
         click.echo(f"  {compact(individual)} a {compact(cls)}")
 
 
-#: The names of kg.exports.FORMATS, spelt out so that `kg --help` need not import pyoxigraph
-#: (tests/test_cli_export.py checks that the two agree).
-EXPORT_FORMATS = ("trig", "nquads", "turtle", "ntriples", "jsonld", "rdfxml")
+#: The RDF formats of kg.formats.FORMATS (which imports no RDF library: `kg --help` stays fast).
+EXPORT_FORMATS = names(DATASET, GRAPH)
 
 
 @cli.command(name="export")
@@ -264,7 +264,7 @@ def export_command(project, graph_file, store, fmt, output):
         kg export --graph exports/impasse.trig --format nquads > impasse.nq
         kg export --store sparql:http://127.0.0.1:8890/sparql -o impasse.trig
     """
-    from .exports import export, format_for, write_file
+    from ..formats import export, format_for, write_file
 
     chosen = format_for(fmt, output) if fmt or output else format_for("trig")  # before anything is loaded
     data = export(_built_graph(project, graph_file, store, default="impasse.trig"), format=chosen.name)
@@ -293,8 +293,8 @@ def validate(project, graph_file, store, shapes, fmt):
         kg validate --graph other-graph.trig
         kg validate --store oxigraph:./kgdb
     """
-    from .builder import Project
-    from .validation import validate as shacl
+    from ..build.builder import Project
+    from ..derive.validation import validate as shacl
 
     report = shacl(_built_graph(project, graph_file, store), Path(shapes) if shapes else Project(Path(project)).shapes)
     if fmt == "turtle":
@@ -315,8 +315,8 @@ def queries(project):
     \b
         kg queries
     """
-    from .builder import Project
-    from .query import load_queries
+    from ..build.builder import Project
+    from ..sparql.query import load_queries
 
     for query in load_queries(Project(Path(project)).queries).values():
         click.echo(f"{query.name}: {query.summary}")
@@ -330,8 +330,7 @@ def queries(project):
 @click.option("-e", "--expression", help="Run this SPARQL text instead of a named query or file.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter; an entity may be named by label, alias, key or IRI. Repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown", "turtle",
-                                                    "ntriples", "jsonld", "rdfxml"]),
+@click.option("--format", "fmt", type=click.Choice(names(RESULTS) + names(GRAPH)),
               default="table", show_default=True, help="Output format (graphs from CONSTRUCT: turtle …).")
 @click.option("--iris", is_flag=True, help="Show IRIs instead of labels in table and markdown output.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
@@ -352,10 +351,9 @@ def query(query, expression, params, fmt, iris, output, project, graph_file, sto
         kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
         kg query agenda-mismatches --store oxigraph:./kgdb
     """
-    from .builder import Project
-    from .errors import InputError
-    from .query import bind_params, find_query, load_queries, load_query, run_query
-    from .results import format_result, labels_for
+    from ..build.builder import Project
+    from ..sparql.query import bind_params, resolve_query, run_query
+    from ..sparql.results import format_result, labels_for
 
     if (query is None) == (expression is None):
         raise click.UsageError("give a query name or file, or -e SPARQL (one of them)")
@@ -371,17 +369,8 @@ def query(query, expression, params, fmt, iris, output, project, graph_file, sto
             raise click.UsageError("--param needs a named query or a query file with a '#+ params:' header")
         text, where, bindings = expression, "<inline>", {}
     else:
-        path = Path(query)
-        if query.endswith(".rq") or path.is_file():
-            if not path.is_file():
-                raise InputError(f"{query}: no such query file")
-            named = load_query(path) if given or "#+" in path.read_text(encoding="utf-8") else None
-        else:
-            named = find_query(load_queries(Project(Path(project)).queries), query)
-        if named is None:
-            text, where, bindings = path.read_text(encoding="utf-8"), str(path), {}
-        else:
-            text, where, bindings = named.text, str(named.path), bind_params(graph, named, given)
+        text, where, named = resolve_query(query, Project(Path(project)).queries, with_params=bool(given))
+        bindings = bind_params(graph, named, given) if named is not None else {}
     result = run_query(graph, text, bindings, where=where)
     labels = None if iris or fmt not in ("table", "markdown") else labels_for(graph, result)
     try:
@@ -389,7 +378,7 @@ def query(query, expression, params, fmt, iris, output, project, graph_file, sto
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     if output:
-        from .exports import write_file
+        from ..formats import write_file
 
         write_file(output, rendered.encode("utf-8"))
     else:
@@ -424,8 +413,8 @@ def add(project, articles, title, publisher, kind, date, again):
     import sys
     from pathlib import Path
 
-    from .errors import InputError, KgError
-    from .ingest import add_article, corpus_hashes, extract_again
+    from ..errors import InputError, KgError
+    from ..corpus.ingest import add_article, corpus_hashes, extract_again
 
     if title and len(articles) > 1:
         raise click.UsageError("--title names one article; give one file with it")
@@ -485,12 +474,14 @@ def views(project, output_dir, reason, store):
         kg views -C path/to/project --output /tmp/views
         kg views --store oxigraph:./kgdb --output /tmp/views
     """
-    from .builder import Project, build as build_graph
-    from .views import write_views
+    from ..build.builder import Project, build as build_graph
+    from ..views import write_views
+
+    from ..store import parse_spec
 
     paths = Project(Path(project))
     folder = Path(output_dir) if output_dir else paths.exports / "views"
-    if store is not None and store != "memory":
+    if store is not None and parse_spec(store).name != "memory":
         graph = _built_graph(project, None, store)  # already reasoned when it was built
     else:
         _progress(f"Reading {paths.ontology}, {paths.reference}/ and {paths.corpus}/ …")
@@ -528,9 +519,9 @@ def serve(project, graph_file, store, host, port, timeout, max_results, workers)
         kg serve --store oxigraph:./kgdb
         curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=ASK%20%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
-    from .builder import Project
-    from .query import load_queries
-    from .server import LOOPBACK_HOSTS, create_app, serve as run_server
+    from ..build.builder import Project
+    from ..sparql.query import load_queries
+    from ..server.app import LOOPBACK_HOSTS, create_app, serve as run_server
 
     paths = Project(Path(project))
     graph = _built_graph(project, graph_file, store)
@@ -567,12 +558,12 @@ def staging(store, drop, older_than):
     """
     from datetime import UTC, datetime, timedelta
 
-    from .store import open_graph
+    from ..store import open_graph, parse_spec
 
-    if not store.startswith("sparql:"):
+    if store.partition(":")[0] != "sparql":
         raise click.BadParameter(f"staging graphs are kept only on a SPARQL endpoint (sparql:URL), not {store!r}",
                                  param_hint="--store")
-    endpoint = open_graph(store).store  # checks the URL as every --store sparql:URL does
+    endpoint = open_graph(parse_spec(store)).store  # checks the URL as every --store sparql:URL does
     runs = endpoint.staging_runs()
     if not runs:
         click.echo(f"No staging graphs on {endpoint.url}.")

@@ -1,0 +1,294 @@
+"""Formats: one registry of every format Impasse writes, and the exports written with it.
+
+Each :class:`Format` has a name, file extensions, media types (the first is its own; the
+others are aliases a client may ask for), a kind (an RDF graph, an RDF dataset that keeps
+named graphs, or query results) and a writer. Exports, query results, the endpoint's
+content negotiation and the CLI's choices all read this one table. Nothing heavy is imported
+here at module level, so the CLI can list the names without loading an RDF library.
+
+Output is byte-identical for the same graph: quads are sorted by their N-Quads form before
+pyoxigraph serializes them (its writers keep input order; rdflib's N-Triples, JSON-LD and
+RDF/XML writers do not: docs/engine-notes.md, "Deterministic serialization"). Files are
+written to a temporary file in the same folder and renamed, so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import ExportError
+
+if TYPE_CHECKING:
+    from .store import KnowledgeGraph
+
+#: Kinds of format: RDF triples, RDF quads (named graphs kept), query results (SELECT, ASK).
+GRAPH, DATASET, RESULTS = "graph", "dataset", "results"
+#: The W3C's IRIs for formats (https://www.w3.org/ns/formats/), named in the service description.
+W3C_FORMATS = "http://www.w3.org/ns/formats/"
+
+
+@dataclass(frozen=True)
+class Format:
+    """A format: name, file extensions, media types, kind and writer.
+
+    ``writer`` is a callable or the ``module:function`` that holds it (imported on first
+    use). RDF writers take the format and a list of quads and return bytes; results writers
+    take the format, a :class:`kg.sparql.query.Result` and labels, and return text.
+    """
+
+    name: str
+    kind: str
+    extensions: tuple[str, ...]
+    media_types: tuple[str, ...]
+    writer: str | Callable
+    #: The local name of its IRI under :data:`W3C_FORMATS` (None: it has none).
+    w3c: str | None = None
+    #: For results: whether it writes an ASK answer (a boolean) too.
+    boolean: bool = True
+
+    @property
+    def media_type(self) -> str:
+        """Its own media type (the first of :attr:`media_types`)."""
+        return self.media_types[0]
+
+    @property
+    def keeps_graphs(self) -> bool:
+        """Whether named graphs survive (TriG, N-Quads); else the graphs are merged."""
+        return self.kind == DATASET
+
+    @property
+    def is_rdf(self) -> bool:
+        return self.kind in (GRAPH, DATASET)
+
+    def write(self, *args, **kwargs):
+        """Write with this format's writer (see the class)."""
+        writer = self.writer
+        if isinstance(writer, str):
+            module, _, function = writer.partition(":")
+            writer = getattr(import_module(module), function)
+        return writer(self, *args, **kwargs)
+
+
+def _sorted_triples(quads: Iterable) -> list:
+    unique = {}
+    for quad in quads:
+        triple = quad.triple
+        unique[(str(triple.subject), str(triple.predicate), str(triple.object))] = triple
+    return [unique[key] for key in sorted(unique)]
+
+
+def _sorted_quads(quads: Iterable) -> list:
+    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def write_rdf(fmt: Format, quads: list) -> bytes:
+    """Serialize quads with pyoxigraph's writer for ``fmt``, sorted, with the fixed prefixes."""
+    import pyoxigraph as ox
+
+    from .vocab import PREFIXES
+
+    items = _sorted_quads(quads) if fmt.keeps_graphs else _sorted_triples(quads)
+    target = ox.RdfFormat.from_media_type(fmt.media_type)
+    try:
+        return ox.serialize(items, format=target, prefixes=PREFIXES)
+    except (ValueError, OSError) as exc:
+        raise ExportError(f"cannot serialize as {target}: {exc}") from exc
+
+
+def jsonld_context() -> dict:
+    """The JSON-LD context of every export: the fixed prefixes, nothing remote."""
+    from .vocab import PREFIXES
+
+    return {"@context": dict(PREFIXES)}
+
+
+def compact(iri: str) -> str | None:
+    """An IRI as ``prefix:name`` with the fixed prefixes (the longest namespace that fits); None when none fits."""
+    from .vocab import PREFIXES
+
+    best = max((p for p, ns in PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)),
+               key=lambda p: len(PREFIXES[p]), default=None)
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else None
+
+
+def _jsonld_value(term) -> object:
+    import pyoxigraph as ox
+
+    from .vocab import XSD_STRING
+
+    if isinstance(term, ox.NamedNode):
+        return {"@id": compact(term.value) or term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"@id": f"_:{term.value}"}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype == XSD_STRING:
+        return term.value
+    return {"@value": term.value, "@type": compact(term.datatype.value) or term.datatype.value}
+
+
+def write_jsonld(fmt: Format, quads: list) -> bytes:
+    """Compact JSON-LD with the context inline, so that no processor ever fetches one."""
+    import pyoxigraph as ox
+
+    from .vocab import OX_RDF_TYPE
+
+    nodes: dict[str, dict] = {}
+    for triple in _sorted_triples(quads):
+        subject = triple.subject
+        key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else compact(subject.value) or subject.value
+        node = nodes.setdefault(key, {"@id": key})
+        if triple.predicate == OX_RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+            node.setdefault("@type", []).append(compact(triple.object.value) or triple.object.value)
+        else:
+            node.setdefault(compact(triple.predicate.value) or triple.predicate.value, []).append(
+                _jsonld_value(triple.object))
+    graph = [
+        {k: node[k] for k in ["@id", "@type"] + sorted(k for k in node if not k.startswith("@")) if k in node}
+        for _, node in sorted(nodes.items())
+    ]
+    document = {**jsonld_context(), "@graph": graph}
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+_RDF, _JSONLD, _RESULTS = "kg.formats:write_rdf", "kg.formats:write_jsonld", "kg.sparql.results:write_results"
+
+#: Every format, by name. Within a kind, the order is the endpoint's order of preference.
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("turtle", GRAPH, (".ttl",), ("text/turtle", "application/x-turtle"), _RDF, "Turtle"),
+        Format("trig", DATASET, (".trig",), ("application/trig",), _RDF, "TriG"),
+        Format("ntriples", GRAPH, (".nt",), ("application/n-triples", "text/plain"), _RDF, "N-Triples"),
+        Format("nquads", DATASET, (".nq",), ("application/n-quads",), _RDF, "N-Quads"),
+        Format("jsonld", GRAPH, (".jsonld",), ("application/ld+json",), _JSONLD, "JSON-LD"),
+        Format("rdfxml", GRAPH, (".owl", ".rdf"), ("application/rdf+xml",), _RDF, "RDF_XML"),
+        Format("json", RESULTS, (".srj",), ("application/sparql-results+json", "application/json"), _RESULTS,
+               "SPARQL_Results_JSON"),
+        Format("xml", RESULTS, (".srx",), ("application/sparql-results+xml", "application/xml"), _RESULTS,
+               "SPARQL_Results_XML"),
+        Format("csv", RESULTS, (".csv",), ("text/csv",), _RESULTS, "SPARQL_Results_CSV", boolean=False),
+        Format("tsv", RESULTS, (".tsv",), ("text/tab-separated-values",), _RESULTS, "SPARQL_Results_TSV",
+               boolean=False),
+        Format("table", RESULTS, (".txt",), ("text/plain",), _RESULTS),
+        Format("markdown", RESULTS, (".md",), ("text/markdown",), _RESULTS),
+    )
+}
+
+
+def names(*kinds: str) -> tuple[str, ...]:
+    """The names of the formats of these kinds, in registry order."""
+    return tuple(name for name, f in FORMATS.items() if f.kind in kinds)
+
+
+def format_for(name: str | None = None, path: str | Path | None = None) -> Format:
+    """Find an RDF format by name, else by the suffix of ``path``.
+
+    :raises ExportError: when neither names a known RDF format.
+    """
+    rdf = {n: f for n, f in FORMATS.items() if f.is_rdf}
+    if name is not None:
+        if name in rdf:
+            return rdf[name]
+        raise ExportError(f"unknown format {name!r}; formats: {', '.join(rdf)}")
+    suffix = Path(path).suffix if path is not None else ""
+    for fmt in rdf.values():
+        if suffix in fmt.extensions:
+            return fmt
+    known = ", ".join(ext for f in rdf.values() for ext in f.extensions)
+    raise ExportError(f"cannot tell the format of {str(path)!r} from its suffix; known suffixes: {known}")
+
+
+def export(graph: KnowledgeGraph, output: str | Path | None = None, format: str | None = None,
+           graphs: Iterable[str] | None = None) -> bytes | None:
+    """Serialize a knowledge graph.
+
+    :param graph: the built graph.
+    :param output: a file to write (atomically); when None the bytes are returned.
+    :param format: the name of an RDF format in :data:`FORMATS`; by default inferred from ``output``'s suffix.
+    :param graphs: only these named graphs (IRIs); by default all of them.
+    :returns: the serialized bytes when ``output`` is None, else None.
+    :raises ExportError: for an unknown format or a term that cannot be written.
+    """
+    from .store import graph_name
+
+    fmt = format_for(format, output)
+    quads = list(graph.quads())
+    if graphs is not None:
+        wanted = set(graphs)
+        quads = [q for q in quads if graph_name(q) in wanted]
+    data = fmt.write(quads)
+    if output is None:
+        return data
+    write_atomic(Path(output), data)
+    return None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_file(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (:func:`write_atomic`), for a user-named output file.
+
+    A failure leaves whatever ``path`` held as it was, and no temporary file behind.
+
+    :raises ExportError: naming ``path`` when it cannot be written (a folder that cannot be
+        created, a read-only folder, a full disk).
+    """
+    path = Path(path)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        blocker = next((parent for parent in path.parents if parent.exists() and not parent.is_dir()), None)
+        detail = f"{blocker} is not a folder" if blocker else exc.strerror or str(exc)
+        raise ExportError(f"{path}: cannot be written: {detail}") from exc
+
+
+_ONTOLOGY_GRAPH = "https://w3id.org/impasse/id/graph/ontology"  # kg.vocab.GRAPH_ONTOLOGY (tests check they agree)
+
+#: The files `kg build` writes under exports/: name -> (format, graphs or None for all).
+STANDARD_EXPORTS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "impasse.ttl": ("turtle", None),
+    "impasse.trig": ("trig", None),
+    "impasse.nt": ("ntriples", None),
+    "impasse.jsonld": ("jsonld", None),
+    "ontology.ttl": ("turtle", (_ONTOLOGY_GRAPH,)),
+    "ontology.nt": ("ntriples", (_ONTOLOGY_GRAPH,)),
+    "ontology.owl": ("rdfxml", (_ONTOLOGY_GRAPH,)),
+}
+
+
+def render_exports(graph: KnowledgeGraph) -> dict[str, bytes]:
+    """Serialize the standard set of exports, plus the JSON-LD context file, in memory."""
+    files = {name: export(graph, format=fmt, graphs=graphs) for name, (fmt, graphs) in STANDARD_EXPORTS.items()}
+    files["context.jsonld"] = (json.dumps(jsonld_context(), indent=1) + "\n").encode("utf-8")
+    return files
+
+
+def write_exports(graph: KnowledgeGraph, folder: str | Path) -> dict[str, int]:
+    """Write the standard exports into ``folder``; every file is rendered before any is written.
+
+    :returns: the size in bytes of each file written.
+    """
+    files = render_exports(graph)
+    for name, data in files.items():
+        write_atomic(Path(folder) / name, data)
+    return {name: len(data) for name, data in files.items()}

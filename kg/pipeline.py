@@ -1,0 +1,90 @@
+"""The whole pipeline, as ``kg build`` runs it: build → derive → reason → validate → exports → views → commit.
+
+A library user runs what the command runs with one call::
+
+    import kg
+    outcome = kg.run(".")                       # exports/ and exports/views/ written
+    outcome = kg.run(".", store="oxigraph:./kgdb", reason=False)
+
+Nothing is written unless every document, fact and quote checks out and the graph conforms
+to the shapes; the store named by ``store`` is replaced only once everything is written
+(:meth:`kg.store.interface.KnowledgeGraph.commit`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .build.builder import BuildResult, Project, build
+from .derive.reasoning import HERMIT, ReasoningReport, reason as classify
+from .derive.validation import ValidationReport, validate as shacl
+from .errors import NotConformingError
+from .formats import write_exports
+from .store import StoreSpec
+
+#: What :func:`run` reports as it goes: (stage, detail). Stages: ``reading`` (the
+#: :class:`Project`), ``reasoning`` (None), ``reasoned`` (the :class:`ReasoningReport`),
+#: ``validating`` (the shapes file).
+Progress = Callable[[str, object], None]
+
+
+@dataclass
+class RunResult:
+    """What a run built and wrote."""
+
+    build: BuildResult
+    exports: Path  # the folder written
+    sizes: dict[str, int] = field(default_factory=dict)  # bytes per file written (views under views/)
+    reasoning: ReasoningReport | None = None
+    validation: ValidationReport | None = None
+
+    @property
+    def graph(self):
+        """The built graph (committed to its store)."""
+        return self.build.graph
+
+
+def run(root: str | Path = ".", *, store: str | StoreSpec = "memory", exports: str | Path | None = None,
+        include_proposed: Decimal | float | None = None, reason: bool = True, validate: bool = True,
+        views: bool = True, progress: Progress | None = None) -> RunResult:
+    """Build a project's graph, derive, reason, validate, write the exports and views, and commit.
+
+    :param root: the project folder (with ontology/ and corpus/).
+    :param store: where the graph lives (see :func:`kg.store.open_store`).
+    :param exports: the folder to write [default: ROOT/exports]; the views go to its views/.
+    :param include_proposed: also build proposed (extracted) facts with at least this confidence.
+    :param reason: classify with HermiT (OWL-RL rules without Java) and add the inferred types.
+    :param validate: check the graph against the project's SHACL shapes before writing anything.
+    :param views: write the HTML views too.
+    :param progress: called at each stage, as ``progress(stage, detail)`` (see :data:`Progress`).
+    :returns: the build, the reasoning and validation reports, and the sizes of the files written.
+    :raises NotConformingError: when the graph does not conform to the shapes (nothing written).
+    :raises KgError: on any bad input, naming file and place (nothing written).
+    """
+    say = progress or (lambda stage, detail: None)
+    project = Project(Path(root))
+    say("reading", project)
+    threshold = None if include_proposed is None else Decimal(str(include_proposed))
+    built = build(root, store=store, include_proposed=threshold)
+    outcome = RunResult(build=built, exports=Path(exports) if exports else project.exports)
+    if reason:
+        say("reasoning", None)
+        outcome.reasoning = classify(built.graph, prefer=HERMIT)
+        say("reasoned", outcome.reasoning)
+    if validate:
+        say("validating", project.shapes)
+        outcome.validation = shacl(built.graph, project.shapes)
+        if not outcome.validation.conforms:
+            raise NotConformingError(f"the graph does not conform to {project.shapes}; nothing written\n"
+                                     f"{outcome.validation.text}")
+    outcome.sizes = write_exports(built.graph, outcome.exports)
+    if views:
+        from .views import write_views  # pyvis, networkx and pyLODE load only here
+
+        written = write_views(built.graph, outcome.exports / "views")
+        outcome.sizes.update({f"views/{name}": size for name, size in written.items()})
+    built.graph.commit()  # oxigraph:PATH, sparql:URL: written only now, once everything checked out
+    return outcome
