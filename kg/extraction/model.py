@@ -107,6 +107,9 @@ class ReferenceIndex:
     def __init__(self, reference: Reference, affiliations: dict[str, str] | None = None):
         self.reference = reference
         self.affiliations = dict(affiliations or {})
+        # what components build once from the reference data and lexicons (matchers), kept
+        # across documents: building it per document cost seconds each
+        self.setup: dict[str, Any] = {}
         self.names: dict[str, dict[str, list[str]]] = {}  # category -> key -> names
         for category in GAZETTEER_CATEGORIES:
             self.names[category] = {
@@ -137,7 +140,7 @@ class Context:
     furniture: tuple = ()
     mentions: list[Mention] = field(default_factory=list)
     candidates: dict[tuple, Candidate] = field(default_factory=dict)
-    cache: dict[str, Any] = field(default_factory=dict)  # per-run set-up of components (matchers)
+    cache: dict[str, Any] = field(default_factory=dict)  # per-document state of components (names seen)
     max_evidence: int = 3
     nlp: Any = None  # the spaCy Language the chunks come from (patterns are made with it)
     publisher: str | None = None  # the outlet: named in a dateline or byline, it is no actor

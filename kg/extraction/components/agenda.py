@@ -19,8 +19,8 @@ _FILES = (("issues", "issue", "Issue"), ("leverage", "leverage-kind", "LeverageK
 
 def _matcher(ctx: Context):
     """One lemma matcher over both lexicons; labels are ``category|key``."""
-    if "agenda" in ctx.cache:
-        return ctx.cache["agenda"]
+    if "agenda" in ctx.index.setup:
+        return ctx.index.setup["agenda"]
     from spacy.matcher import PhraseMatcher
 
     nlp = ctx.nlp
@@ -47,8 +47,8 @@ def _matcher(ctx: Context):
                 content = [t.lemma_.lower() for t in cue if not t.is_stop and t.is_alpha]
                 if len(content) in (1, 2):  # "withdraw troops": found again as a verb and its object
                     lemmas.setdefault(" ".join(content), (category, key))
-    ctx.cache["agenda"] = (matcher, concepts, lemmas)
-    return ctx.cache["agenda"]
+    ctx.index.setup["agenda"] = (matcher, concepts, lemmas)
+    return ctx.index.setup["agenda"]
 
 
 def concept_for(ctx: Context, chunk: Chunk, lemmas: tuple[str, ...], start: int, end: int,

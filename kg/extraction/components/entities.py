@@ -106,12 +106,12 @@ class _World:
 
 
 def _world(ctx: Context) -> tuple[_World, object]:
-    if "world" not in ctx.cache:
+    if "world" not in ctx.index.setup:
         world = _World(ctx)
-        ctx.cache["world"] = (world, world.matcher(ctx.nlp))
+        ctx.index.setup["world"] = (world, world.matcher(ctx.nlp))
         for person, party in world.affiliations.items():  # the corpus's own affiliations come first
             ctx.index.affiliations.setdefault(person, party)
-    return ctx.cache["world"]
+    return ctx.index.setup["world"]
 
 
 def _covered(chunk: Chunk, start: int, end: int, categories=("actor", "place")) -> bool:
@@ -248,6 +248,12 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
             key = mint(ctx, chunk, "place", text, "Place", start, end, f"ner.{label.lower()}", settings["confidence"])
             if key:
                 _add(chunk, ctx, start, end, "place", key, f"ner.{label.lower()}")
+    # 3. a surname alone that the recognizer missed, after the full name ("Roe met …")
+    surnames = ctx.cache.get("surnames", {})
+    for token in doc:
+        key = surnames.get(token.text)
+        if key and token.is_title and not _covered(chunk, token.i, token.i + 1):
+            _add(chunk, ctx, token.i, token.i + 1, "actor", key, "ner.surname")
     added = chunk.mentions[before:]
     chunk.mentions.sort(key=lambda m: (m.start, m.category, m.key))
     ctx.mentions.extend(Mention(m.start, m.end, m.category, m.key, m.rule) for m in added

@@ -353,7 +353,7 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
     parse: a trigger with its agent, and a target or a date."""
     if not chunk.doc.has_annotation("DEP"):
         return  # the blank fallback has no parse
-    lex = ctx.cache.get("event-lexicon") or ctx.cache.setdefault("event-lexicon", _EventLexicon())
+    lex = ctx.index.setup.get("event-lexicon") or ctx.index.setup.setdefault("event-lexicon", _EventLexicon())
     doc = chunk.doc
     at = mentions_at(chunk)
     base = settings["confidence"]

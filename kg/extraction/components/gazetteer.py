@@ -13,7 +13,7 @@ _CASE_SENSITIVE = re.compile(r"^[^a-z]*$|^.{1,3}$")
 
 
 def _matchers(ctx: Context):
-    if "gazetteer" not in ctx.cache:
+    if "gazetteer" not in ctx.index.setup:
         from spacy.matcher import PhraseMatcher
 
         nlp = ctx.nlp
@@ -27,8 +27,8 @@ def _matchers(ctx: Context):
         demonyms = PhraseMatcher(nlp.vocab, attr="ORTH")
         for demonym, key in ctx.index.demonyms.items():
             demonyms.add(f"actor|{key}", [nlp.make_doc(demonym)])
-        ctx.cache["gazetteer"] = (exact, folded, demonyms)
-    return ctx.cache["gazetteer"]
+        ctx.index.setup["gazetteer"] = (exact, folded, demonyms)
+    return ctx.index.setup["gazetteer"]
 
 
 @component("gazetteer", requires=("doc",), provides=("mentions",), defaults={"demonyms": True})

@@ -20,7 +20,8 @@ demand by the envoy's side addressed to Iran).
 
 from __future__ import annotations
 
-from ..lexicon import load_lexicon, words
+from ...errors import InputError
+from ..lexicon import LEXICON_DIR, load_lexicon, words
 from ..model import Candidate, Chunk, Context, Mention
 from ..registry import component
 from ._parse import actor_of, clause_chain, conditional, lemma, mentions_at, negated, subject_of
@@ -43,7 +44,10 @@ class _Lexicon:
         data = load_lexicon("language")
         self.verbs: dict[str, list[tuple[str, str]]] = {}
         for entry in data["stance_verbs"]:
-            self.verbs.setdefault(entry["lemma"], []).append((entry.get("particle") or "", entry["kind"]))
+            particle = entry.get("particle") or ""
+            if not isinstance(particle, str):  # YAML reads a bare `on` as true: the file quotes them
+                raise InputError(f"{LEXICON_DIR / 'language.yaml'}: the particle of {entry['lemma']!r} must be quoted")
+            self.verbs.setdefault(entry["lemma"], []).append((particle, entry["kind"]))
         self.nouns = {e["lemma"]: e["kind"] for e in data["stance_nouns"]}
         self.concessions = words("language", "concession_verbs")
         self.predicates = sorted((p.split() for p in data["red_line_predicates"]), key=len, reverse=True)
@@ -52,6 +56,7 @@ class _Lexicon:
         self.hedges = words("language", "hedges")
         self.conditionals = words("language", "conditionals")
         self.not_issues = words("language", "not_issues")
+        self.not_stance_objects = words("language", "not_stance_objects")
         self.precondition = words("language", "precondition_words")
         self.commentators = words("language", "commentators")
         self.commentary_orgs = words("language", "commentary_organizations")
@@ -63,9 +68,9 @@ class _Lexicon:
 
 
 def _lexicon(ctx: Context) -> _Lexicon:
-    if "stance-lexicon" not in ctx.cache:
-        ctx.cache["stance-lexicon"] = _Lexicon()
-    return ctx.cache["stance-lexicon"]
+    if "stance-lexicon" not in ctx.index.setup:
+        ctx.index.setup["stance-lexicon"] = _Lexicon()
+    return ctx.index.setup["stance-lexicon"]
 
 
 
@@ -459,6 +464,8 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
             holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
     if holder is None:
         return
+    if any(c.dep_ in {"dobj", "obj", "pobj"} and lemma(c) in lex.not_stance_objects for c in cue.children):
+        return  # "rejected claims about its nuclear program": no stance on the program
     if speaker is None:
         speaker = _reporter_for(cue, holder, at, ctx, lex, speakers)
     if how == "verb" and kind == "Demand" and lemma(cue) == "want":
