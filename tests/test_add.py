@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from kg.cli import cli
@@ -42,11 +43,19 @@ def test_add_writes_document_and_proposed_facts_the_loaders_accept(project, tmp_
     assert ("position", "red-line") in kinds and ("round", None) in kinds
     # no red line on sanctions relief: "did not rule out"
     assert not any(f.get("issue") == "sanctions-relief" for f in data["facts"])
-    assert "position" in result.output and "Names not known: Special Envoy Jane Roe" in result.output
-    proposed = (project.corpus / f"{slug}.proposed-reference.ttl").read_text(encoding="utf-8")
-    assert "actor:jane-roe" in proposed
-    built = build(project.root)  # accepted facts only: none
+    assert "position" in result.output and "New entities: Jane Roe (Person)" in result.output
+    mentions = yaml.safe_load((project.corpus / f"{slug}.mentions.yaml").read_text(encoding="utf-8"))
+    [roe] = [e for e in mentions["entities"] if e["key"] == "jane-roe"]
+    assert (roe["category"], roe["class"], roe["label"], roe["status"]) == ("actor", "Person", "Jane Roe", "proposed")
+    text = doc.read_text(encoding="utf-8")
+    body = text[text.index("---\n", 4) + 4:]
+    assert all(body[start:start + len(name)] == name for start, name, *_ in mentions["mentions"])
+    assert [name for _, name, _, key, _ in mentions["mentions"] if key == "jane-roe"] == ["Jane Roe"]
+    built = build(project.root)  # accepted facts only: none, and no minted entity
     assert built.facts == [] and len(built.not_built) == len(data["facts"])
+    people = {str(q.subject.value) for q in built.graph.quads_for_pattern(None, None, None, None)
+              if q.object.value == "https://w3id.org/impasse/ontology#Person"}
+    assert "https://w3id.org/impasse/id/actor/jane-roe" not in people
 
 
 def test_build_with_include_proposed_marks_extracted_evidence(project, tmp_path):
@@ -70,7 +79,7 @@ def test_build_with_include_proposed_marks_extracted_evidence(project, tmp_path)
         }} }}"""))
     assert rows and all(row.method == IMP.Extracted for row in rows)
     assert all(row.rule is not None and isinstance(row.confidence, Literal) for row in rows)
-    assert {str(row.rule) for row in rows} & {"positions.rule-out", "rounds.talks-at-place"}
+    assert {str(row.rule) for row in rows} & {"stances.verb", "rounds.talks-at-place"}
 
 
 def test_add_strips_html_with_lxml(project, tmp_path):
@@ -161,3 +170,78 @@ def test_help_does_not_import_spacy_or_lxml():
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert loaded.stdout.strip() == "[]"
     assert "Example:" in cli.commands["add"].help
+
+
+def test_minted_entities_and_mentions_enter_the_graph_with_include_proposed(project, tmp_path):
+    from decimal import Decimal
+
+    from kg.build.builder import build
+
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    assert add(project, article, "--date", "2025-04-14").exit_code == 0
+    graph = build(project.root, include_proposed=Decimal("0")).graph.dataset
+    rows = set(graph.query("""
+        PREFIX imp: <https://w3id.org/impasse/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?type ?exact ?first WHERE { GRAPH ?g {
+            <https://w3id.org/impasse/id/actor/jane-roe> a ?type ; imp:denotedBy ?m ; prov:wasDerivedFrom ?first .
+            ?m a imp:Mention ; oa:hasSource ?doc ; oa:hasSelector ?s . ?s oa:exact ?exact } }"""))
+    assert {(str(t).rsplit("#", 1)[-1], str(e)) for t, e, _ in rows} == {("Person", "Jane Roe")}
+    # a reference entity's mentions are built as well, each with its exact text
+    iran = set(graph.query("""
+        PREFIX imp: <https://w3id.org/impasse/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?exact WHERE { GRAPH ?g { <https://w3id.org/impasse/id/actor/iran> imp:denotedBy ?m .
+            ?m oa:hasSelector ?s . ?s oa:exact ?exact } }"""))
+    assert {str(e) for (e,) in iran} >= {"Iran", "Tehran"}
+
+
+def test_add_again_replaces_proposals_and_keeps_reviewed_facts_and_comments(project, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    assert add(project, article, "--date", "2025-04-14").exit_code == 0
+    slug = "iran-and-us-hold-fresh-talks-in-oman"
+    facts = project.corpus / f"{slug}.facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    proposals = len(data["facts"])
+    # a reviewer accepts the first fact (drops `status: proposed`) and comments it
+    first = text.index("- kind:")  # the first fact written in block style
+    line_end = text.index("\n", first)
+    rest = text[line_end:].replace("status: proposed", "status: accepted", 1)
+    reviewed = text[:line_end] + "  # checked by hand" + rest
+    facts.write_text(reviewed, encoding="utf-8")
+    result = add(project, "--again", slug)
+    assert result.exit_code == 0, result.output
+    after = facts.read_text(encoding="utf-8")
+    assert "# checked by hand" in after
+    again = yaml.safe_load(after)["facts"]
+    assert sum(f["status"] == "accepted" for f in again) == 1
+    assert len(again) == proposals  # the accepted one kept, the others proposed anew, none twice
+
+
+def test_a_mention_whose_text_is_not_at_its_offset_names_the_file(project):
+    from kg.build.builder import build
+    from kg.errors import FactsError
+
+    project.add("doc", "Iran rejects talks on missiles.\n")
+    (project.corpus / "doc.mentions.yaml").write_text(
+        "document: doc\nentities: []\nmentions:\n  - [0, Iraq, actor, iran]\n", encoding="utf-8")
+    with pytest.raises(FactsError, match=r"doc\.mentions\.yaml: mention 1: doc\.txt has 'Iran' at 0, not 'Iraq'"):
+        build(project.root)
+
+
+def test_a_model_with_other_weights_is_refused(tmp_path):
+    from kg.extraction.nlp import ModelError, check_weights
+
+    (tmp_path / "tok2vec").mkdir()
+    (tmp_path / "tok2vec" / "model").write_bytes(b"not the official weights")
+    with pytest.raises(ModelError, match="is not the official en_core_web_sm 3.8.0"):
+        check_weights(tmp_path)
+
+
+def test_the_installed_model_is_the_trained_one():
+    from kg.extraction.nlp import load_nlp
+
+    reader = load_nlp()
+    assert not reader.fallback and {"parser", "ner"} <= set(reader.nlp.pipe_names)

@@ -8,7 +8,7 @@ from typing import Any
 
 from rdflib.namespace import RDF
 
-from ..vocab import IMP
+from ..vocab import ID, IMP
 from ..corpus.reference import Reference
 
 #: The reference categories the gazetteer looks for, in the order they are reported.
@@ -95,6 +95,11 @@ class Entity:
     aliases: set[str] = field(default_factory=set)
     broader: str | None = None  # issues: the key of a broader issue
     member_of: str | None = None  # actors: the state (key) it belongs to, from the lexicon
+
+    @property
+    def iri(self):
+        """``id:<category>/<key>``, as the build names it."""
+        return ID[f"{self.category}/{self.key}"]
 
 
 class ReferenceIndex:

@@ -114,8 +114,9 @@ def _world(ctx: Context) -> tuple[_World, object]:
     return ctx.index.setup["world"]
 
 
-def _covered(chunk: Chunk, start: int, end: int, categories=("actor", "place")) -> bool:
-    return any(m.token_start < end and start < m.token_end for m in chunk.mentions if m.category in categories)
+def _covered(chunk: Chunk, start: int, end: int, categories=("actor", "place"), exclude=()) -> bool:
+    return any(m.token_start < end and start < m.token_end for m in chunk.mentions
+               if m.category in categories and m not in exclude)
 
 
 def _add(chunk: Chunk, ctx: Context, start: int, end: int, category: str, key: str, rule: str) -> Mention:
@@ -173,14 +174,22 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
     doc = chunk.doc
     world, matcher = _world(ctx)
     titles = words("language", "titles")
-    before = len(chunk.mentions)
+    before = set(chunk.mentions)
     strings = doc.vocab.strings
     # 1. the world lexicon, longest match first
     matches = sorted(matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
     for match_id, start, end in matches:
+        name = strings[match_id]
+        if world.names.get(name, ("",) * 4)[2] == "Person" and end - start > 1:
+            # "Israel Katz": a person's full name wins over the shorter names inside it
+            inside = [m for m in chunk.mentions if start <= m.token_start and m.token_end <= end
+                      and (m.token_start, m.token_end) != (start, end)]
+            if inside and not _covered(chunk, start, end, exclude=inside):
+                for m in inside:
+                    chunk.mentions.remove(m)
+                    ctx.mentions.remove(Mention(m.start, m.end, m.category, m.key, m.rule))
         if _covered(chunk, start, end):
             continue
-        name = strings[match_id]
         prev = doc[start - 1].lower_ if start > 0 else ""
         if name in world.capitals and (name not in world.names or prev in _PLACE_PREPOSITIONS):
             state, label = world.capitals[name]
@@ -254,7 +263,7 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
         key = surnames.get(token.text)
         if key and token.is_title and not _covered(chunk, token.i, token.i + 1):
             _add(chunk, ctx, token.i, token.i + 1, "actor", key, "ner.surname")
-    added = chunk.mentions[before:]
+    added = [m for m in chunk.mentions if m not in before]
     chunk.mentions.sort(key=lambda m: (m.start, m.category, m.key))
     ctx.mentions.extend(Mention(m.start, m.end, m.category, m.key, m.rule) for m in added
                         if not ctx.in_furniture(m.start, m.end))
@@ -357,6 +366,13 @@ def _roles(chunk: Chunk, ctx: Context, settings: dict, titles: frozenset[str]) -
         before = [t for t in _modifiers(head, m.token_start) if t.i >= sent.start]
         role_tokens = [t for t in before if t.lower_ in roles and t.i not in actors]
         org = org_among(before)
+        if not role_tokens and org is None:  # a reference alias with the title inside it
+            inside = [t for t in doc[m.token_start:m.token_end]]
+            role_tokens = [t for t in inside if t.lower_ in roles]
+            demonym = next((t.text for t in inside if t.text in ctx.index.demonyms), None)
+            if role_tokens and demonym:
+                _affiliate_key(chunk, ctx, m, ctx.index.demonyms[demonym], _role_text(role_tokens), sent, settings)
+                continue
         if role_tokens or org is not None:
             _affiliate(chunk, ctx, m, org, _role_text(role_tokens), sent, settings)
             continue
@@ -381,13 +397,18 @@ def _role_text(tokens) -> str:
 
 
 def _affiliate(chunk: Chunk, ctx: Context, person: Mention, org: Mention | None, role: str, sent, settings) -> None:
+    _affiliate_key(chunk, ctx, person, org.key if org is not None else None, role, sent, settings)
+
+
+def _affiliate_key(chunk: Chunk, ctx: Context, person: Mention, org: str | None, role: str, sent, settings) -> None:
+    """Record a person's role and the party they belong to; propose the affiliation fact."""
     role = role.strip()
     if role:
         ctx.roles.setdefault(person.key, role)
-    if org is None or org.key == person.key:
+    if org is None or org == person.key:
         return
-    ctx.affiliations.setdefault(person.key, org.key)
-    fields = {"member": person.key, "organization": org.key}
+    ctx.affiliations.setdefault(person.key, org)
+    fields = {"member": person.key, "organization": org}
     if role:
         fields["role"] = role
     ctx.propose(Candidate("affiliation", fields, [chunk.sentence_span(sent)], "entities.title",
