@@ -118,7 +118,7 @@ def test_write_failure_keeps_the_previous_store(tmp_path):
 def test_missing_invalid_and_foreign_paths_are_clear_errors(project, tmp_path):
     project.add("doc", "Iran rejects talks on missiles.\n", RED_LINE)
     result = run_cli("query", "agenda-mismatches", "-C", project.root, "--store", f"oxigraph:{tmp_path / 'nope'}")
-    assert result.exit_code == 2 and "no such store (run `kg build --store oxigraph:" in result.output
+    assert result.exit_code == 2 and "no such store (build into oxigraph:" in result.output
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "todo.txt").write_text("mine")
     result = run_cli("query", "agenda-mismatches", "-C", project.root, "--store", f"oxigraph:{tmp_path / 'notes'}")

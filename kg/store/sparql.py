@@ -31,7 +31,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pyoxigraph as ox
 
@@ -97,7 +97,7 @@ class SparqlQuads(QuadStore):
         """Arguments left None come from the environment (see the module); ``graph_store_url=""``
         means none, so writes go by SPARQL Update whatever the environment says."""
         if not url.startswith(("http://", "https://")):
-            raise KgError(f"--store sparql:URL needs an http(s) URL, not {url!r}")
+            raise KgError(f"a SPARQL endpoint needs an http(s) URL, not {url!r}")
         self.url = url
         self.update_url = update_url or os.environ.get("KG_SPARQL_UPDATE_URL") or url
         if graph_store_url is None:
@@ -414,6 +414,13 @@ class StagingRun:
     @property
     def triples(self) -> int:
         return sum(self.graphs.values())
+
+    def is_stale(self, older_than: timedelta, now: datetime | None = None) -> bool:
+        """Whether the run may be dropped: it started at least ``older_than`` ago (a build still
+        running stages its graphs too), or under a name this version does not write (age unknown)."""
+        if self.started is None:
+            return True
+        return (now or datetime.now(UTC)) - self.started >= older_than
 
 
 def _started(run: str) -> datetime | None:
