@@ -9,7 +9,7 @@ actor holds positions in several articles), they must still give the same triple
 
 from __future__ import annotations
 
-import sys
+import importlib.util
 
 import pyoxigraph as ox
 import pytest
@@ -23,8 +23,10 @@ REFERENCE = ROOT / "tests" / "rules_reference"
 
 @pytest.fixture(scope="module")
 def synthetic():
-    sys.path.insert(0, str(ROOT))
-    from benchmarks.generate import generate, template
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)  # a script beside the tests, not a package: loaded by path
+    generate, template = generator.generate, generator.template
 
     shared, documents, _ = template()
     store = ox.Store()
