@@ -7,7 +7,7 @@ import sys
 
 from kg.cli import cli
 
-from .conftest import RED_LINE, ROOT, run_cli
+from ..conftest import RED_LINE, ROOT, run_cli
 
 
 def test_every_command_has_help_with_an_example():

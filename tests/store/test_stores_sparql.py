@@ -28,7 +28,7 @@ from kg.sparql.query import load_queries
 from kg.store.sparql import STAGING, SparqlQuads
 from kg.store import load_graph, open_graph
 
-from .conftest import RED_LINE, ROOT, run_cli
+from ..conftest import RED_LINE, ROOT, run_cli
 from .test_stores_same_answers import answer
 
 VIRTUOSO = shutil.which("virtuoso-t")

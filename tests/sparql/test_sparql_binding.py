@@ -122,7 +122,7 @@ def test_one_tokenizer_and_one_binder_serve_the_stores_and_the_endpoint():
     from kg.server.protocol import check_query_text
     from kg.sparql.syntax import TOKENS, bind
 
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     compiled = [path for path in (ROOT / "kg").rglob("*.py")
                 if "TOKENS = re.compile" in path.read_text(encoding="utf-8")]

@@ -12,7 +12,7 @@ from kg.errors import KgError
 from kg.vocab import GRAPH_DERIVED, ID, IMP
 from kg.sparql.syntax import QuerySyntaxError
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 US, IRAN = ID["actor/united-states"], ID["actor/iran"]
 

@@ -15,7 +15,7 @@ from kg.derive.reasoning import check_consistency, java_runtime, reason
 from kg.store import to_ox_quad
 from kg.derive.validation import validate
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 PREFIXES = "PREFIX oa: <http://www.w3.org/ns/oa#> PREFIX prov: <http://www.w3.org/ns/prov#> "

@@ -23,7 +23,7 @@ from kg.sparql.query import load_queries
 from kg.server.app import create_app
 from kg.store import load_graph
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from kg.corpus.documents import load_corpus, load_document
 from kg.errors import DocumentError
 
-from .conftest import HEADER, ROOT
+from ..conftest import HEADER, ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 

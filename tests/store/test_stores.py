@@ -12,7 +12,7 @@ from kg.errors import KgError
 from kg.store import open_graph
 from kg.store.oxigraph import write_oxigraph
 
-from .conftest import RED_LINE, run_cli
+from ..conftest import RED_LINE, run_cli
 
 ENRICHMENT = """\
 document: doc2
@@ -156,7 +156,7 @@ def test_the_benchmark_generator_copies_the_documents_with_fresh_names():
     """benchmarks/generate.py (the benchmark itself is not a test; its generator is kept honest)."""
     import importlib.util
 
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
     generate = importlib.util.module_from_spec(spec)
@@ -201,7 +201,7 @@ def test_the_interface_imports_no_backend_and_commit_belongs_to_the_backend(tmp_
     from kg.store import open_store
     from kg.store.interface import KnowledgeGraph, QuadStore
 
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     tree = ast.parse((ROOT / "kg" / "store" / "interface.py").read_text(encoding="utf-8"))
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}

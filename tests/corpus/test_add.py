@@ -9,7 +9,7 @@ import yaml
 
 from kg.cli import cli
 
-from .conftest import ROOT, run_cli
+from ..conftest import ROOT, run_cli
 
 ARTICLE = """Iran and US hold fresh talks in Oman
 US and Iranian negotiators held indirect talks in Muscat on Saturday, mediated by Oman.

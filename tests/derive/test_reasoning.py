@@ -12,7 +12,7 @@ from kg.build.builder import build
 from kg.cli import cli
 from kg.vocab import GRAPH_DERIVED, ID, IMP
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 CONTESTED = [(str(ID[f"issue/{k}"]), str(IMP.ContestedIssue))
              for k in ("ballistic-missiles", "domestic-governance", "support-for-armed-groups")]

@@ -18,8 +18,8 @@ from kg.formats import FORMATS
 from kg.derive.reasoning import java_runtime
 from kg.store import open_graph
 
-from .conftest import HEADER, RED_LINE, ROOT, run_cli
-from .test_stores_sparql import VIRTUOSO, free_port, virtuoso  # noqa: F401 (a fixture)
+from ..conftest import HEADER, RED_LINE, ROOT, run_cli
+from ..store.test_stores_sparql import VIRTUOSO, free_port, virtuoso  # noqa: F401 (a fixture)
 
 TEXT = "Iran rejects talks on missiles. Washington wants limits on missiles.\n"
 FACTS = RED_LINE + """\

@@ -24,11 +24,11 @@ from kg.server.app import create_app
 from kg.server.protocol import MAX_NESTING, negotiate, parse_accept, SOLUTION_TYPES
 from kg.store import load_graph, open_store
 
-from .conftest import run_cli
+from ..conftest import run_cli
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SELECT = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s LIMIT 5"
 CONSTRUCT = ("CONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } "
              "WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } LIMIT 20")

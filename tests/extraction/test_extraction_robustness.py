@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kg.extraction import ReferenceIndex, load_pipeline, run_pipeline
 from kg.extraction.writer import to_facts
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from kg.sparql.query import bind_params, load_queries, run_query
 from kg.store import load_graph, open_graph
 from kg.store.oxigraph import write_oxigraph
 
-from .conftest import RED_LINE, ROOT
-from .test_queries import _cell
+from ..conftest import RED_LINE, ROOT
+from ..sparql.test_queries import _cell
 
 QUERIES = load_queries(ROOT / "queries")
 EXPORT = ROOT / "exports" / "impasse.ttl"

@@ -13,7 +13,7 @@ from kg.corpus.facts import load_facts, locate_quote
 from kg.vocab import ID, IMP
 from kg.corpus.reference import load_reference
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 TEXT = (
     "Iran rejects talks on missiles. The United States demands talks on missiles.\n"

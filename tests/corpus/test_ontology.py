@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from kg.vocab import ID, IMP, VANN, WD
 from kg.corpus.reference import load_reference
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 ONTOLOGY = Graph().parse(ROOT / "ontology" / "impasse.ttl")
 REFERENCE = load_reference(ROOT / "ontology" / "reference")

@@ -16,7 +16,7 @@ import pytest
 
 from kg.derive.rules import load_rules
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 REFERENCE = ROOT / "tests" / "rules_reference"
 

@@ -20,7 +20,7 @@ from kg.sparql.query import QueryError, bind_params, find_query, load_queries, r
 from kg.sparql.syntax import QuerySyntaxError
 from kg.store import load_graph, to_ox
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 QUERIES = load_queries(ROOT / "queries")
 EXPORT = ROOT / "exports" / "impasse.ttl"

@@ -8,7 +8,7 @@ from kg.extraction import REGISTRY, PipelineError, ReferenceIndex, check_pipelin
 from kg.extraction.pipeline import chunks
 from kg.corpus.reference import load_reference
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 @pytest.fixture(scope="module")

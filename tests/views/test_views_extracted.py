@@ -47,7 +47,7 @@ def test_a_merged_graph_reads_but_the_ontology_page_says_what_it_needs():
     from kg.views.graphdata import GraphData
     from kg.views.site import ontology_page
 
-    from .conftest import ROOT
+    from ..conftest import ROOT
 
     merged = load_graph(ROOT / "exports" / "impasse.ttl")
     assert GraphData(merged).triple_count > 6000

@@ -14,7 +14,7 @@ import pytest
 from kg.views.network import script_json
 from kg.views.site import ONTOLOGY_PAGE, VIEWS, render_views
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 #: A document whose quotes and labels carry script payloads (also used by the browser tests).
 XSS_TEXT = (
