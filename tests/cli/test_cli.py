@@ -18,11 +18,6 @@ def test_every_command_has_help_with_an_example():
         assert run_cli(name, "--help").exit_code == 0
 
 
-def test_the_readme_shows_the_synopsis_of_every_command():
-    block = (ROOT / "README.md").read_text(encoding="utf-8").split("## Command line", 1)[1].split("```")[1]
-    assert {line.split()[1] for line in block.splitlines() if line.startswith("kg ")} == set(cli.commands)
-
-
 def test_build_writes_exports_and_prints_a_summary(project, tmp_path):
     project.add("doc", "Iran rejects talks on missiles.\n", RED_LINE)
     out = tmp_path / "out"
