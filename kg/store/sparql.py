@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 import pyoxigraph as ox
 
 from ..errors import KgError
-from ..vocab import ID
+from ..vocab import ID, XSD_BOOLEAN
 from ..sparql.syntax import bind_values, query_form
 from .interface import QuadStore, Solutions
 from .oxigraph import OxigraphQuads
@@ -60,7 +60,6 @@ STAGING = str(ID) + "staging/"
 #: A run's name under STAGING: when it started (UTC, to the second), then a random tail, so
 #: that staging graphs a killed build left behind say how old they are.
 RUN_NAME = re.compile(r"(\d{8}T\d{6}Z)-[0-9a-f]+")
-_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 class _PreemptiveDigest(urllib.request.HTTPDigestAuthHandler):
@@ -475,7 +474,7 @@ def _term(binding: dict | None):
     if "xml:lang" in binding:
         return ox.Literal(value, language=binding["xml:lang"])
     if "datatype" in binding:
-        if binding["datatype"] == _BOOLEAN and value in ("0", "1"):  # Virtuoso writes booleans as 0/1
+        if binding["datatype"] == XSD_BOOLEAN.value and value in ("0", "1"):  # Virtuoso writes booleans as 0/1
             value = "true" if value == "1" else "false"
         return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
     return ox.Literal(value)
