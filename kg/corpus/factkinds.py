@@ -6,6 +6,7 @@ corpus/README.md); the loader checks files against it and the build emits triple
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -66,7 +67,9 @@ class Kind:
     keyed: bool = False  # IRI id:<iri_segment>/<key>, shared across documents
     iri_segment: str = ""
     subject_field: str | None = None  # the fact speaks of this existing entity; no new node
-    label: str = "given"  # "given" (a label field) or "generated"
+    #: "given" (the fact's label field), or the function that writes the label of a kind
+    #: identified by its fields: ``label(values, name)``, ``name`` giving an entity's label.
+    label: str | Callable[[dict, Callable], str] = "given"
 
     def field(self, name: str) -> Field | None:
         """The field called ``name``, or None."""
@@ -78,6 +81,33 @@ def _f(name, type_, predicate=None, **kw) -> Field:
 
 
 _DATES = (_f("date", DATE, IMP.date), _f("period", TEXT, IMP.period))
+
+# The labels of kinds identified by their fields (a fact kind is defined here, label and all).
+_POSITION_WORDS = {IMP.Demand: "demand", IMP.RedLine: "red line", IMP.Objective: "objective",
+                   IMP.Precondition: "precondition"}
+
+
+def _position_label(v: dict, name: Callable) -> str:
+    text = f"{name(v['holder'])}: {_POSITION_WORDS[v['type']]} on {name(v['issue'])}"
+    if "first_mover" in v:
+        text += f", {name(v['first_mover'])} to move first"
+    if "addressed_to" in v:
+        text += f" (towards {name(v['addressed_to'])})"
+    return text
+
+
+def _leverage_label(v: dict, name: Callable) -> str:
+    return f"{name(v['holder'])}: {name(v['leverage_kind']).lower()}"
+
+
+def _affiliation_label(v: dict, name: Callable) -> str:
+    role = str(v["role"]) if "role" in v else "member"
+    return f"{name(v['member'])}, {role} of {name(v['organization'])}"
+
+
+def _causal_label(v: dict, name: Callable) -> str:
+    return f"{name(v['cause'])} → {name(v['effect'])}"
+
 
 KINDS: dict[str, Kind] = {
     kind.name: kind
@@ -91,7 +121,7 @@ KINDS: dict[str, Kind] = {
             ),
             rdf_class=IMP.Affiliation,
             iri_segment="affiliation",
-            label="generated",
+            label=_affiliation_label,
         ),
         Kind(
             "round",
@@ -151,7 +181,7 @@ KINDS: dict[str, Kind] = {
             ),
             class_field="type",
             iri_segment="position",
-            label="generated",
+            label=_position_label,
         ),
         Kind(
             "leverage",
@@ -165,7 +195,7 @@ KINDS: dict[str, Kind] = {
             ),
             rdf_class=IMP.LeverageAsset,
             iri_segment="leverage",
-            label="generated",
+            label=_leverage_label,
         ),
         Kind(
             "agreement",
@@ -199,7 +229,7 @@ KINDS: dict[str, Kind] = {
             ),
             rdf_class=IMP.CausalLink,
             iri_segment="causal-link",
-            label="generated",
+            label=_causal_label,
         ),
         Kind(
             "frame",

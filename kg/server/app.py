@@ -29,6 +29,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..formats import W3C_FORMATS
+from ..vocab import OX_RDF_TYPE as _RDF_TYPE
+from ..vocab import XSD, XSD_INTEGER
 from ..sparql.query import NamedQuery, QueryError, Result, bind_params
 from ..sparql.results import format_result
 from .protocol import (ENDPOINT_FORMATS, GRAPH_TYPES, MAX_QUERY_BYTES, ProtocolError, check_query_text, negotiate,
@@ -44,7 +46,6 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _VOID = "http://rdfs.org/ns/void#"
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "X-Result-Limit"}
 _PREFLIGHT = {**_CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
               "Access-Control-Allow-Headers": "Accept, Content-Type", "Access-Control-Max-Age": "600"}
@@ -273,8 +274,7 @@ def _service_description(request: Request, description: tuple[int, list[tuple[st
         ox.Triple(dataset, _RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default),
         ox.Triple(default, _RDF_TYPE, sd("Graph")),
-        ox.Triple(default, ox.NamedNode(_VOID + "triples"), ox.Literal(str(total), datatype=ox.NamedNode(
-            "http://www.w3.org/2001/XMLSchema#integer"))),
+        ox.Triple(default, ox.NamedNode(_VOID + "triples"), ox.Literal(str(total), datatype=XSD_INTEGER)),
     ]
     triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(W3C_FORMATS + f.w3c)) for f in ENDPOINT_FORMATS]
     for i, (name, _count) in enumerate(named):
@@ -283,7 +283,7 @@ def _service_description(request: Request, description: tuple[int, list[tuple[st
                     ox.Triple(node, sd("name"), ox.NamedNode(name))]
     if media.writer == "turtle":  # the SD vocabulary's own prefixes, not the data's
         body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={
-            "sd": _SD, "formats": W3C_FORMATS, "void": _VOID, "xsd": "http://www.w3.org/2001/XMLSchema#"})
+            "sd": _SD, "formats": W3C_FORMATS, "void": _VOID, "xsd": str(XSD)})
     else:
         body = format_result(Result(triples=triples), media.writer).encode("utf-8")
     return Response(body, media_type=media.content_type, headers={**_CORS, "Vary": "Accept"})

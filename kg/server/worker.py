@@ -101,7 +101,7 @@ def execute(store, job: Job) -> tuple:
 def _too_many(limit: int, what: str) -> tuple:
     # An error, not a silent truncation: a client that ignores headers must not take a cut
     # result for the whole answer (Virtuoso's silent cut-off is the trap to avoid).
-    return ("error", 422, f"the result has more than {limit} {what} (the server's --max-results); "
+    return ("error", 422, f"the result has more than {limit} {what} (the server's result limit); "
                           f"add a LIMIT of at most {limit}, or page with LIMIT and OFFSET",
             {"X-Result-Limit": str(limit)})
 
@@ -248,8 +248,8 @@ class QueryPool:
             reply = await asyncio.to_thread(worker.exchange, job, self.timeout)
         except TimeoutError:
             self._replace(worker)
-            return ("error", 503, f"query stopped: it ran longer than the server's limit of {self.timeout:g} s "
-                                  "(--timeout); narrow it or add a LIMIT", {})
+            return ("error", 503, f"query stopped: it ran longer than the server's limit of {self.timeout:g} s; "
+                                  "narrow it or add a LIMIT", {})
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
             return ("error", 500, "the query engine crashed on this query; the worker was restarted", {})

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 import yaml
 
 from ..errors import InputError
-from ..vocab import IMP, PREFIXES
+from ..vocab import IMP, PREFIXES, XSD_INTEGER
 from .syntax import check_syntax
 from ..store import KnowledgeGraph, Solutions
 
@@ -198,7 +198,7 @@ def resolve_value(graph: KnowledgeGraph, param: Param, raw: str):
         return ox.Literal(raw)
     if param.type == "integer":
         try:
-            return ox.Literal(str(int(raw)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+            return ox.Literal(str(int(raw)), datatype=XSD_INTEGER)
         except ValueError as exc:
             raise QueryError(f"parameter {param.name} takes an integer, not {raw!r}") from exc
     iri = _expand(raw)

@@ -96,9 +96,9 @@ def open_built(location: str) -> OxigraphQuads:
     """
     path = Path(location)
     if not path.exists():
-        raise KgError(f"{path}: no such store (run `kg build --store oxigraph:{path}` first)")
+        raise KgError(f"{path}: no such store (build into oxigraph:{path} first)")
     if not (path / "CURRENT").is_file():
-        raise KgError(f"{path}: not an Oxigraph store (no CURRENT file; written by `kg build --store oxigraph:PATH`)")
+        raise KgError(f"{path}: not an Oxigraph store (no CURRENT file, which a build into oxigraph:PATH writes)")
     try:
         inner = ox.Store.read_only(str(path))
     except (OSError, RuntimeError, ValueError) as exc:
@@ -109,7 +109,7 @@ def open_built(location: str) -> OxigraphQuads:
 def check_replaceable(path: Path) -> None:
     """Refuse a PATH that holds anything but an Oxigraph store (or nothing)."""
     if path.exists() and not path.is_dir():
-        raise KgError(f"{path}: exists and is not a folder; --store oxigraph:PATH needs a folder")
+        raise KgError(f"{path}: exists and is not a folder; a store oxigraph:PATH is a folder")
     if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").is_file():
         raise KgError(f"{path}: not an Oxigraph store and not empty; refusing to replace it")
 

@@ -55,9 +55,9 @@ def parse_spec(spec: str | StoreSpec) -> StoreSpec:
     if backend is None or (backend.location is None and colon):
         raise KgError(f"unknown store {spec!r}; stores: {', '.join(STORES)}")
     if backend.name == "sparql" and not location.startswith(("http://", "https://")):
-        raise KgError(f"--store sparql:URL needs an http(s) URL, e.g. {backend.example}, not {spec!r}")
+        raise KgError(f"store sparql:URL needs an http(s) URL, e.g. {backend.example}, not {spec!r}")
     if backend.location is not None and not location:
-        raise KgError(f"--store {backend.usage} needs a folder, e.g. {backend.example}")
+        raise KgError(f"store {backend.usage} needs a folder, e.g. {backend.example}")
     return StoreSpec(backend, location or None)
 
 
@@ -84,7 +84,8 @@ def open_graph(spec: str | StoreSpec) -> KnowledgeGraph:
     """
     parsed = parse_spec(spec)
     if not parsed.keeps_built_graph:
-        raise KgError(f"store {str(parsed)!r} holds no built graph; name a graph file (--graph) or oxigraph:PATH")
+        raise KgError(f"store {str(parsed)!r} keeps no built graph between runs; load a graph file, or open oxigraph:PATH "
+                      "or sparql:URL")
     return KnowledgeGraph(store=parsed.backend.implementation(parsed.backend.open)(parsed.location), spec=parsed)
 
 
@@ -97,7 +98,7 @@ def load_graph(path: str | Path, store: str | StoreSpec = "memory") -> Knowledge
     """
     path = Path(path)
     if not path.is_file():
-        raise KgError(f"{path}: no such file (run `kg build` first, or name a graph file with --graph)")
+        raise KgError(f"{path}: no such file (build the graph first, or name another graph file)")
     try:
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
     except ValueError as exc:

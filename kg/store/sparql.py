@@ -31,12 +31,12 @@ import urllib.request
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pyoxigraph as ox
 
 from ..errors import KgError
-from ..vocab import ID
+from ..vocab import ID, XSD_BOOLEAN
 from ..sparql.syntax import bind_values, query_form
 from .interface import QuadStore, Solutions
 from .oxigraph import OxigraphQuads
@@ -60,7 +60,6 @@ STAGING = str(ID) + "staging/"
 #: A run's name under STAGING: when it started (UTC, to the second), then a random tail, so
 #: that staging graphs a killed build left behind say how old they are.
 RUN_NAME = re.compile(r"(\d{8}T\d{6}Z)-[0-9a-f]+")
-_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 class _PreemptiveDigest(urllib.request.HTTPDigestAuthHandler):
@@ -97,7 +96,7 @@ class SparqlQuads(QuadStore):
         """Arguments left None come from the environment (see the module); ``graph_store_url=""``
         means none, so writes go by SPARQL Update whatever the environment says."""
         if not url.startswith(("http://", "https://")):
-            raise KgError(f"--store sparql:URL needs an http(s) URL, not {url!r}")
+            raise KgError(f"a SPARQL endpoint needs an http(s) URL, not {url!r}")
         self.url = url
         self.update_url = update_url or os.environ.get("KG_SPARQL_UPDATE_URL") or url
         if graph_store_url is None:
@@ -415,6 +414,13 @@ class StagingRun:
     def triples(self) -> int:
         return sum(self.graphs.values())
 
+    def is_stale(self, older_than: timedelta, now: datetime | None = None) -> bool:
+        """Whether the run may be dropped: it started at least ``older_than`` ago (a build still
+        running stages its graphs too), or under a name this version does not write (age unknown)."""
+        if self.started is None:
+            return True
+        return (now or datetime.now(UTC)) - self.started >= older_than
+
 
 def _started(run: str) -> datetime | None:
     match = RUN_NAME.fullmatch(run)
@@ -468,7 +474,7 @@ def _term(binding: dict | None):
     if "xml:lang" in binding:
         return ox.Literal(value, language=binding["xml:lang"])
     if "datatype" in binding:
-        if binding["datatype"] == _BOOLEAN and value in ("0", "1"):  # Virtuoso writes booleans as 0/1
+        if binding["datatype"] == XSD_BOOLEAN.value and value in ("0", "1"):  # Virtuoso writes booleans as 0/1
             value = "true" if value == "1" else "false"
         return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
     return ox.Literal(value)

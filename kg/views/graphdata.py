@@ -13,17 +13,19 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..vocab import GRAPH_ONTOLOGY, IMP, OA, PROV
 from ..store import KnowledgeGraph, graph_name
+from ..vocab import DCTERMS, GRAPH_ONTOLOGY, IMP, OA, PROV, RDF, RDFS, SKOS
+from ..vocab import XSD as _XSD
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
-RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-SKOS_BROADER = "http://www.w3.org/2004/02/skos/core#broader"
-DCTERMS_PUBLISHER = "http://purl.org/dc/terms/publisher"
-DCTERMS_DATE = "http://purl.org/dc/terms/date"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+# The views compare IRIs as strings (the quads are read once into dictionaries keyed by them).
+RDF_TYPE = str(RDF.type)
+RDFS_LABEL = str(RDFS.label)
+RDFS_COMMENT = str(RDFS.comment)
+RDFS_SUBCLASS = str(RDFS.subClassOf)
+SKOS_BROADER = str(SKOS.broader)
+DCTERMS_PUBLISHER = str(DCTERMS.publisher)
+DCTERMS_DATE = str(DCTERMS.date)
+XSD = str(_XSD)
 
 #: How many quotes a tooltip shows before it says "and N more".
 MAX_QUOTES = 4

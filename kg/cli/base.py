@@ -1,0 +1,97 @@
+"""What every command shares: the group, the error mapping, the options several commands take, reading a built graph.
+
+Each option that several commands take is defined once here; a library module never names a
+flag (it raises :class:`kg.errors.KgError` with a message about files and values, and the
+group turns it into one message and the error's exit code).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+class Failure(click.ClickException):
+    """A library error shown as one message, with the library's exit code."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        from ..errors import KgError  # light module
+
+        try:
+            return super().invoke(ctx)
+        except KgError as exc:
+            raise Failure(str(exc), exc.exit_code) from exc
+
+
+def echo_progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+project_option = click.option(
+    "-C", "--project", default=".", show_default=True,
+    type=click.Path(file_okay=False, exists=True),
+    help="The project folder, holding ontology/ and corpus/.",
+)
+store_option = click.option(
+    "--store", default="memory", show_default=True,
+    help="Where the graph lives: memory (Oxigraph in memory), oxigraph:PATH (Oxigraph on disk, "
+         "replaced only once the build succeeds), rdflib (rdflib's own store: the slow baseline) or "
+         "sparql:URL (a SPARQL 1.1 endpoint; its named graphs replaced once the build succeeds).",
+)
+read_store_option = click.option(
+    "--store", default="memory", show_default=True,
+    help="Where the built graph is: memory (load --graph FILE into Oxigraph in memory), rdflib (load it "
+         "into rdflib's own store and engine) or oxigraph:PATH (read the on-disk store "
+         "`kg build --store oxigraph:PATH` wrote; no file is loaded) or sparql:URL (query a SPARQL 1.1 "
+         "endpoint holding the graph).",
+)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="impasse", prog_name="kg")
+def cli():
+    """Impasse: a knowledge graph of the US–Iran nuclear talks, every fact traceable to its quote."""
+
+
+def reason_and_report(graph, prefer: str | None = None, written: bool = True):
+    from ..derive.reasoning import HERMIT, reason
+
+    echo_progress("Reasoning …")
+    report = reason(graph, prefer=prefer or HERMIT)
+    report_reasoning(report, written)
+    return report
+
+
+def report_reasoning(report, written: bool = True) -> None:
+    if report.note:
+        click.echo(f"Note: {report.note}.", err=True)
+    verdict = "consistent; " if report.consistency else ""
+    outcome = "added" if written else "not yet in the graph (reported, not written)"
+    click.echo(f"{report.reasoner}: {verdict}{len(report.inferred)} inferred types {outcome}.")
+
+
+graph_option = click.option(
+    "--graph", "graph_file", type=click.Path(dir_okay=False),
+    help="The built graph to read [default: PROJECT/exports/impasse.ttl, written by kg build].",
+)
+
+
+def built_graph(project: str, graph_file: str | None, store: str = "memory", default: str = "impasse.ttl"):
+    """The built graph a reading command works on: the graph in ``store`` (oxigraph:PATH,
+    sparql:URL), else ``graph_file`` (default: PROJECT/exports/``default``) loaded into ``store``."""
+    from ..build.builder import Project
+    from ..store import load_graph, open_graph, parse_spec
+
+    spec = parse_spec(store)
+    if spec.keeps_built_graph:
+        if graph_file:
+            raise click.UsageError(f"give --graph FILE or --store {store}, not both")
+        return open_graph(spec)
+    return load_graph(Path(graph_file) if graph_file else Project(Path(project)).exports / default, spec)

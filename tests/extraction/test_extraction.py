@@ -1,0 +1,378 @@
+"""The extraction components, one behaviour per test, on inline sentences (no corpus text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extraction import REGISTRY, PipelineError, ReferenceIndex, check_pipeline, load_pipeline, run_pipeline
+from kg.extraction.pipeline import chunks
+from kg.corpus.reference import load_reference
+
+from ..conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def index():
+    return ReferenceIndex(load_reference(ROOT / "ontology" / "reference"))
+
+
+@pytest.fixture(scope="module")
+def steps():
+    return load_pipeline()
+
+
+def extract(index, steps, text, published=None):
+    return run_pipeline(text, index, steps, published=published)
+
+
+def facts(result, kind):
+    return [c.fields for c in result.candidates if c.kind == kind]
+
+
+# --- the pipeline as data ------------------------------------------------------------
+
+def test_default_pipeline_names_registered_components_in_a_sound_order(steps):
+    names = [s.component.name for s in steps]
+    assert names[0] == "gazetteer" and {"entities", "stances", "events"} <= set(names) <= set(REGISTRY)
+
+
+def test_pipeline_refuses_a_component_before_what_it_requires():
+    with pytest.raises(PipelineError, match="stances.*requires mentions"):
+        check_pipeline(["clause_markers", "stances"], given=("doc", "lemmas"))
+
+
+def test_pipeline_refuses_unknown_components_and_settings():
+    with pytest.raises(PipelineError, match="unknown component 'nope'"):
+        check_pipeline(["nope"])
+    with pytest.raises(PipelineError, match="unknown setting"):
+        check_pipeline([{"component": "gazetteer", "settings": {"colour": 1}}], given=("doc",))
+
+
+def test_pipeline_settings_override_defaults():
+    [step] = check_pipeline([{"component": "stances", "settings": {"max_issue_tokens": 2}}],
+                            given=("doc", "lemmas", "mentions", "markers"))
+    assert step.settings["max_issue_tokens"] == 2 and "minted_issue_confidence" in step.settings
+
+
+def test_chunks_keep_offsets_and_cut_long_lines():
+    text = "first line\r\n\r\n" + "word " * 50 + "\nlast"
+    pieces = list(chunks(text, limit=60))
+    for piece, offset in pieces:
+        assert text[offset:offset + len(piece)] == piece
+    assert all(len(p) <= 60 for p, _ in pieces) and pieces[-1][0] == "last"
+
+
+# --- gazetteer -----------------------------------------------------------------------
+
+def test_gazetteer_finds_labels_aliases_and_demonyms_with_exact_spans(index, steps):
+    text = "Washington and Tehran met in Geneva over the 2015 nuclear agreement; Iranian diplomats spoke."
+    result = extract(index, steps, text)
+    found = {(m.category, m.key, text[m.start:m.end]) for m in result.mentions}
+    assert ("actor", "united-states", "Washington") in found
+    assert ("actor", "iran", "Tehran") in found and ("actor", "iran", "Iranian") in found
+    assert ("place", "geneva", "Geneva") in found
+    assert ("agreement", "jcpoa", "2015 nuclear agreement") in found or \
+        ("agreement", "jcpoa", "the 2015 nuclear agreement") in found
+
+
+def test_gazetteer_does_not_read_the_pronoun_us_as_the_united_states(index, steps):
+    result = extract(index, steps, "Let us hope for calm. The US disagreed.")
+    assert [m.start for m in result.mentions if m.key == "united-states"] == [26]
+
+
+# --- entities: the world lexicon, named entities, titles ----------------------------
+
+def minted(result, key):
+    return next((e for e in result.entities if e.key == key), None)
+
+
+def test_titled_known_person_gives_an_affiliation_with_role(index, steps):
+    result = extract(index, steps, "Omani Foreign Minister Badr Albusaidi carried the messages.")
+    assert {"member": "badr-albusaidi", "organization": "oman", "role": "Foreign Minister"} in facts(result, "affiliation")
+
+
+def test_unknown_person_is_minted_typed_with_role_and_affiliation(index, steps):
+    text = "U.S. Middle East envoy Jane Roe flew to Oman. Roe met officials there."
+    result = extract(index, steps, text)
+    person = minted(result, "jane-roe")
+    assert person is not None and person.cls == "Person" and text[person.start:person.end] == "Jane Roe"
+    assert {"member": "jane-roe", "organization": "united-states", "role": "envoy"} in facts(result, "affiliation")
+    # the surname alone later is the same person
+    assert [text[m.start:m.end] for m in result.mentions if m.key == "jane-roe"] == ["Jane Roe", "Roe"]
+
+
+def test_apposition_gives_role_and_affiliation(index, steps):
+    result = extract(index, steps, "Karl Miller, a spokesman for Oman's Foreign Ministry, said talks went well.")
+    assert {"member": "karl-miller", "organization": "oman", "role": "spokesman"} in facts(result, "affiliation")
+
+
+def test_states_of_the_world_lexicon_are_minted_and_capitals_read_by_their_role(index, steps):
+    text = "Moscow rejected the plan. Talks were held in Moscow later."
+    result = extract(index, steps, text)
+    assert minted(result, "russia").cls == "State"
+    found = [(m.category, m.key, m.start) for m in result.mentions if text[m.start:m.end] == "Moscow"]
+    assert found == [("actor", "russia", 0), ("place", "moscow", text.rindex("Moscow"))]
+
+
+def test_acronym_in_parentheses_names_the_organisation(index, steps):
+    text = "The Northern Grain Board (NGB) met. The NGB said prices would rise."
+    result = extract(index, steps, text)
+    keys = {text[m.start:m.end]: m.key for m in result.mentions if m.category == "actor"}
+    assert keys.get("NGB") == keys.get("Northern Grain Board") == "northern-grain-board"
+
+
+def test_dateline_city_is_a_place_and_the_publisher_no_actor(index, steps):
+    from kg.extraction import run_pipeline
+
+    text = "ISTANBUL, June 2 (Vistula Press Agency) - Delegations met again.\n"
+    result = run_pipeline(text, index, steps, publisher="Vistula Press Agency")
+    assert ("place", "istanbul") in {(m.category, m.key) for m in result.mentions}
+    assert not any(e.label == "Vistula Press Agency" for e in result.entities)
+
+
+def test_a_title_alone_is_no_name(index, steps):
+    result = extract(index, steps, "Defence said nothing. The Foreign Minister left.")
+    assert not any(e.label in {"Defence", "Foreign Minister"} for e in result.entities)
+
+
+# --- dates and quantities ------------------------------------------------------------
+
+def _dates(text, published=None, index=None):
+    from kg.extraction.model import Chunk, Context
+    from kg.extraction.components.temporal import dates
+    from kg.extraction.nlp import blank_english
+    import datetime
+
+    ctx = Context(text=text, index=index, published=datetime.date.fromisoformat(published) if published else None)
+    chunk = Chunk(doc=blank_english()(text), offset=0)
+    dates(chunk, ctx, {})
+    return [(d.value, text[d.start:d.end]) for d in chunk.dates]
+
+
+def test_dates_keep_the_precision_the_text_gives():
+    found = _dates("In June 2025 the war began; on 12 June 2025 strikes hit; the deal of 2015 ended in 2018.")
+    assert ("2025-06", "June 2025") in found and ("2025-06-12", "12 June 2025") in found
+    assert ("2018", "2018") in found and not any(v == "2025" for v, _ in found)
+
+
+def test_impossible_day_is_no_date():
+    assert _dates("It was signed on February 30, 2025.") == [] or all(v != "2025-02-30" for v, _ in _dates("It was signed on February 30, 2025."))
+
+
+def test_weekday_needs_a_publication_date():
+    assert _dates("The talks took place on Saturday.") == []
+    # 2025-04-14 is a Monday: "on Saturday" in a past report is 2025-04-12
+    assert _dates("The talks took place on Saturday.", "2025-04-14") == [("2025-04-12", "Saturday")]
+    assert _dates("The talks will resume on Saturday.", "2025-04-14") == [("2025-04-19", "Saturday")]
+
+
+def test_percentages_with_qualifiers():
+    from kg.extraction.model import Chunk, Context
+    from kg.extraction.components.temporal import quantities
+    from kg.extraction.nlp import blank_english
+
+    text = "from a cap of 3.67% to levels exceeding 60 percent"
+    chunk = Chunk(doc=blank_english()(text), offset=0)
+    quantities(chunk, Context(text=text, index=None, published=None), {})
+    assert [(q.value, q.unit, q.qualifier) for q in chunk.quantities] == [("3.67", "percent", None), ("60", "percent", "exceeding")]
+
+
+# --- stances from the parse: one regression test per bug, its sentence inline ----------
+
+def stances(result):
+    return [{k: v for k, v in c.fields.items() if k in {"type", "holder", "issue", "addressed_to", "first_mover", "speaker"}}
+            for c in result.candidates if c.kind == "position"]
+
+
+def test_refusal_to_negotiate_is_a_red_line(index, steps):
+    result = extract(index, steps, "Iran refuses to negotiate its ballistic missile program.")
+    assert stances(result) == [{"type": "red-line", "holder": "iran", "issue": "ballistic-missiles"}]
+
+
+def test_reported_demand_with_must_is_the_speakers_sides_addressed_to_the_subject(index, steps):
+    result = extract(index, steps, "Iran must stop enrichment as part of any deal, US envoy Steve Witkoff said on Saturday.")
+    assert stances(result) == [{"type": "demand", "holder": "united-states", "issue": "uranium-enrichment",
+                                "addressed_to": "iran", "speaker": "steve-witkoff"}]
+
+
+def test_will_not_accept_is_a_red_line(index, steps):
+    result = extract(index, steps, "Iranian Foreign Minister Abbas Araghchi said Tehran will not accept zero enrichment.")
+    assert [(s["type"], s["holder"], s["issue"]) for s in stances(result)] == [("red-line", "iran", "uranium-enrichment")]
+
+
+def test_not_up_for_negotiation_in_a_quote_is_the_speakers_red_line(index, steps):
+    text = 'Iranian Foreign Minister Abbas Araghchi spoke. "Our missile programme is not up for negotiation," he said.'
+    assert [(s["type"], s["holder"], s["issue"]) for s in stances(extract(index, steps, text))] == [
+        ("red-line", "iran", "ballistic-missiles")]
+
+
+def test_a_spokesperson_is_kept_as_speaker_with_the_state_as_holder(index, steps):
+    result = extract(index, steps, "Ukraine's President Volodymyr Zelensky rejected any territorial concessions.")
+    [stance] = stances(result)
+    assert stance["holder"] == "ukraine" and stance["speaker"] == "volodymyr-zelensky" and stance["type"] == "red-line"
+
+
+def test_negated_rule_out_is_no_red_line(index, steps):
+    assert stances(extract(index, steps, "Iran did not rule out talks on its ballistic missile program.")) == []
+
+
+def test_contracted_negation_is_no_red_line(index, steps):
+    assert stances(extract(index, steps, "Tehran didn't reject talks on enrichment.")) == []
+
+
+def test_hedged_conditional_and_question_propose_no_stance(index, steps):
+    for text in ("Iran may reject talks on its ballistic missile program.",
+                 "If Iran refuses to negotiate on enrichment, sanctions will follow.",
+                 "Will Iran reject talks on its ballistic missile program?"):
+        assert stances(extract(index, steps, text)) == [], text
+
+
+def test_somebody_elses_claim_is_no_stance(index, steps):
+    assert stances(extract(index, steps, "Israel accused Iran of seeking nuclear weapons.")) == []
+    assert stances(extract(index, steps, "Iran rejected claims about its nuclear program.")) == []
+
+
+def test_an_analysts_view_is_no_stance(index, steps):
+    text = "Ali Vaez, an analyst at the International Crisis Group, said Iran should accept inspections."
+    assert stances(extract(index, steps, text)) == []
+
+
+def test_demand_with_addressee(index, steps):
+    result = extract(index, steps, "Washington demanded that Iran halt uranium enrichment.")
+    assert stances(result) == [{"type": "demand", "holder": "united-states", "issue": "uranium-enrichment",
+                                "addressed_to": "iran"}]
+
+
+def test_demonym_holder_needs_a_people_noun(index, steps):
+    assert stances(extract(index, steps, "Iranian officials insist on sanctions relief.")) == [
+        {"type": "demand", "holder": "iran", "issue": "sanctions-relief"}]
+    assert stances(extract(index, steps, "Iranian media insist on sanctions relief.")) == []
+
+
+def test_until_clause_makes_a_precondition_on_what_comes_first(index, steps):
+    text = "Prime Minister Benjamin Netanyahu said Israel would not agree to end the war until Hamas had been disarmed."
+    [stance] = stances(extract(index, steps, text))
+    assert stance["type"] == "precondition" and stance["holder"] == "israel"
+
+
+def test_demand_before_talks_is_a_precondition(index, steps):
+    text = "Kyiv wants a full and unconditional ceasefire of at least 30 days before any discussion of a settlement."
+    assert [(s["type"], s["holder"], s["issue"]) for s in stances(extract(index, steps, text))] == [
+        ("precondition", "ukraine", "ceasefire")]
+
+
+def test_a_refused_act_is_its_issue(index, steps):
+    result = extract(index, steps, "An Israeli official said Israel would not withdraw from the Morag corridor.")
+    [stance] = stances(result)
+    assert (stance["type"], stance["holder"]) == ("red-line", "israel")
+    issue = minted(result, stance["issue"])
+    assert issue.cls == "Issue" and issue.label == "Withdrawal from Morag corridor"
+
+
+def test_issue_the_scheme_lacks_is_minted_not_dropped(index, steps):
+    result = extract(index, steps, "Russia's demand for neutrality was rejected by Kyiv.")
+    assert {(s["type"], s["holder"], s["issue"]) for s in stances(result)} == {
+        ("demand", "russia", "neutrality"), ("red-line", "ukraine", "neutrality")}
+    assert minted(result, "neutrality").cls == "Issue"
+
+
+def test_passive_refusal_without_agent_is_the_speakers(index, steps):
+    [stance] = stances(extract(index, steps, "Trump has repeated that Iran will not be allowed to enrich."))
+    assert (stance["type"], stance["holder"], stance["issue"]) == ("red-line", "united-states", "uranium-enrichment")
+
+
+def test_an_article_without_stances_yields_no_position(index, steps):
+    text = ("Oil prices rose on Monday as traders weighed supply risks in the Gulf.\n"
+            "Analysts said markets remained calm. Iran's currency slipped against the dollar after talks in Muscat.\n")
+    assert stances(extract(index, steps, text)) == []
+
+
+# --- leverage, rounds, agreements, events, causal ------------------------------------
+
+def test_possessive_leverage(index, steps):
+    result = extract(index, steps, "Iran's missile arsenal worries its neighbours.")
+    assert facts(result, "leverage") == [{"leverage_kind": "missile-arsenal", "holder": "iran"}]
+
+
+def test_imposed_sanctions_are_leverage_with_a_target(index, steps):
+    result = extract(index, steps, "The United States imposed economic sanctions on Iran.")
+    assert {"leverage_kind": "economic-sanctions", "holder": "united-states", "targets": ["iran"]} in facts(result, "leverage")
+
+
+def test_negated_threat_is_no_leverage(index, steps):
+    assert facts(extract(index, steps, "Israel did not threaten to strike."), "leverage") == []
+
+
+def test_round_at_a_known_place_with_format_mediator_and_date(index, steps):
+    result = extract(index, steps, "US and Iranian negotiators held indirect talks in Muscat on Saturday, mediated by Oman.",
+                     published="2025-04-14")
+    [r] = facts(result, "round")
+    assert r["venue"] == "muscat" and r["format"] == "indirect" and r["mediator"] == "oman"
+    assert r["date"] == "2025-04-12"
+
+
+def test_talks_without_a_known_place_are_no_round(index, steps):
+    assert facts(extract(index, steps, "Talks resumed after a long pause."), "round") == []
+
+
+def test_cancelled_round(index, steps):
+    [r] = facts(extract(index, steps, "The second round of talks in Geneva was cancelled."), "round")
+    assert r["outcome"] == "cancelled" and r["label"].startswith("Round 2")
+
+
+def test_withdrawal_from_an_agreement_is_an_event_with_date(index, steps):
+    result = extract(index, steps, "The United States withdrew from the JCPOA in 2018.")
+    [e] = facts(result, "event")
+    assert (e["class"], e["agent"], e["agreement"], e["date"]) == ("Withdrawal", ["united-states"], "jcpoa", "2018")
+
+
+def test_agreement_cap_is_a_provision(index, steps):
+    result = extract(index, steps, "The JCPOA set a cap of 3.67% on uranium enrichment.")
+    [p] = facts(result, "provision")
+    assert (p["agreement"], p["limit"], p["unit"], p["issue"]) == ("jcpoa", "3.67", "percent", "uranium-enrichment")
+
+
+def test_strike_needs_an_agent_and_a_capability_is_no_event(index, steps):
+    assert facts(extract(index, steps, "Israeli strikes on Iran in June 2025 hit nuclear sites."), "event")[0]["class"] == "MilitaryStrike"
+    assert facts(extract(index, steps, "Its partners have the ability to strike US assets."), "event") == []
+
+
+def test_causal_cue_links_two_events(index, steps):
+    result = extract(index, steps, "The United States withdrew from the JCPOA in 2018, which led to Iran raising enrichment levels to 60%.")
+    [link] = facts(result, "causal")
+    assert link["cue"] == "led to"
+    events = {c.identity(): c.fields for c in result.candidates if c.kind == "event"}
+    assert events[link["cause"]]["class"] == "Withdrawal" and events[link["effect"]]["class"] == "Escalation"
+
+
+def test_round_through_a_mediator_in_a_city_the_reference_lacks(index, steps):
+    result = extract(index, steps, "A second session was held in Doha on Monday through Qatari and Egyptian mediators.",
+                     published="2025-07-08")
+    [r] = facts(result, "round")
+    assert (r["venue"], r["mediator"], r["date"]) == ("doha", "qatar", "2025-07-07")
+    [r] = facts(extract(index, steps, "The talks were held in Kirkenes on Friday.", published="2025-07-08"), "round")
+    assert r["venue"] == "kirkenes" and r["date"] == "2025-07-04"
+
+
+def test_a_round_that_could_happen_is_no_round(index, steps):
+    assert facts(extract(index, steps, "Putin suggested the next meeting could take place in Moscow."), "round") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Russia launched its full-scale invasion of Ukraine in February 2022.",
+     {"class": "War", "agent": ["russia"], "target": ["ukraine"], "date": "2022-02"}),
+    ("On Wednesday the U.S. Treasury blacklisted Rosneft, the oil company.",
+     {"class": "Sanction", "agent": ["united-states"], "target": ["rosneft"]}),
+    ("Israeli officials have warned they will strike again if Iran tries to rebuild.",
+     {"class": "Threat", "agent": ["israel"], "target": ["iran"]}),
+    ("Iran's parliament voted on July 2, 2025 to suspend cooperation with the agency.",
+     {"class": "Escalation", "agent": ["iran"], "date": "2025-07-02"}),
+])
+def test_events_from_the_parse(index, steps, text, expected):
+    found = [{k: v for k, v in e.items() if k in expected} for e in facts(extract(index, steps, text), "event")]
+    assert expected in found
+
+
+def test_a_threat_to_strike_is_no_strike(index, steps):
+    classes = {e["class"] for e in facts(extract(index, steps, "Israel threatened to strike Iran in June 2025."), "event")}
+    assert "MilitaryStrike" not in classes
