@@ -45,7 +45,7 @@ class _Lexicon:
         self.verbs: dict[str, list[tuple[str, str]]] = {}
         for entry in data["stance_verbs"]:
             particle = entry.get("particle") or ""
-            if not isinstance(particle, str):  # YAML reads a bare `on` as true: the file quotes them
+            if not isinstance(particle, str):  # docs/engine-notes.md, "YAML reads some words as booleans"
                 raise InputError(f"{LEXICON_DIR / 'language.yaml'}: the particle of {entry['lemma']!r} must be quoted")
             self.verbs.setdefault(entry["lemma"], []).append((particle, entry["kind"]))
         self.nouns = {e["lemma"]: e["kind"] for e in data["stance_nouns"]}
