@@ -83,6 +83,7 @@ class _World:
         parties = {entry_name: self.names[entry_name][1] for entry_name in self.names
                    if self.names[entry_name][3] in {"lexicon.states", "lexicon.organizations", "lexicon.armed_groups"}}
         self.affiliations: dict[str, str] = {}
+        self.surnames: dict[str, str | None] = {}  # a surname alone names its person if unique
         for entry in data.get("persons") or []:
             names = [entry["name"], *(entry.get("aliases") or [])]
             key = next((reference[normal(n)] for n in names if normal(n) in reference), None)
@@ -91,6 +92,8 @@ class _World:
                 self.minted[key] = (entry["name"], "Person", None)
             for name in names:
                 self.names.setdefault(name, ("actor", key, "Person", "lexicon.persons"))
+            surname = entry["name"].split()[-1]
+            self.surnames[surname] = None if surname in self.surnames else key  # None: shared
             if entry.get("affiliation") in parties:
                 self.affiliations[key] = parties[entry["affiliation"]]
 
@@ -297,9 +300,13 @@ def _armed(name: str) -> bool:
 
 
 def _person_by_surname(ctx: Context, text: str) -> str | None:
+    """The person a surname alone names: one this document named in full, one of the reference
+    data, else one of the world lexicon whose surname no other shares."""
     if " " in text:
         return None
-    return ctx.cache.get("surnames", {}).get(text) or _reference_person_by_surname(ctx, text)
+    world, _ = _world(ctx)
+    return (ctx.cache.get("surnames", {}).get(text) or _reference_person_by_surname(ctx, text)
+            or world.surnames.get(text))
 
 
 def _person(ctx: Context, chunk: Chunk, text: str, start: int, end: int, settings: dict) -> str:
@@ -307,6 +314,8 @@ def _person(ctx: Context, chunk: Chunk, text: str, start: int, end: int, setting
     if " " not in text:
         known = _person_by_surname(ctx, text)
         if known:
+            world, _ = _world(ctx)
+            _register_world(ctx, chunk, world, known, start, end)  # a world person: minted once named
             return known
     names = ctx.cache.setdefault("names", {})
     key = names.get(("actor", normal(text)))

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-from ..model import Candidate, Chunk, Context
+from ..model import Candidate, Chunk, Context, Mention
 from ..registry import component
 from ._clause import BOUNDARY, RELATIVE, actor_after, governed, mentions, subject_before
 from .cues import find_cues
+from .entities import mint
 from ..lexicon import load_lexicon
 from ..lexicon import words as word_list
 from ._parse import actor_of, mentions_at, subject_of
@@ -28,6 +29,7 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
             "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10}
 TALK_NOUNS = {"talk", "negotiation", "round", "meeting", "summit", "dialogue", "consultation", "session"}
 MEET_VERBS = {"meet", "met", "convene", "gather"}
+_MAYBE = {"may", "might", "could", "possibly", "perhaps", "suggested", "proposed", "floated"}
 OUTCOMES = {"cancel": "cancelled", "postpone": "postponed", "suspend": "suspended", "delay": "postponed"}
 
 
@@ -52,11 +54,12 @@ def _actor_kind(ctx: Context, key: str) -> str:
     "rounds",
     requires=("doc", "lemmas", "mentions", "dates", "markers"),
     provides=("facts.round",),
-    defaults={"confidence": 0.65, "max_gap": 6},
+    defaults={"confidence": 0.65, "max_gap": 8},
 )
 def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
     """A negotiation round at a known place, with host, mediator, format, date and number."""
     doc = chunk.doc
+    _countries_as_places(chunk, ctx)
     places = mentions(chunk, "place")
     if not places:
         return
@@ -102,9 +105,10 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
             if lemma_of(t) in {"mediate", "mediation", "mediator"}:
                 by = actor_after(chunk, t.i, 3, {"by", "of"})
                 if by is None and t.i > sent.start:  # "Omani mediation", "Qatari and Egyptian mediators"
+                    actor_tokens = {i for a in mentions(chunk, "actor") for i in range(a.token_start, a.token_end)}
                     prev = [m for m in mentions(chunk, "actor") if m.token_end in (t.i, t.i - 1)
-                            or (m.token_start < t.i and all(x.lower_ in {"and", ","} or x.i in range(m.token_start, t.i)
-                                                            for x in doc[m.token_end:t.i]))]
+                            or (m.token_end < t.i and all(x.lower_ in {"and", ","} or x.i in actor_tokens
+                                                          for x in doc[m.token_end:t.i]))]
                     by = prev[0] if prev else None
                 if by is not None:
                     fields["mediator"] = by.key
@@ -129,8 +133,8 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
         venues = [v for v in venues if (sent.start, v.key) not in seen]
         seen.update((sent.start, v.key) for v in venues)
         date = _near_date(chunk, i)
-        if hedged(chunk, i):
-            continue  # "the next meeting could take place in Moscow": no round yet
+        if any(chunk.lowers[j] in _MAYBE for j in range(max(sent.start, i - 6), min(sent.end, i + 6))):
+            continue  # "the next meeting could take place in Moscow": no round yet ("will", "would" are)
         confidence = settings["confidence"]
         for venue in venues:
             name = ctx.label("place", venue.key)
@@ -149,6 +153,23 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 "round", round_fields, [chunk.sentence_span(sent)], "rounds.talks-at-place",
                 round(confidence, 2), key_hint=hint, merge_on=("venue", "date", "label"),
             ))
+
+
+def _countries_as_places(chunk: Chunk, ctx: Context) -> None:
+    """ "talks held in Oman": a state after "in" or "at" is also the place (its territory)."""
+    doc = chunk.doc
+    for m in list(mentions(chunk, "actor")):
+        if ctx.kind(m.key) != "State" or m.token_start == 0 or doc[m.token_start - 1].lower_ not in {"in", "at"}:
+            continue
+        if any(p.category == "place" and p.token_start == m.token_start for p in chunk.mentions):
+            continue
+        key = mint(ctx, chunk, "place", ctx.label("actor", m.key), "Place", m.token_start, m.token_end,
+                   "rounds.country", 0.6)
+        if key:
+            place = Mention(m.start, m.end, "place", key, "rounds.country", m.token_start, m.token_end)
+            chunk.mentions.append(place)
+            if not ctx.in_furniture(m.start, m.end):
+                ctx.mentions.append(Mention(m.start, m.end, "place", key, "rounds.country"))
 
 
 @component(
