@@ -48,13 +48,16 @@ def _syntax_error(text: str) -> str | None:
 
 # Comments, strings and IRIs (SPARQL 1.1 grammar, §19.8: IRIREF, STRING_LITERAL*, comments to
 # the end of the line) are skipped whole, so that a brace or a keyword inside them is not taken
-# for syntax; then group braces, the other brackets, and the keywords WHERE and SERVICE (not
-# part of a prefixed name or a variable).
+# for syntax, and so are the escapes of a prefixed name's local part (PN_LOCAL_ESC: ``ex:a\#``
+# is a name, not the start of a comment that would hide what follows on the line); then group
+# braces, the other brackets, and the keywords WHERE and SERVICE (not part of a prefixed name
+# or a variable).
 TOKENS = re.compile(r"""
     (?P<skip>\#[^\n\r]*
       | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\" | '''(?:[^'\\]|\\.|'(?!''))*'''
       | "(?:[^"\\\n\r]|\\.)*" | '(?:[^'\\\n\r]|\\.)*'
-      | <[^<>"{}|^`\\\x00-\x20]*>)
+      | <[^<>"{}|^`\\\x00-\x20]*>
+      | \\[_~.\-!$&'()*+,;=/?#@%])
     | (?P<open>\{) | (?P<close>\}) | (?P<bracket>[(\[]) | (?P<unbracket>[)\]])
     | (?P<keyword>(?<![\w:?$])(?:WHERE|SERVICE)(?![\w:-]))
     """, re.VERBOSE | re.IGNORECASE | re.DOTALL)

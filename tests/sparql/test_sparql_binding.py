@@ -141,3 +141,16 @@ def test_one_tokenizer_and_one_binder_serve_the_stores_and_the_endpoint():
         check_query_text("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }")
     assert [t.lastgroup for t in TOKENS.finditer("{ ( [ ] ) }")] == ["open", "bracket", "bracket", "unbracket",
                                                                     "unbracket", "close"]
+
+
+def test_an_escaped_hash_in_a_prefixed_name_hides_nothing_from_the_guard():
+    # Regression: `ex:a\#` is a prefixed name (PN_LOCAL_ESC), not a comment; read as a comment
+    # it hid the SERVICE that followed on its line, and the endpoint would have fetched it.
+    from kg.server.protocol import ProtocolError, check_query_text
+
+    query = ("PREFIX ex: <http://example.org/>\n"
+             "SELECT * WHERE { ?s ex:a\\# ?o . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    with pytest.raises(ProtocolError, match="SERVICE"):
+        check_query_text(query)
+    bound = bind_values("SELECT * WHERE { ?s ex:a\\# ?o }", {"s": ox.NamedNode("urn:x")})
+    assert bound == "SELECT * WHERE { VALUES (?s) { (<urn:x>) }  ?s ex:a\\# ?o }"
