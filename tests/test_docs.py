@@ -7,10 +7,6 @@ import re
 
 from .conftest import ROOT
 
-#: Written with the extraction rewrite on main; linked already.
-PENDING = {"docs/extraction.md"}
-
-
 def test_the_readme_is_short_and_links_the_guide():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert len(text.splitlines()) <= 150
@@ -24,7 +20,7 @@ def test_every_local_link_of_the_readme_and_the_guide_resolves():
             if target.startswith(("http://", "https://")):
                 continue
             path = (page.parent / target).resolve()
-            if not path.exists() and path.relative_to(ROOT).as_posix() not in PENDING:
+            if not path.exists():
                 broken.append(f"{page.relative_to(ROOT)} -> {target}")
     assert broken == []
 

@@ -194,10 +194,10 @@ def add_article(
     article = read_article(path)
     path = article.source
     if kind not in KINDS:
-        raise InputError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise InputError(f"the kind of a document is one of {', '.join(KINDS)}, not {kind!r}")
     title = (title or article.title or _title_from_text(article.text) or "").strip()
     if not title:
-        raise InputError(f"{path}: no title found; give one with --title")
+        raise InputError(f"{path}: no title found in the file; give the article's title")
     date = date or article.date
     if date:
         try:
