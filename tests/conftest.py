@@ -29,6 +29,23 @@ def exported(built):
     return render_exports(built.graph)
 
 
+@pytest.fixture(scope="session")
+def index():
+    """The extraction's index of the real reference data (its matchers are built once)."""
+    from kg.corpus.reference import load_reference
+    from kg.extraction import ReferenceIndex
+
+    return ReferenceIndex(load_reference(ROOT / "ontology" / "reference"))
+
+
+@pytest.fixture(scope="session")
+def steps():
+    """The shipped extraction pipeline, checked."""
+    from kg.extraction import load_pipeline
+
+    return load_pipeline()
+
+
 RED_LINE = """\
 document: doc
 facts:

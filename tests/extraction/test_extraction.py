@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extraction import REGISTRY, PipelineError, ReferenceIndex, check_pipeline, load_pipeline, run_pipeline
+from kg.extraction import REGISTRY, PipelineError, check_pipeline, run_pipeline
 from kg.extraction.pipeline import chunks
-from kg.corpus.reference import load_reference
-
-from ..conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def index():
-    return ReferenceIndex(load_reference(ROOT / "ontology" / "reference"))
 
-
-@pytest.fixture(scope="module")
-def steps():
-    return load_pipeline()
 
 
 def extract(index, steps, text, published=None):

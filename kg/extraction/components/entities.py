@@ -198,7 +198,6 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
             state, label = world.capitals[name]
             if prev in _PLACE_PREPOSITIONS:
                 key = mint(ctx, chunk, "place", label, "Place", start, end, "lexicon.capital", settings["confidence"])
-                ctx.cache.setdefault("located", {})[key] = state
                 _add(chunk, ctx, start, end, "place", key, "lexicon.capital")
             else:
                 _register_world(ctx, chunk, world, state, start, end)
