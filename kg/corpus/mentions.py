@@ -79,11 +79,17 @@ class Mentions:
 
     entities: dict[tuple[str, str], EntityDecl] = field(default_factory=dict)
     mentions: list[MentionRecord] = field(default_factory=list)
+    _by_start: tuple = field(default=(-1, {}), repr=False, compare=False)
 
     def first_mention(self, entity: EntityDecl) -> MentionRecord | None:
         """The mention an entity was minted from (in the document that declares it)."""
-        return next((m for m in self.mentions if m.document == entity.document and m.category == entity.category
-                     and m.key == entity.key and m.start == entity.start), None)
+        indexed, by_start = self._by_start
+        if indexed != len(self.mentions):  # indexed once, not scanned per entity
+            by_start = {}
+            for m in self.mentions:
+                by_start.setdefault((m.document, m.category, m.key, m.start), m)
+            self._by_start = (len(self.mentions), by_start)
+        return by_start.get((entity.document, entity.category, entity.key, entity.start))
 
 
 class _Loader(yaml.SafeLoader):

@@ -33,6 +33,8 @@ def load_lexicon(name: str, folder: Path | None = None):
         raise InputError(f"{path}: cannot read the lexicon: {exc}") from exc
 
 
+@lru_cache(maxsize=None)
 def words(name: str, entry: str) -> frozenset[str]:
-    """One word list of ``language.yaml`` (``titles``, ``hedges`` …) as a set."""
+    """One word list of ``language.yaml`` (``titles``, ``hedges`` …) as a set (built once:
+    components ask for it per token)."""
     return frozenset(str(w).lower() for w in load_lexicon(name)[entry])
