@@ -41,7 +41,7 @@ def _matcher(ctx: Context):
             if key not in ctx.index.names.get(category, {}):
                 concepts[(category, key)] = (entry["label"], cls, broader)
             cues = sorted({c.lower() for c in [entry["label"], *(entry.get("cues") or [])]})
-            docs = list(nlp.pipe(cues))
+            docs = [variant for cue in nlp.pipe(cues) for variant in _as_written(cue)]
             matcher.add(f"{category}|{key}", docs)
             for cue in docs:
                 content = [t.lemma_.lower() for t in cue if not t.is_stop and t.is_alpha]
@@ -49,6 +49,22 @@ def _matcher(ctx: Context):
                     lemmas.setdefault(" ".join(content), (category, key))
     ctx.index.setup["agenda"] = (matcher, concepts, lemmas)
     return ctx.index.setup["agenda"]
+
+
+def _as_written(cue):
+    """The cue as the tagger read it, and, where it lemmatized the first word otherwise, also with
+    that word as written: out of context "lay down their weapons" is read "lie down …", and a
+    text's "lay down its weapons" would never match."""
+    first = cue[0]
+    if first.lemma_.lower() == first.lower_ or not first.is_alpha:
+        return [cue]
+    from spacy.tokens import Doc
+
+    variant = Doc(cue.vocab, words=[t.text for t in cue], spaces=[bool(t.whitespace_) for t in cue])
+    for mine, theirs in zip(variant, cue):
+        mine.lemma_ = theirs.lemma_
+    variant[0].lemma_ = first.lower_
+    return [cue, variant]
 
 
 def concept_for(ctx: Context, chunk: Chunk, lemmas: tuple[str, ...], start: int, end: int,
@@ -75,6 +91,17 @@ def _concept(ctx: Context, chunk: Chunk, concepts, category: str, key: str, star
     return key
 
 
+def _alias_seen(ctx: Context, chunk: Chunk, category: str, key: str, start: int, end: int) -> None:
+    """A minted concept gains the words the text named it with ("disarmament" for "Disarmament of
+    armed groups"): the altLabel of an alias seen in text (DESIGN.md, "Names")."""
+    entity = ctx.entities.get((category, key))
+    span = chunk.doc[start:end]
+    while len(span) > 1 and span[0].pos_ in {"DET", "PRON"}:  # "the enrichment", "its missiles"
+        span = span[1:]
+    if entity is not None and normal(span.text) != normal(entity.label):
+        entity.aliases.add(span.text if span[0].pos_ == "PROPN" else span.text.lower())
+
+
 @component("agenda", requires=("doc", "mentions"), provides=("issues",), defaults={"confidence": 0.6})
 def agenda(chunk: Chunk, ctx: Context, settings: dict) -> None:
     """Issues and leverage kinds the lexicons name, linked to the reference data or minted."""
@@ -87,6 +114,7 @@ def agenda(chunk: Chunk, ctx: Context, settings: dict) -> None:
         if any(m.category == category and m.token_start < end and start < m.token_end for m in chunk.mentions):
             continue
         key = _concept(ctx, chunk, concepts, category, key, start, end, settings["confidence"])
+        _alias_seen(ctx, chunk, category, key, start, end)
         s, e = chunk.char_span(start, end)
         mention = Mention(s, e, category, key, f"lexicon.{category}", start, end)
         chunk.mentions.append(mention)

@@ -1,18 +1,23 @@
-"""Cue rules for leverage ("Iran's missile arsenal", "the US imposed sanctions"), and the cue finder.
+"""Leverage ("Iran's missile arsenal", "the hostages are the group's main bargaining chip",
+"officials described the sanctions as leverage"), and the cue finder other components share.
 
-Each rule names a cue in general language (lemmas, so "imposed", "imposes" and "imposing" all
-match), finds the holder (the subject: nearest actor to the left in the same clause) and the
-leverage kind the cue governs. A negated, conditional or questioned cue ("if Europe imposes
-sanctions …") proposes nothing; a hedged one proposes with lower confidence. Stances are read
-from the parse (stances.py).
+A leverage asset is what the text presents as bargaining power: a kind of leverage its holder
+owns ("Iran's missile arsenal"), or anything the text calls a lever, card, bargaining chip or
+leverage, with the holder its possessor or whoever describes it so. An act such as "imposed
+sanctions" or "threatened strikes" is an event (events.py), not by itself a leverage asset: on
+the dev set those verb cues proposed 9 leverage assets and none was one. A negated or
+conditional cue proposes nothing.
 """
 
 from __future__ import annotations
 
+from ..lexicon import words
 from ..model import Candidate, Chunk, Context
 from ..registry import component
-from ._clause import POSSESSIVE, actor_after, governed, mentions, subject_before
-from .markers import conditional, hedged, negated
+from ._clause import POSSESSIVE, actor_after, mentions
+from ._parse import actor_of, lemma, mentions_at, negated as clause_negated, subject_of
+from .entities import mint
+from .markers import conditional, negated
 
 _BY_FIRST: dict[int, dict[str, list]] = {}
 
@@ -42,29 +47,13 @@ def find_cues(chunk: Chunk, table):
         i += 1
 
 
-# (cue as lemmas, leverage kind or None for "the kind the sentence names", rule, confidence)
-LEVERAGE_VERBS = (
-    (("impose",), None, "leverage.impose", 0.6),
-    (("tighten",), None, "leverage.impose", 0.55),
-    (("threaten",), "threats-of-force", "leverage.threaten", 0.55),
-    (("deploy",), "military-deployments", "leverage.deploy", 0.55),
-    (("possess",), None, "leverage.possess", 0.6),
-    (("wield",), None, "leverage.possess", 0.6),
-    (("rely", "on"), None, "leverage.rely-on", 0.55),
-    (("sanctioned",), "economic-sanctions", "leverage.sanction", 0.5),
-)
-MILITARY_NOUNS = {"troops", "forces", "carrier", "carriers", "bombers", "warships", "destroyers",
-                  "jets", "aircraft", "submarine", "submarines", "missiles", "battery", "batteries"}
-
-
 @component(
     "leverage",
     requires=("doc", "lemmas", "mentions", "markers"),
     provides=("facts.leverage",),
-    defaults={"max_gap": 6},
 )
 def leverage(chunk: Chunk, ctx: Context, settings: dict) -> None:
-    """Leverage held by an actor: "Iran's missile arsenal", "the US imposed sanctions"."""
+    """Leverage held by an actor: "Iran's missile arsenal", "X is the group's bargaining chip"."""
     doc = chunk.doc
     kinds = mentions(chunk, "leverage-kind")
     # possessive: "Iran's missile arsenal", "Tehran’s allied armed groups"
@@ -78,24 +67,96 @@ def leverage(chunk: Chunk, ctx: Context, settings: dict) -> None:
             if nxt < kind.token_start <= nxt + 4 and doc[kind.token_start].sent.start == doc[nxt].sent.start:
                 _propose_leverage(chunk, ctx, kind.key, actor.key, kind.token_start, "leverage.possessive", 0.6)
                 break
-    for start, end, (words, fixed, rule, base) in find_cues(chunk, LEVERAGE_VERBS):
-        if negated(chunk, start) or conditional(chunk, start):
+    if doc.has_annotation("DEP"):
+        _called_leverage(chunk, ctx)
+
+
+def _called_leverage(chunk: Chunk, ctx: Context) -> None:
+    """What the text calls leverage: "X is the group's main bargaining chip", "Europe's strongest
+    card", "officials described the presence as leverage", "X gives Washington the leverage"."""
+    at = mentions_at(chunk)
+    nouns, describing = words("language", "leverage_nouns"), words("language", "describing_verbs")
+    people = words("language", "people_nouns")
+    for token in chunk.doc:
+        if token.pos_ != "NOUN" or lemma(token) not in nouns or (lemma(token) == "bargaining" and token.dep_ != "compound"):
             continue
-        holder = subject_before(chunk, ctx, start)
-        if holder is None:
+        noun = token.head if lemma(token) == "bargaining" else token  # "bargaining chip"
+        head = noun.head
+        asset, holder_token = None, None
+        if noun.dep_ in {"attr", "acomp"} and head.lemma_ in {"be", "remain", "become"}:
+            asset = subject_of(head)[0]  # "the hostages remain the group's main bargaining chip"
+        elif noun.dep_ == "pobj" and head.lower_ == "as":
+            verb, asset = head.head, None  # "described the sanctions as leverage", "pointed to X as"
+            if verb.pos_ in {"NOUN", "PROPN"}:
+                verb, asset = verb.head, verb
+            if verb.pos_ != "VERB" or lemma(verb) not in describing:
+                continue
+            asset = asset or next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}), None) or next(
+                (p for c in verb.children if c.dep_ == "prep" and c.lower_ == "to" for p in c.children
+                 if p.dep_ == "pobj"), None)
+            if asset is None and verb.dep_ == "relcl":
+                asset = verb.head  # "a foothold Israeli officials describe as leverage"
+            holder_token = subject_of(verb)[0]
+        elif noun.dep_ == "appos" and head.pos_ == "NOUN":
+            asset = head  # "The crossing, Israel's main lever over Gaza,"
+        elif noun.dep_ == "dobj" and lemma(head) == "give":
+            asset = subject_of(head)[0]  # "X gives Washington the leverage"
+            holder_token = next((c for c in head.children if c.dep_ in {"dative", "iobj"}), None)
+        elif noun.dep_ == "nsubj" and any(c.dep_ == "prep" and c.lower_ == "in" for c in head.children):
+            prep = next(c for c in head.children if c.dep_ == "prep" and c.lower_ == "in")  # "leverage sits in"
+            asset = next((p for p in prep.children if p.dep_ == "pobj"), None)
+        if asset is None or clause_negated(head) or clause_negated(noun):
             continue
-        named = governed(chunk, "leverage-kind", end, settings["max_gap"])
-        kind = named[0].key if named else fixed
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        relative = next((c for c in noun.children if c.dep_ == "relcl"), None)
+        if owner is not None:
+            holder_token = owner  # "the group's", "Europe's", "their"
+        elif relative is not None and subject_of(relative)[0] is not None:
+            holder_token = subject_of(relative)[0]  # "the last bargaining chips Hamas holds"
+        holder = _holder(holder_token, asset, at, ctx, people)
+        kind = _asset_kind(chunk, ctx, asset, at) if holder is not None else None
         if kind is None:
             continue
-        if fixed == "military-deployments" and not named and not any(
-            t.lower_ in MILITARY_NOUNS for t in doc[end:min(end + settings["max_gap"], doc[start].sent.end)]
-        ):
+        _propose_leverage(chunk, ctx, kind, holder, asset.i, "leverage.called", 0.6)
+
+
+def _holder(token, asset, at, ctx: Context, people) -> str | None:
+    """The party that holds the asset: the actor the holder phrase names (a person's party),
+    else the asset's possessor ("Iran's missiles are leverage")."""
+    for candidate in (token, next((c for c in asset.children if c.dep_ == "poss"), None)):
+        if candidate is None:
             continue
-        if fixed == "threats-of-force" and not named and not (end < len(doc) and doc[end].lower_ in {"to", "military", "force"}):
+        actor = actor_of(candidate, at, people)
+        if actor is None and candidate.lower_ in {"their", "its", "they", "it"}:
+            actor = actor_of(subject_of(candidate.sent.root)[0] or candidate, at, people)
+        if actor is None:
             continue
-        confidence = base * (0.6 if hedged(chunk, start) else 1)
-        _propose_leverage(chunk, ctx, kind, holder[0], start, rule, confidence)
+        key = actor.key
+        if ctx.kind(key) == "Person":
+            key = ctx.party_of(key)
+        if key:
+            return key
+    return None
+
+
+def _asset_kind(chunk: Chunk, ctx: Context, asset, at) -> str | None:
+    """The leverage kind the asset phrase names (the lexicon's), else one minted from its words."""
+    for t in asset.subtree:
+        found = [m for m in at.get(t.i, []) if m.category == "leverage-kind"]
+        if found:
+            return found[0].key
+    if asset.pos_ != "NOUN":
+        return None
+    parts = [c for c in asset.lefts if c.dep_ in {"compound", "amod"} and c.is_alpha and not at.get(c.i)] + [asset]
+    of = next((c for c in asset.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+    pobj = next((p for p in of.children if p.dep_ == "pobj"), None) if of is not None else None
+    if pobj is not None and pobj.pos_ == "NOUN":
+        parts += [of, pobj]
+    if len(parts) > 4:
+        return None
+    text = " ".join(t.lower_ for t in sorted(parts, key=lambda t: t.i))
+    return mint(ctx, chunk, "leverage-kind", text[0].upper() + text[1:], "LeverageKind", parts[0].i,
+                parts[-1].i + 1, "leverage.called", 0.5) or None
 
 
 def _propose_leverage(chunk, ctx, kind, holder, cue, rule, confidence) -> None:

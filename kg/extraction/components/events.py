@@ -83,6 +83,8 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 venues.append(place)
             elif place.token_end == i and lemma in TALK_NOUNS:  # "the Vienna talks"
                 venues.append(place)
+            elif lemma in TALK_NOUNS and place.token_start in _attached_places(token):
+                venues.append(place)  # "a fourth round … that had been due to take place in Rome"
         if not venues or conditional(chunk, i) or negated(chunk, i, window=4):
             continue
         if lemma in MEET_VERBS and not any(m.rule for m in mentions(chunk, "actor")
@@ -133,10 +135,12 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
         venues = [v for v in venues if (sent.start, v.key) not in seen]
         seen.update((sent.start, v.key) for v in venues)
         date = _near_date(chunk, i)
-        if any(chunk.lowers[j] in _MAYBE for j in range(max(sent.start, i - 6), min(sent.end, i + 6))):
+        if any(chunk.lowers[j] in _MAYBE and doc[j].pos_ != "PROPN"  # "on May 16" is no "may"
+               for j in range(max(sent.start, i - 6), min(sent.end, i + 6))):
             continue  # "the next meeting could take place in Moscow": no round yet ("will", "would" are)
         confidence = settings["confidence"]
-        for venue in venues:
+        listed = _listed_dates(chunk, venues[0]) if len(venues) == 1 else []
+        for venue, date in ([(venues[0], d) for d in listed] or [(v, date) for v in venues]):
             name = ctx.label("place", venue.key)
             label = f"Talks in {name}"
             hint = f"{venue.key}-talks"
@@ -153,6 +157,38 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 "round", round_fields, [chunk.sentence_span(sent)], "rounds.talks-at-place",
                 round(confidence, 2), key_hint=hint, merge_on=("venue", "date", "label"),
             ))
+
+
+def _attached_places(talk) -> set[int]:
+    """Token indices of the places a talk noun's clause is held at, read from the parse: "the
+    talks began in Doha", "a round … that had been due to take place in Rome"."""
+    verbs = [talk.head] if talk.dep_ in {"nsubj", "nsubjpass"} else []
+    verbs += [c for c in talk.children if c.dep_ in {"relcl", "acl"}]
+    for verb in verbs:  # grows as it goes: "had been due to take place in" (relcl → acomp → xcomp)
+        verbs += [c for c in verb.children if c.dep_ in {"xcomp", "acomp"}]
+    places = set()
+    for verb in verbs:
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"in", "at"}:
+                places.update(p.i for p in prep.children if p.dep_ == "pobj")
+                places.update(c.i for p in prep.children if p.dep_ == "pobj" for c in p.subtree)
+    return places
+
+
+def _listed_dates(chunk: Chunk, venue) -> list[str]:
+    """The dates listed after a venue, one round each: "in Istanbul on May 16 and June 2", "in
+    Istanbul, on May 16, June 2 and July 23" (only a list joined by commas and "and")."""
+    doc = chunk.doc
+    sent = doc[venue.token_start].sent
+    found, position = [], venue.token_end
+    for d in sorted((d for d in chunk.dates if sent.start <= d.token_start < sent.end and d.token_start >= venue.token_end),
+                    key=lambda d: d.token_start):
+        gap = [t.lower_ for t in doc[position:d.token_start]]
+        if any(w not in {",", "and", "on", "then"} for w in gap):
+            break
+        found.append(d.value)
+        position = d.token_end
+    return list(dict.fromkeys(found)) if len(found) > 1 else []
 
 
 def _countries_as_places(chunk: Chunk, ctx: Context) -> None:

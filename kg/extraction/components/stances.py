@@ -65,6 +65,7 @@ class _Lexicon:
         self.nominalizations = {str(k): str(v) for k, v in data["nominalizations"].items()}
         self.addressee_verbs = words("language", "addressee_verbs")
         self.abstract = tuple(str(x) for x in data["abstract_suffixes"])
+        self.anaphors = {str(k): frozenset(v) for k, v in data["anaphors"].items()}
 
 
 def _lexicon(ctx: Context) -> _Lexicon:
@@ -73,24 +74,14 @@ def _lexicon(ctx: Context) -> _Lexicon:
     return ctx.index.setup["stance-lexicon"]
 
 
-
-
-
-
 def _hedged(token, lex: _Lexicon) -> bool:
     return any(c.dep_ in {"aux", "advmod"} and c.lower_ in lex.hedges for c in token.children) or any(
         c.dep_ == "aux" and c.lower_ == "would" for c in token.children)
 
 
-
-
-
-
 def _under_other_voice(token, lex: _Lexicon) -> bool:
     """A governor reports somebody else's claim or a wish ("accused Iran of seeking")."""
     return any(lemma(t) in lex.not_own for t in clause_chain(token)[1:])
-
-
 
 
 def _reporting_head(token, lex: _Lexicon):
@@ -143,10 +134,6 @@ class _Speakers:
         return verb
 
 
-
-
-
-
 def _commentator(ctx: Context, key: str, lex: _Lexicon) -> bool:
     """A person or organisation whose words are commentary (analysts, think tanks, media)."""
     role = ctx.roles.get(key, "")
@@ -183,6 +170,9 @@ def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
     actor = actor_of(token, at, lex.people)
     if actor is not None:
         return (*_party(ctx, actor.key, lex), 0.0)
+    antecedent = _antecedent(token, at, ctx, lex)
+    if antecedent is not None:
+        return (*_party(ctx, antecedent, lex), 0.1)
     if token.lower_ in _PRONOUNS_SPEAKER | _PRONOUNS_OTHER:
         verb = speakers.speaker_of(token)
         if verb is not None and (token.lower_ in _PRONOUNS_SPEAKER or verb.i != token.head.i):
@@ -195,6 +185,24 @@ def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
             if last is not None:
                 return last[0], last[1], 0.15
     return None, None, 0.0
+
+
+def _antecedent(token, at, ctx: Context, lex: _Lexicon) -> str | None:
+    """The actor a definite noun phrase refers back to ("the group" after "Hamas"): the last one
+    of a kind the noun can stand for, named earlier in the sentence or in the last sentences
+    (:data:`_ANAPHOR_REACH`); None when two such actors were named there (ambiguous)."""
+    kinds = lex.anaphors.get(lemma(token))
+    if not kinds or not any(c.dep_ == "det" and c.lower_ in {"the", "this"} for c in token.children):
+        return None
+    before = [m.key for i in range(token.sent.start, token.i) for m in at.get(i, []) if m.category == "actor"
+              and m.token_start == i]
+    recent = [k for keys in ctx.cache.get("recent-actors", [])[-_ANAPHOR_REACH:] for k in keys] + before
+    found = list(dict.fromkeys(k for k in reversed(recent) if ctx.kind(k) in kinds))
+    return found[0] if len(found) == 1 else None
+
+
+#: How many sentences back a definite noun phrase looks for the actor it refers to.
+_ANAPHOR_REACH = 3
 
 
 def _region(token, skip=()) -> list:
@@ -210,10 +218,12 @@ def _region(token, skip=()) -> list:
     return sorted(tokens, key=lambda t: t.i)
 
 
-def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
-    """Issue keys named in the region (the first and those coordinated with it), else one minted."""
+def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings, cue) -> list[tuple[str, float]]:
+    """Issue keys named in the cue's region (the first and those coordinated with it), else one minted."""
     found: list[Mention] = []
     for t in region:
+        if _in_relative_clause(t, cue):
+            continue  # "the positions they held before the ceasefire collapsed": not what is demanded
         for m in at.get(t.i, []):
             if m.category == "issue" and m not in found:
                 found.append(m)
@@ -247,15 +257,13 @@ def _issue_of_act(region, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -
     for verb in region:
         if verb.pos_ != "VERB":
             continue
-        obj = next((c for c in verb.children if c.dep_ in {"dobj", "obj", "nsubjpass"} and c.pos_ in {"NOUN", "PROPN"}),
-                   None)
+        obj = _object(verb)
         if obj is None:
             return _act_without_object(verb, chunk, ctx, lex, settings)
+        found = _act_concept(verb, obj, chunk, ctx, settings)
+        if found:
+            return found
         span = (min(verb.i, obj.i), max(verb.i, obj.i) + 1)
-        key = concept_for(ctx, chunk, (lemma(verb), lemma(obj)), *span, settings["minted_issue_confidence"])
-        if key:
-            _issue_mention(chunk, ctx, key, *span, "stances.act")
-            return [(key, 0.05)]
         noun = lex.nominalizations.get(lemma(verb))
         if noun and obj.lemma_.lower() not in lex.not_issues:
             label = f"{noun[0].upper()}{noun[1:]} of {obj.text if obj.pos_ == 'PROPN' else obj.lower_}"
@@ -266,6 +274,21 @@ def _issue_of_act(region, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -
                 return [(key, settings["minted_issue_penalty"])]
         return []
     return []
+
+
+def _object(verb):
+    return next((c for c in verb.children if c.dep_ in {"dobj", "obj", "nsubjpass"} and c.pos_ in {"NOUN", "PROPN"}),
+                None)
+
+
+def _act_concept(verb, obj, chunk: Chunk, ctx: Context, settings) -> list[tuple[str, float]]:
+    """The lexicon issue a verb and its object name together ("lay down its weapons"), or []."""
+    span = (min(verb.i, obj.i), max(verb.i, obj.i) + 1)
+    key = concept_for(ctx, chunk, (lemma(verb), lemma(obj)), *span, settings["minted_issue_confidence"])
+    if not key:
+        return []
+    _issue_mention(chunk, ctx, key, *span, "stances.act")
+    return [(key, 0.05)]
 
 
 def _act_without_object(verb, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
@@ -347,8 +370,18 @@ def _condition_clause(token, lex: _Lexicon, only: bool = False):
 
 def _precondition(token, region, lex: _Lexicon) -> bool:
     """ "… as a precondition", "… before any talks", "must first …"."""
-    near = list(token.children) + list(region)
+    near = list(token.children) + [t for t in region if not _in_relative_clause(t, token)]
     return any(t.lower_ in lex.precondition or lemma(t) in lex.precondition for t in near)
+
+
+def _in_relative_clause(token, cue) -> bool:
+    """The token modifies a noun of the object ("the positions they held before"), not the demand."""
+    for t in clause_chain(token):
+        if t.i == cue.i:
+            return False
+        if t.dep_ in {"relcl", "acl"}:
+            return True
+    return False
 
 
 def _addressee(token, at, holder: str | None, kind: str):
@@ -484,7 +517,11 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
     addressee = _addressee(cue, at, holder, kind)
     region = [t for t in region if not (addressee and any(m.key == addressee for m in at.get(t.i, [])
                                                           if m.category == "actor"))]
-    issues = _issues(region, at, chunk, ctx, lex, settings)
+    issues = []
+    if how == "negated" and _object(cue) is not None and not any(
+            m.category == "issue" for t in region for m in at.get(t.i, [])):
+        issues = _act_concept(cue, _object(cue), chunk, ctx, settings)  # "will not lay down its weapons"
+    issues = issues or _issues(region, at, chunk, ctx, lex, settings, cue)
     if not issues and how == "negated":  # "will not withdraw from X": the refused act is the issue
         acts = [c for c in cue.children if c.dep_ == "xcomp" and c.pos_ == "VERB"] or [cue]
         issues = _act_without_object(acts[0], chunk, ctx, lex, settings)
@@ -527,7 +564,9 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
             continue
         reporter, _ = subject_of(verb)
         holder, speaker, penalty = _resolve(reporter, at, ctx, lex, speakers)
-        subject, _ = subject_of(t)
+        subject, passive = subject_of(t)
+        if subject is None and passive:  # "Hamas must be disarmed, he said"
+            subject = next(c for c in t.children if c.dep_ == "nsubjpass")
         target = actor_of(subject, at, lex.people) if subject is not None else None
         if holder is None or target is None:
             continue
@@ -536,7 +575,9 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
             continue
         region = _region(t, [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}])
         kind = "Precondition" if _precondition(t, region, lex) else "Demand"
-        issues = [(k, p) for k, p in _issues(region, at, chunk, ctx, lex, settings)]
+        issues = _issues(region, at, chunk, ctx, lex, settings, t)
+        if not issues and passive:  # the act done to the addressee is the issue
+            issues = _act_without_object(t, chunk, ctx, lex, settings)
         span = chunk.sentence_span(sent)
         for issue, issue_penalty in issues:
             fields = {"type": _TYPES[kind], "holder": holder, "issue": issue,
@@ -549,7 +590,11 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
 
 
 def _remember_subject(sent, at, ctx: Context, lex: _Lexicon) -> None:
-    """The last party that was a sentence's subject: what a later "it" or "they" refers to."""
+    """The last party that was a sentence's subject: what a later "it" or "they" refers to; and
+    the actors the sentence named, for a later "the group" (:func:`_antecedent`)."""
+    named = [m.key for i in range(sent.start, sent.end) for m in at.get(i, []) if m.category == "actor"
+             and m.token_start == i]
+    ctx.cache.setdefault("recent-actors", []).append(named)
     root = sent.root
     subject, _ = subject_of(root)
     if subject is None:

@@ -2,8 +2,10 @@
 
 "June 2025" → ``2025-06``; "June 12, 2025" / "12 June 2025" → ``2025-06-12``; "in 2018" →
 ``2018``; "on Saturday" → a day only when the publication date anchors it (the Saturday on or
-before publication, or after it when the sentence speaks of the future). A bare "June 12"
-takes no year: that would invent precision. "60%" / "60 percent" → 60, ``percent``.
+before publication, or after it when the sentence speaks of the future). A bare "June 12" is
+a day too when the publication date anchors it: news writes "on May 16" for the last May 16,
+or for the next one when the sentence speaks of the future or the day is at most a month
+ahead; without a publication date it takes no year, which would invent precision. "60%" / "60 percent" → 60, ``percent``.
 """
 
 from __future__ import annotations
@@ -31,6 +33,27 @@ WEEKDAYS = {d: i for i, d in enumerate(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
 _WEEKDAY = re.compile(r"\b(?:on|last|this|next)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _FUTURE = re.compile(r"\b(will|would|shall|is set to|are set to|scheduled|plans? to|expected to|next)\b", re.I)
+
+
+_DAY_MONTH = (re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?![,.]?\s*\d)"), re.compile(rf"\b{_DAY}\s+{_MONTH}\b"))
+
+
+#: How far ahead of publication a bare day may be read without a word of the future.
+_SOON = datetime.timedelta(days=31)
+
+
+def _anchored(published: datetime.date, future: bool, first: str, second: str) -> datetime.date | None:
+    """The day and month given, in the year the publication date and the tense point to."""
+    month, day = (second, first) if first[0].isdigit() else (first, second)
+    options = []
+    for year in (published.year - 1, published.year, published.year + 1):
+        try:
+            options.append(datetime.date(year, MONTHS[month.lower()], int(day)))
+        except ValueError:  # "February 30"
+            continue
+    ahead = [d for d in options if d >= published and (future or d - published <= _SOON)]
+    past = [d for d in options if d <= published]
+    return min(ahead) if ahead else max(past, default=None)
 
 
 def _value(rule: str, groups: tuple[str, ...]) -> str | None:
@@ -69,6 +92,19 @@ def dates(chunk: Chunk, ctx: Context, settings: dict) -> None:
             chunk.dates.append(DateMention(chunk.offset + start, chunk.offset + end, value, rule,
                                            span.start, span.end))
     if ctx.published is not None:
+        for pattern in _DAY_MONTH:
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                sentence = doc.char_span(start, end, alignment_mode="expand").sent.text
+                day = _anchored(ctx.published, bool(_FUTURE.search(sentence)), *match.groups())
+                if day is None:
+                    continue
+                taken.append((start, end))
+                span = doc.char_span(start, end, alignment_mode="expand")
+                chunk.dates.append(DateMention(chunk.offset + start, chunk.offset + end, day.isoformat(),
+                                               "dates.day-month", span.start, span.end))
         for match in _WEEKDAY.finditer(text):
             span = doc.char_span(*match.span(1), alignment_mode="expand")
             sentence = span.sent.text
