@@ -452,3 +452,30 @@ def test_a_day_without_a_year_takes_the_year_nearest_to_publication(index, steps
     [found] = facts(result, "round")
     assert found.get("date") == expected
 
+
+
+def test_a_parenthetical_he_said_gives_the_holder_of_a_red_line_predicate(index, steps):
+    text = ("Iranian Foreign Minister Abbas Araghchi spoke on Sunday. While it was possible to restrict enrichment "
+            "for a short time, he said, banning enrichment completely was “not negotiable at all.”")
+    assert {"type": "red-line", "holder": "iran", "issue": "uranium-enrichment", "speaker": "abbas-araghchi"} in facts(
+        extract(index, steps, text), "position")
+
+
+def test_something_called_a_prerequisite_is_the_speakers_precondition(index, steps):
+    text = ("Iranian Foreign Minister Abbas Araghchi spoke on Sunday. "
+            "Araghchi said refraining from threats and pressure is a prerequisite for dialogue.")
+    [stance] = facts(extract(index, steps, text), "position")
+    assert stance["type"] == "precondition" and stance["holder"] == "iran" and stance["issue"] == "refraining-from-threats"
+
+
+def test_they_in_a_quotation_is_not_the_speaker(index, steps):
+    text = ("President Volodymyr Zelensky spoke in Berlin. “The world has been waiting for the Russians to complete "
+            "their memorandum on what they need to stop the killing of people,” Zelensky said.")
+    assert facts(extract(index, steps, text), "position") == []
+
+
+def test_an_obligation_under_a_stance_verb_is_one_stance(index, steps):
+    text = ("U.S. envoy Steve Witkoff spoke on Friday. "
+            "He insisted that Iran's key nuclear facilities must be completely dismantled.")
+    stances = facts(extract(index, steps, text), "position")
+    assert [s["type"] for s in stances] == ["demand"] and stances[0]["holder"] == "united-states"

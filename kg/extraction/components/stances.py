@@ -131,6 +131,9 @@ class _Speakers:
         verb = _reporting_head(token, self.lex)
         if verb is None:
             verb = self.quoted.get(token.i)
+        if verb is None:  # "…, he said, banning enrichment was not negotiable": a parenthetical
+            verb = next((c for t in clause_chain(token) for c in t.children if c.dep_ == "parataxis"
+                         and lemma(c) in self.lex.reporting and subject_of(c)[0] is not None), None)
         return verb
 
 
@@ -173,6 +176,8 @@ def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
     antecedent = _antecedent(token, at, ctx, lex)
     if antecedent is not None:
         return (*_party(ctx, antecedent, lex), 0.1)
+    if token.lower_ in _PRONOUNS_OTHER and token.i in speakers.quoted:
+        return None, None, 0.0  # "they" in somebody's quotation is somebody else
     if token.lower_ in _PRONOUNS_SPEAKER | _PRONOUNS_OTHER:
         verb = speakers.speaker_of(token)
         if verb is not None and (token.lower_ in _PRONOUNS_SPEAKER or verb.i != token.head.i):
@@ -375,11 +380,12 @@ def _precondition(token, region, lex: _Lexicon) -> bool:
 
 
 def _in_relative_clause(token, cue) -> bool:
-    """The token modifies a noun of the object ("the positions they held before"), not the demand."""
+    """The token is in a relative clause of the object ("the positions they held before"), which
+    describes what is demanded without being it ("a demand to halt enrichment" is no such clause)."""
     for t in clause_chain(token):
         if t.i == cue.i:
             return False
-        if t.dep_ in {"relcl", "acl"}:
+        if t.dep_ == "relcl":
             return True
     return False
 
@@ -417,6 +423,8 @@ def _cues(sent, lex: _Lexicon):
             yield t, "RedLine", "negated"
         elif t.pos_ == "NOUN" and base in lex.nouns and any(c.dep_ == "poss" for c in t.children):
             yield t, lex.nouns[base], "noun"
+        elif t.pos_ == "NOUN" and base in lex.nouns and t.dep_ == "attr" and lemma(t.head) == "be":
+            yield t, lex.nouns[base], "copula"  # "refraining from threats is a prerequisite for dialogue"
         elif t.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ == "only" for c in t.children) and any(
                 c.dep_ in {"advcl", "prep"} and any(m.lower_ in {"after", "if", "once", "when"} for m in [c, *c.children])
                 for c in t.children):
@@ -465,7 +473,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         verb = cue.head if cue.dep_ != "ROOT" else cue
         while verb.dep_ not in {"ROOT", "ccomp", "conj", "advcl", "xcomp"} and verb.head.i != verb.i:
             verb = verb.head
-        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}), None)
         if subject is None:
             return
         region = list(subject.subtree)
@@ -481,7 +489,16 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
     elif how == "noun":
         possessor = next(c for c in cue.children if c.dep_ == "poss")
         region = _region(cue) + [t for c in cue.children if c.dep_ in {"acl", "relcl"} for t in c.subtree]
+        if cue.dep_ == "nsubj" and lemma(cue.head) == "be":  # "Our goal is to bring them back"
+            region += [t for c in cue.head.children if c.dep_ in {"xcomp", "attr", "ccomp", "acomp"} for t in c.subtree]
         holder, speaker, penalty = _resolve(possessor, at, ctx, lex, speakers)
+    elif how == "copula":
+        subject = next((c for c in cue.head.children if c.dep_ in {"nsubj", "csubj"}), None)
+        verb = speakers.speaker_of(cue.head)
+        if subject is None or verb is None:
+            return
+        region = list(subject.subtree)
+        holder, speaker, penalty = _resolve(subject_of(verb)[0], at, ctx, lex, speakers)
     else:
         subject, passive = subject_of(cue)
         skip = [c for c in cue.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
@@ -559,6 +576,8 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
             continue
         if lemma(t) in lex.verbs or negated(t) or conditional(t, lex.conditionals):
             continue
+        if any(lemma(a) in lex.verbs for a in clause_chain(t)[1:3]):
+            continue  # "He insisted that the facilities must be dismantled": the stance verb says it
         verb = speakers.speaker_of(t)
         if verb is None or _under_other_voice(verb, lex):
             continue
