@@ -236,6 +236,7 @@ def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings, cue
         first = found[0]
         keep = [first]
         head = chunk.doc[first.token_end - 1]
+        found += [m for m in _list_tail(region, at) if m not in found]
         for m in found[1:]:
             other = chunk.doc[m.token_end - 1]
             if other.dep_ == "conj" and (other.head.i in range(first.token_start, first.token_end) or
@@ -243,8 +244,41 @@ def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings, cue
                 keep.append(m)
             elif head.dep_ == "conj" and head.head.i in range(m.token_start, m.token_end):
                 keep.append(m)
+            elif _listed(chunk.doc[keep[-1].token_end:m.token_start], other):
+                keep.append(m)  # "recognition of Crimea, Ukraine's neutrality, … and the lifting of sanctions"
         return [(m.key, 0.0) for m in keep]
     return _issue_of_act(region, chunk, ctx, lex, settings) or _minted_issue(region, at, chunk, ctx, lex, settings)
+
+
+def _list_tail(region, at) -> list[Mention]:
+    """Issues named after the region up to the next verb: where the parser cut a listed demand
+    short ("demands recognition of Crimea as part of Russia, Ukraine's neutrality, … and the
+    lifting of sanctions" parses its later items as modifiers of the verb)."""
+    last = max(region, key=lambda t: t.i)
+    tail = []
+    for t in last.doc[last.i + 1:last.sent.end]:
+        if t.pos_ in {"VERB", "AUX"}:
+            break
+        tail += [m for m in at.get(t.i, []) if m.category == "issue" and m.token_start == t.i]
+    return tail
+
+
+def _listed(gap, item) -> bool:
+    """The words between two issues make the second the next item of a list: a comma or "and"
+    just before the noun phrase it heads or ends ("…, and the lifting of Western sanctions"), no
+    verb in between ("demands X, Y and Z"; not "demands X to end Y"), and not too far."""
+    if len(gap) > _LIST_GAP or any(t.pos_ in {"VERB", "AUX"} for t in gap):
+        return False
+    phrase = item
+    while phrase.dep_ == "pobj" and phrase.head.dep_ == "prep" and phrase.head.head.pos_ == "NOUN":
+        phrase = phrase.head.head  # "sanctions" → "the lifting of Western sanctions"
+    before = item.doc[max(phrase.left_edge.i - 2, 0):phrase.left_edge.i]
+    return any(t.text == "," or t.lower_ in {"and", "or"} for t in before)
+
+
+#: How many words may separate two items of a listed demand ("and its renunciation of NATO
+#: membership, caps on the size of its armed forces and the").
+_LIST_GAP = 24
 
 
 def _issue_mention(chunk: Chunk, ctx: Context, key: str, start: int, end: int, rule: str) -> None:
@@ -520,7 +554,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         speaker = _reporter_for(cue, holder, at, ctx, lex, speakers)
     if how == "verb" and kind == "Demand" and lemma(cue) == "want":
         # "X wants to …" is what X seeks; "X wants a ceasefire", "X wants Y to …" ask it of others
-        if any(c.dep_ == "xcomp" and not any(s.dep_ in {"nsubj", "dobj"} for s in c.children) for c in cue.children) \
+        if any(c.dep_ == "xcomp" and not any(s.dep_ == "nsubj" for s in c.children) for c in cue.children) \
                 and not any(c.dep_ == "dobj" for c in cue.children):
             kind = "Objective"
     if how == "verb" and lemma(cue) in lex.addressee_verbs:  # "urged Russia to …": Russia is asked
@@ -541,7 +575,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
     issues = issues or _issues(region, at, chunk, ctx, lex, settings, cue)
     if not issues and how == "negated":  # "will not withdraw from X": the refused act is the issue
         acts = [c for c in cue.children if c.dep_ == "xcomp" and c.pos_ == "VERB"] or [cue]
-        issues = _act_without_object(acts[0], chunk, ctx, lex, settings)
+        issues = _issue_of_act(acts[:1], chunk, ctx, lex, settings)  # "Handover of land", not "Handover"
     span = chunk.sentence_span(cue.sent)
     for n, (issue, issue_penalty) in enumerate(issues):
         fields = {"type": _TYPES[kind], "holder": holder, "issue": issue}
