@@ -409,6 +409,8 @@ def resolve_event_keys(facts: list[Fact], reference: Reference) -> list[Fact]:
             return declared[value.key]
         if value.any_category:
             hits = [known[value.key] for known in reference.keys.values() if value.key in known]
+            if len(hits) > 1:  # a place "iran" minted from a new article must not unsettle a curated fact
+                hits = [iri for iri in hits if iri not in reference.minted]
             if len(hits) == 1:
                 return hits[0]
         raise UnknownKeyError(

@@ -24,17 +24,20 @@ class Reference:
     graph: Graph
     keys: dict[str, dict[str, URIRef]]
     labels: dict[URIRef, str]
+    minted: frozenset[URIRef] = frozenset()  # the entities minted from documents (with_entities)
 
     def with_entities(self, entities) -> Reference:
         """This reference data and the entities minted from documents (``.category``, ``.key``,
         ``.iri``, ``.label``), so that facts can name them by key; reference entities win."""
         keys = {category: dict(known) for category, known in self.keys.items()}
         labels = dict(self.labels)
+        minted = set(self.minted)
         for entity in entities:
             if entity.key not in keys[entity.category]:
                 keys[entity.category][entity.key] = entity.iri
                 labels[entity.iri] = entity.label
-        return Reference(graph=self.graph, keys=keys, labels=labels)
+                minted.add(entity.iri)
+        return Reference(graph=self.graph, keys=keys, labels=labels, minted=frozenset(minted))
 
     def aliases(self, iri: URIRef) -> list[str]:
         """The label and every alias of an entity, in a stable order."""

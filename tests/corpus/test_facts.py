@@ -51,6 +51,19 @@ def test_a_valid_fact_gets_its_offsets_and_resolved_keys(project):
     assert fact.line == 3
 
 
+def test_a_curated_key_stays_unambiguous_when_an_article_mints_the_same_key(project):
+    # "talks in Iran" in a new article minted a place "iran"; a curated assessment about [iran]
+    # (key:any) then failed the whole build as an unknown event
+    from types import SimpleNamespace
+
+    project.add("doc", TEXT, "document: doc\nfacts:\n  - kind: assessment\n    label: Iran is firm.\n"
+                "    about: [iran]\n    quote: \"Iran rejects talks on missiles.\"\n")
+    minted = SimpleNamespace(category="place", key="iran", iri=ID["place/iran"], label="Iran")
+    reference = load_reference(project.root / "ontology" / "reference").with_entities([minted])
+    (fact,) = load_facts(project.corpus, load_corpus(project.corpus), reference)
+    assert fact.values["about"] == (ID["actor/iran"],)
+
+
 def test_quote_in_furniture_is_refused(project):
     # The same words stand once in the article and once in a "Read more:" teaser; the
     # teaser's copy (without the final period) is unique but is furniture.

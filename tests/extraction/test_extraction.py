@@ -479,3 +479,10 @@ def test_an_obligation_under_a_stance_verb_is_one_stance(index, steps):
             "He insisted that Iran's key nuclear facilities must be completely dismantled.")
     stances = facts(extract(index, steps, text), "position")
     assert [s["type"] for s in stances] == ["demand"] and stances[0]["holder"] == "united-states"
+
+
+def test_calling_a_demand_a_mistake_is_no_call_for_it(index, steps):
+    text = ("Iran's Supreme Leader Ali Khamenei spoke on Tuesday. "
+            "Khamenei called the American demand for zero enrichment “a big mistake”.")
+    assert facts(extract(index, steps, text), "position") == []
+

@@ -449,8 +449,9 @@ def _cues(sent, lex: _Lexicon):
         base = lemma(t)
         if t.pos_ in {"VERB", "AUX"} and base in lex.verbs:
             for particle, kind in lex.verbs[base]:
-                if not particle or any(c.lower_ == particle for c in t.children) or any(
-                        c.lower_ == particle for c in t.subtree if c.i == t.i + 1):
+                # the particle right after the verb: "called for a ceasefire", not "called the
+                # demand for zero enrichment a big mistake" (where the parser may hang "for" on it)
+                if not particle or any(c.lower_ == particle and 0 < c.i - t.i <= 2 for c in t.subtree):
                     yield t, kind, "verb"
                     break
         elif t.pos_ == "VERB" and base in lex.concessions and negated(t):
