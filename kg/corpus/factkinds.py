@@ -34,6 +34,8 @@ class Field:
 
 ENUMS: dict[str, dict[str, URIRef]] = {
     "format": {"direct": IMP.Direct, "indirect": IMP.Indirect},
+    "round-status": {"held": IMP.Held, "scheduled": IMP.Scheduled, "postponed": IMP.Postponed,
+                     "cancelled": IMP.Cancelled},
     "likelihood": {
         "expected": IMP.Expected,
         "likely": IMP.Likely,
@@ -133,6 +135,7 @@ KINDS: dict[str, Kind] = {
                 _f("mediator", "key:actor", IMP.mediator),
                 _f("format", "enum:format", IMP["format"]),
                 _f("reported_format", "enum:format", IMP.reportedFormat),
+                _f("round_status", "enum:round-status", IMP.roundStatus),
                 _f("participants", "key:actor", IMP.participant, many=True),
                 *_DATES,
                 _f("outcome", TEXT, IMP.outcome),

@@ -324,7 +324,10 @@ def _extract(root: Path, staging: Path, document, *, kept: list[dict], pipeline,
     taken = set(index.all_keys) | {str(f.values["key"]) for f in existing if "key" in f.values} \
         | {str(f["key"]) for f in kept if "key" in f}
     seen = {_content(f) for f in kept}
-    facts = [f for f in to_facts(result.candidates, document.text, document.slug, taken, resolves)
+    rounds = {(str(f.values["venue"]).rsplit("/", 1)[-1], str(f.values["date"])): (str(f.values["key"]),
+                                                                                str(f.values.get("label") or ""))
+              for f in existing if f.kind == "round" and "venue" in f.values and "date" in f.values}
+    facts = [f for f in to_facts(result.candidates, document.text, document.slug, taken, resolves, rounds)
              if _content(f) not in seen]
     mentions_path = staging / f"{document.slug}{MENTIONS_SUFFIX}"
     mentions_path.write_text(dump_mentions(document.slug, document.title, document.text, entities,

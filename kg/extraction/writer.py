@@ -4,7 +4,8 @@ Each fact is written with ``status: proposed``, ``method: extracted``, its ``rul
 ``confidence``; its quote is the sentence it came from, kept only when that sentence occurs
 exactly once in the document text (the loader's rule). Rounds and events get keys minted
 from what they say (``muscat-talks-2025-04``), never one already used in the corpus or the
-reference data: the analyst merges a proposed round into a known one by editing its key.
+reference data; a round at the venue and on the day of a round the corpus already has is
+that round (its key and label), so two reports of one meeting give one node.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ FIELD_ORDER = (
     "kind", "key", "label", "class", "type", "member", "organization", "role", "holder", "issue",
     "addressed_to", "first_mover", "hedged", "leverage_kind", "bears_on", "targets", "agreement",
     "parties", "fate", "venue", "host", "mediator", "format", "participants", "agent", "target",
-    "place", "date", "duration", "value", "limit", "unit", "qualifier", "outcome", "cause", "effect",
+    "place", "date", "duration", "value", "limit", "unit", "qualifier", "round_status", "outcome", "cause", "effect",
     "cue",
 )
 
@@ -55,12 +56,15 @@ def _names_only(cand: Candidate, known) -> bool:
     return True
 
 
-def to_facts(candidates: list[Candidate], text: str, slug: str, taken_keys: set[str], known=None) -> list[dict]:
+def to_facts(candidates: list[Candidate], text: str, slug: str, taken_keys: set[str], known=None,
+             rounds: dict[tuple[str, str], tuple[str, str]] | None = None) -> list[dict]:
     """Facts (mappings in the curated format) from candidates; those without a unique quote drop out.
 
     :param taken_keys: every key the corpus and the reference data already use.
     :param known: ``known(category, key)``: whether an entity key will resolve; candidates naming
         another are left out (an entity whose only mention is page furniture).
+    :param rounds: the corpus's rounds by (venue key, day): (key, label); a candidate round at
+        the same venue on the same day takes them.
     """
     taken = set(taken_keys)
     keys: dict[tuple, str] = {}
@@ -72,7 +76,13 @@ def to_facts(candidates: list[Candidate], text: str, slug: str, taken_keys: set[
         if not quotes:
             continue
         fields = dict(cand.fields)
-        if cand.kind in {"round", "event"}:
+        same = (rounds or {}).get((fields.get("venue"), fields.get("date"))) if cand.kind == "round" else None
+        if same is not None and len(str(fields["date"])) == 10:
+            keys[cand.identity()] = fields["key"] = same[0]
+            fields.pop("label", None)
+            if same[1]:
+                fields["label"] = same[1]  # a key has one label across the corpus
+        elif cand.kind in {"round", "event"}:
             base = _slug(cand.key_hint or fields.get("label", cand.kind)) or cand.kind
             key = base
             if key in taken:

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from kg.cli import cli
+from kg.vocab import ID
 
 from ..conftest import ROOT, run_cli
 
@@ -155,6 +156,25 @@ facts:
     keys = [f["key"] for f in data["facts"] if f["kind"] == "round"]
     assert keys and "muscat-talks-2025-04" not in keys
     build(project.root)  # the corpus still loads: no key declared twice with two labels
+
+
+def test_a_second_report_of_a_round_on_the_same_day_at_the_same_venue_is_that_round(project, tmp_path):
+    from kg.build.builder import build
+
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("Talks open in Muscat\nIran and the US held talks in Muscat on April 12, 2025.\n", encoding="utf-8")
+    second.write_text("Oman hosts a round\nNegotiators from both sides met for talks in Muscat on 12 April 2025, "
+                      "officials said.\n", encoding="utf-8")
+    assert add(project, first).exit_code == 0 and add(project, second).exit_code == 0
+    rounds = [[f for f in yaml.safe_load((project.corpus / f"{slug}.facts.yaml").read_text(encoding="utf-8"))["facts"]
+               if f["kind"] == "round"] for slug in ("talks-open-in-muscat", "oman-hosts-a-round")]
+    assert [len(r) for r in rounds] == [1, 1]
+    assert rounds[0][0]["key"] == rounds[1][0]["key"] and rounds[0][0]["label"] == rounds[1][0]["label"]
+    graph = build(project.root, include_proposed=0).graph
+    node = ID["round/" + rounds[0][0]["key"]]
+    rows = graph.query("PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX oa: <http://www.w3.org/ns/oa#> "
+                       f"SELECT DISTINCT ?doc WHERE {{ <{node}> prov:wasDerivedFrom/oa:hasSource ?doc }}")
+    assert len(list(rows)) == 2  # one round node, with evidence in both documents
 
 
 def test_title_with_several_files_is_a_usage_error(project, tmp_path):

@@ -327,7 +327,18 @@ def test_talks_without_a_known_place_are_no_round(index, steps):
 
 def test_cancelled_round(index, steps):
     [r] = facts(extract(index, steps, "The second round of talks in Geneva was cancelled."), "round")
-    assert r["outcome"] == "cancelled" and r["label"].startswith("Round 2")
+    assert r["round_status"] == "cancelled" and r["label"].startswith("Round 2")
+
+
+@pytest.mark.parametrize("text, status", [
+    ("US and Iranian negotiators held indirect talks in Muscat on Saturday.", "held"),
+    ("The talks will resume in Rome on Friday.", "scheduled"),
+    ("A fourth round that had been due to take place in Rome was postponed.", "postponed"),
+    ("The talks in Geneva were called off.", "cancelled"),
+])
+def test_a_rounds_status_from_its_verb(index, steps, text, status):
+    [r] = facts(extract(index, steps, text, published="2025-05-20"), "round")
+    assert r["round_status"] == status
 
 
 def test_withdrawal_from_an_agreement_is_an_event_with_date(index, steps):
@@ -486,3 +497,16 @@ def test_calling_a_demand_a_mistake_is_no_call_for_it(index, steps):
             "Khamenei called the American demand for zero enrichment “a big mistake”.")
     assert facts(extract(index, steps, text), "position") == []
 
+
+
+@pytest.mark.parametrize("text, agent", [
+    ("Israel resumed large-scale strikes.", "israel"),
+    ("Iran fired several hundred ballistic missiles during the war.", "iran"),
+])
+def test_an_act_reported_in_the_past_is_an_event_without_target_or_date(index, steps, text, agent):
+    [event] = facts(extract(index, steps, text), "event")
+    assert event["class"] == "MilitaryStrike" and event["agent"] == [agent]
+
+
+def test_a_strike_only_threatened_or_generic_is_no_event(index, steps):
+    assert facts(extract(index, steps, "Israel has the ability to strike. Strikes would be costly."), "event") == []

@@ -30,7 +30,10 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
 TALK_NOUNS = {"talk", "negotiation", "round", "meeting", "summit", "dialogue", "consultation", "session"}
 MEET_VERBS = {"meet", "met", "convene", "gather"}
 _MAYBE = {"may", "might", "could", "possibly", "perhaps", "suggested", "proposed", "floated"}
-OUTCOMES = {"cancel": "cancelled", "postpone": "postponed", "suspend": "suspended", "delay": "postponed"}
+#: Verbs that tell a round's status (imp:roundStatus) outright.
+STATUS_VERBS = {"cancel": "cancelled", "postpone": "postponed", "delay": "postponed", "scrap": "cancelled",
+                "call": "cancelled"}  # "call" only with "off": see _status
+_SCHEDULED = {"will", "shall", "due", "expected", "scheduled", "set", "planned", "plan", "next", "upcoming"}
 
 
 def _slug(text: str) -> str:
@@ -118,8 +121,13 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 via = actor_after(chunk, t.i, 2, {"through"})
                 if via is not None and _actor_kind(ctx, via.key) == "State":
                     fields["mediator"] = via.key
-            if lemma_of(t) in OUTCOMES and abs(t.i - i) <= 6 and not negated(chunk, t.i):
-                fields["outcome"] = OUTCOMES[lemma_of(t)]
+            if lemma_of(t) in STATUS_VERBS and (abs(t.i - i) <= 6 or t.i == token.head.i) and not negated(chunk, t.i) and (
+                    lemma_of(t) != "call" or any(c.lower_ == "off" for c in t.children)):
+                fields["round_status"] = STATUS_VERBS[lemma_of(t)]
+        if "round_status" not in fields and doc.has_annotation("DEP"):
+            status = _status(token)
+            if status:
+                fields["round_status"] = status
         participants = []
         between = i + 1 < len(doc) and doc[i + 1].lower_ == "between"
         for m in mentions(chunk, "actor"):
@@ -157,6 +165,20 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 "round", round_fields, [chunk.sentence_span(sent)], "rounds.talks-at-place",
                 round(confidence, 2), key_hint=hint, merge_on=("venue", "date", "label"),
             ))
+
+
+def _status(talk) -> str | None:
+    """ "held" or "scheduled" from the verb of the talk noun's clause: "held talks", "the talks
+    began" (past) are held; "will resume", "are due to meet", "the next round" are scheduled."""
+    verb = talk if talk.pos_ == "VERB" else next((t for t in [talk.head, talk.head.head] if t.pos_ in {"VERB", "AUX"}),
+                                                 None)
+    near = [c.lower_ for c in talk.children] + ([c.lower_ for c in verb.subtree if c.i < talk.i + 4] if verb else [])
+    if any(w in _SCHEDULED for w in near):
+        return "scheduled"
+    if verb is not None and verb.tag_ in {"VBD", "VBN"} and not any(c.lower_ in {"would", "could", "might"}
+                                                                    for c in verb.children):
+        return "held"
+    return None
 
 
 def _attached_places(talk) -> set[int]:
@@ -326,6 +348,9 @@ def _agent(token, at, lex: _EventLexicon):
     demonym or compound ("Israel's strikes", "Israeli strikes", "US B-2 bombers struck")."""
     if token.pos_ == "VERB":
         subject, _ = subject_of(token)
+        if subject is None:  # "sites struck by Israel": a participle with its agent
+            by = next((c for c in token.children if c.dep_ == "agent"), None)
+            subject = next((p for p in by.children if p.dep_ == "pobj"), None) if by is not None else None
         if subject is None:
             return None
         found = actor_of(subject, at, lex.people)
@@ -391,6 +416,14 @@ def _anywhere_after(token, at):
     return None
 
 
+def _reported_act(token) -> bool:
+    """A verb in the past tense of a clause of its own ("Israel resumed large-scale strikes",
+    "Iran fired missiles"): something that happened, even with no target, place or date given."""
+    if token.pos_ == "NOUN" and token.dep_ in {"dobj", "obj"}:
+        token = token.head  # "resumed large-scale strikes"
+    return token.pos_ == "VERB" and token.tag_ == "VBD" and token.dep_ in {"ROOT", "conj", "ccomp", "advcl", "relcl"}
+
+
 def _weapon_near(token, lex: _EventLexicon) -> bool:
     near = [*token.children, *(t for c in token.children for t in c.subtree)]
     subject, _ = subject_of(token) if token.pos_ == "VERB" else (None, False)
@@ -446,7 +479,7 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
         if target is not None and target.key != agent_key:
             target_key = ctx.party_of(target.key) if ctx.kind(target.key) == "Person" else target.key
         place = _place(token, at)
-        if target_key is None and date is None and place is None:
+        if target_key is None and date is None and place is None and not _reported_act(token):
             continue
         name = ctx.label("actor", agent_key)
         fields = {"class": cls, "agent": [agent_key]}
