@@ -301,9 +301,15 @@ def _kept_facts(path: Path):
         return None, []
     from ruamel.yaml import YAML, YAMLError
 
+    from .documents import AliasError, refuse_aliases
+
     yaml_rt = YAML()
     try:
-        data = yaml_rt.load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        refuse_aliases(text)  # ruamel would expand them
+        data = yaml_rt.load(text)
+    except AliasError as exc:
+        raise InputError(f"{path}:{exc.problem_mark.line + 1}: {exc.problem}") from exc
     except (OSError, YAMLError) as exc:
         raise InputError(f"{path}: cannot read the facts file: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("facts"), list):

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
+from ..corpus.documents import NoAliasLoader
 from ..errors import InputError
 from ..vocab import IMP, PREFIXES, XSD_INTEGER
 from .syntax import check_syntax
@@ -97,7 +98,7 @@ def parse_header(text: str, where: str) -> dict:
         elif line.strip() and not line.startswith("#"):
             break
     try:
-        header = yaml.safe_load("\n".join(lines)) if lines else None
+        header = yaml.load("\n".join(lines), Loader=NoAliasLoader) if lines else None  # noqa: S506 - safe
     except yaml.YAMLError as exc:
         raise QueryError(f"{where}: the '#+' header is not valid YAML: {exc}") from exc
     if not isinstance(header, dict) or not isinstance(header.get("summary"), str):

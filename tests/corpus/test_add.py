@@ -245,3 +245,14 @@ def test_the_installed_model_is_the_trained_one():
 
     reader = load_nlp()
     assert not reader.fallback and {"parser", "ner"} <= set(reader.nlp.pipe_names)
+
+
+def test_extracting_again_refuses_a_facts_file_with_aliases_before_ruamel_expands_them(project):
+    from kg.corpus.ingest import extract_again
+    from kg.errors import InputError
+
+    from .test_facts import BOMB
+
+    project.add("doc", "Iran rejects talks on missiles.\n", BOMB)
+    with pytest.raises(InputError, match=r"doc\.facts\.yaml:4: found the alias \*a"):
+        extract_again(project.root, "doc")
