@@ -452,3 +452,9 @@ def test_json_results_are_valid_json_even_for_hostile_literals(client):
     root = ET.fromstring(select(client, hostile, accept="application/sparql-results+xml").content)
     literal = root.find(".//{http://www.w3.org/2005/sparql-results#}literal")
     assert literal.text == "</script><img src=x onerror=alert(1)>\ufffd"  # NUL cannot be in XML: replaced
+
+
+def test_an_invalid_iri_parameter_is_400_not_500(client):
+    # Regression: /queries/evidence?fact=<a bad IRI> answered 500.
+    response = client.get("/queries/evidence", params={"fact": "https://x> }"})
+    assert response.status_code == 400 and "is not a valid IRI" in response.text
