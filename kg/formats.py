@@ -247,15 +247,33 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_file(path: str | Path, data: bytes) -> None:
+def write_file(path: str | Path, data: bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path`` atomically (:func:`write_atomic`), for a user-named output file.
 
-    A failure leaves whatever ``path`` held as it was, and no temporary file behind.
+    A failure leaves whatever ``path`` held as it was, and no temporary file behind. The rename
+    would replace a symbolic link, a device node or a FIFO with a regular file (as root,
+    ``/dev/full`` was replaced so): anything at ``path`` that is not a regular file is refused
+    unless ``force`` is given.
 
-    :raises ExportError: naming ``path`` when it cannot be written (a folder that cannot be
-        created, a read-only folder, a full disk).
+    :raises ExportError: naming ``path`` when it is not a regular file (without ``force``), or
+        cannot be written (a folder that cannot be created, a read-only folder, a full disk).
     """
+    import stat
+
     path = Path(path)
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot be written: {exc.strerror or exc}") from exc
+    if mode is not None and stat.S_ISDIR(mode):
+        raise ExportError(f"{path}: is a folder; name a file to write")
+    if mode is not None and not stat.S_ISREG(mode) and not force:
+        kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise ExportError(f"{path}: is {kind}, not a regular file; it would be replaced by a regular file "
+                          "(refused unless forced; or write to standard output)")
     try:
         write_atomic(path, data)
     except OSError as exc:

@@ -110,6 +110,15 @@ def report_reasoning(report, written: bool = True) -> None:
     click.echo(f"{report.reasoner}: {verdict}{len(report.inferred)} inferred types {outcome}.")
 
 
+def output_options(command):
+    """``-o/--output FILE`` and ``--force``, for the commands that write one file."""
+    command = click.option("--force", is_flag=True,
+                           help="Let -o replace what is not a regular file (a symbolic link, a device, a FIFO).")(command)
+    return click.option("-o", "--output", type=click.Path(dir_okay=False),
+                        help="Write to this file (atomically: a temporary file, then a rename) instead of stdout; "
+                             "a symbolic link, device or FIFO there is refused without --force.")(command)
+
+
 graph_option = click.option(
     "--graph", "graph_file", type=click.Path(dir_okay=False),
     help="The built graph to read [default: PROJECT/exports/impasse.ttl, written by kg build].",

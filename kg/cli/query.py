@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..formats import GRAPH, RESULTS, names
-from .base import built_graph, cli, graph_option, project_option, read_store_option
+from .base import built_graph, cli, graph_option, output_options, project_option, read_store_option
 
 
 @cli.command()
@@ -38,11 +38,11 @@ def queries(project):
 @click.option("--format", "fmt", type=click.Choice(names(RESULTS) + names(GRAPH)),
               default="table", show_default=True, help="Output format (graphs from CONSTRUCT: turtle …).")
 @click.option("--iris", is_flag=True, help="Show IRIs instead of labels in table and markdown output.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@output_options
 @project_option
 @graph_option
 @read_store_option
-def query(query, expression, params, fmt, iris, output, project, graph_file, store):
+def query(query, expression, params, fmt, iris, output, force, project, graph_file, store):
     """Run a named query, a query file, or inline SPARQL over the built graph.
 
     QUERY is a name from `kg queries` or the path of a .rq file. Exit code 2 for a syntax
@@ -85,6 +85,6 @@ def query(query, expression, params, fmt, iris, output, project, graph_file, sto
     if output:
         from ..formats import write_file
 
-        write_file(output, rendered.encode("utf-8"))
+        write_file(output, rendered.encode("utf-8"), force=force)
     else:
         click.echo(rendered, nl=False)
