@@ -263,10 +263,8 @@ def write_file(path: str | Path, data: bytes, *, force: bool = False) -> None:
     path = Path(path)
     try:
         mode = path.lstat().st_mode
-    except FileNotFoundError:
+    except OSError:  # nothing there, or a parent is missing or not a folder: the write says which
         mode = None
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot be written: {exc.strerror or exc}") from exc
     if mode is not None and stat.S_ISDIR(mode):
         raise ExportError(f"{path}: is a folder; name a file to write")
     if mode is not None and not stat.S_ISREG(mode) and not force:
