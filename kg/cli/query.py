@@ -40,7 +40,7 @@ def queries(project):
 @click.option("--iris", is_flag=True, help="Show IRIs instead of labels in table and markdown output.")
 @output_options
 @click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(min=0.1), metavar="SECONDS",
-              help="Stop the query after this long (exit 2); loading the graph has as long again.")
+              help="Stop the query after this long (exit 2); loading the graph is not counted.")
 @project_option
 @graph_option
 @read_store_option

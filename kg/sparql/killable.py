@@ -16,6 +16,9 @@ from collections.abc import Callable
 
 from ..errors import KgError
 
+#: Seconds the setup of a job (loading the graph) may take at least.
+SETUP_TIMEOUT = 300.0
+
 
 class QueryTimeoutError(KgError):
     """A query ran longer than its time limit and was stopped."""
@@ -52,8 +55,8 @@ def run_killable(job: Callable, *args, timeout: float, on_started: Callable[[], 
 
     :param job: a module-level function (it is imported by name in the child); it calls
         ``started()`` once it has done its setup and the query itself begins.
-    :param timeout: seconds the query may run, from ``started()``; the setup (loading the
-        graph) has as long again.
+    :param timeout: seconds the query may run, from ``started()``; the setup before it (loading
+        the graph) has :data:`SETUP_TIMEOUT` seconds, or ``timeout`` if that is longer.
     :param on_started: called in this process when the child calls ``started()``.
     :returns: what ``job`` returned (picklable).
     :raises QueryTimeoutError: when the time ran out (the child is killed).
@@ -66,11 +69,11 @@ def run_killable(job: Callable, *args, timeout: float, on_started: Callable[[], 
     try:
         _start(process)
         child.close()  # this process keeps no write end: a child that dies is seen at once
-        message = _receive(parent, process, timeout)  # the setup
+        message = _receive(parent, process, max(timeout, SETUP_TIMEOUT), "loading the graph took")
         if message[0] == "started":
             if on_started is not None:
                 on_started()
-            message = _receive(parent, process, timeout)  # the query
+            message = _receive(parent, process, timeout, "the query ran")
         if message[0] == "ok":
             return message[1]
         if message[0] == "value":
@@ -85,9 +88,9 @@ def run_killable(job: Callable, *args, timeout: float, on_started: Callable[[], 
         child.close()
 
 
-def _receive(conn, process, timeout: float) -> tuple:
+def _receive(conn, process, timeout: float, what: str) -> tuple:
     if not conn.poll(timeout):
-        raise QueryTimeoutError(f"the query ran longer than its time limit of {timeout:g} s and was stopped; "
+        raise QueryTimeoutError(f"{what} longer than its time limit of {timeout:g} s and was stopped; "
                                 "narrow it, add a LIMIT, or allow it more time")
     try:
         return conn.recv()
