@@ -327,7 +327,8 @@ def staged_folder(folder: str | Path) -> Iterator[Path]:
     so nothing is copied; a file written into it replaces its link, never the file readers
     see), but for the temporary files a killed write left (``.NAME.*.tmp``). When the block
     ends normally the two folders are exchanged in one ``renameat2(RENAME_EXCHANGE)`` (Linux
-    3.15+; elsewhere two renames) and the old one removed: a reader sees the whole old set or
+    3.15+; elsewhere two renames; docs/engine-notes.md, "Renaming a folder over another") and the
+    old one removed: a reader sees the whole old set or
     the whole new one. When the block raises, or the process is killed, ``folder`` stays as it
     was; the staging a killed run left is removed by the next run.
 

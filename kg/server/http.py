@@ -4,7 +4,7 @@ uvicorn alone (0.55, h11) lets a connection that never finishes its request stay
 good, counts such connections against ``limit_concurrency`` (so a hundred idle clients made
 every other client get 503), and answers a request line longer than h11's 16 KiB buffer
 with a 400 and a close while the client is still sending, which the client sees as a TCP
-reset. :class:`LimitedH11Protocol` adds:
+reset (docs/engine-notes.md, "uvicorn's connection handling"). :class:`LimitedH11Protocol` adds:
 
 - a request timeout: a connection has ``request_timeout`` seconds, from when it opens or its
   last answer was sent, to deliver a whole request (head and body); then it is closed;

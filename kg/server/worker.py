@@ -13,7 +13,8 @@ A worker cannot reach the network: it moves itself into a network namespace of i
 no interface up, before it loads anything (pyoxigraph would otherwise make HTTP requests for a
 ``SERVICE`` clause; docs/engine-notes.md, "SERVICE and the query guard"). Its memory is capped
 (``RLIMIT_AS``) at what it holds once the graph is loaded plus ``query_memory`` bytes; a query
-that needs more stops it, and is answered 503 like a timeout.
+that needs more stops it, and is answered 503 like a timeout (docs/engine-notes.md, "Memory of
+a query worker").
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ pyoxigraph cannot cancel a query, and while one runs the Python thread that star
 not get to run its signal handlers: Ctrl-C did nothing, a query ran for as long as it took.
 :func:`run_killable` runs a job in a spawned child process and waits for it in the caller,
 which stays free to handle signals; on the time limit, Ctrl-C or any other exception in the
-caller, the child is killed (by its own PID) and reaped. The endpoint does the same with its
+caller, the child is killed (by its own PID) and reaped (docs/engine-notes.md, "Signals and
+pyoxigraph"). The endpoint does the same with its
 pool of workers (:mod:`kg.server.worker`).
 """
 
