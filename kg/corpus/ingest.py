@@ -412,17 +412,25 @@ def _documents(corpus: Path):
 
 def _publish(staging: Path, corpus: Path, files: list[Path]) -> list[Path]:
     """Rename staged files into the corpus, the document first; undo on failure (an error, or
-    a signal turned into an exception, between two renames)."""
-    done: list[Path] = []
+    a signal turned into an exception, between two renames): a file that was new is removed,
+    a file that was replaced gets its old content back (kept as a hard link in ``staging``)."""
+    done: list[tuple[Path, Path | None]] = []
     try:
         for staged in files:
             target = corpus / staged.name
+            kept = None
+            if target.exists():
+                kept = staging / f".previous-{staged.name}"
+                os.link(target, kept)
             os.replace(staged, target)
-            done.append(target)
+            done.append((target, kept))
     except BaseException as exc:
-        for target in done:
-            target.unlink(missing_ok=True)
+        for target, kept in reversed(done):
+            if kept is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(kept, target)
         if isinstance(exc, OSError):
             raise InputError(f"{corpus}: cannot write {staged.name}: {exc.strerror}") from exc
         raise
-    return done
+    return [target for target, _ in done]

@@ -198,6 +198,7 @@ def test_a_long_url_is_answered_not_reset(base_url, size, status):
                   b"Connection: close\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 " + status + b" "), answer[:200]
     assert (b"too long" in answer.lower()) == (status == b"414")
+    assert (b"SPARQL syntax error" in answer) == (status == b"400")  # the app read it, not h11
     assert httpx.get(f"{base_url}/sparql", params={"query": "ASK {}"}, timeout=10).status_code == 200
 
 
