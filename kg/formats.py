@@ -337,7 +337,7 @@ def staged_folder(folder: str | Path) -> Iterator[Path]:
 
     :raises ExportError: naming the folder when it cannot be staged or swapped.
     """
-    folder = Path(folder).absolute()
+    folder = Path(folder).resolve()  # a symbolic link to the folder: the folder it names is swapped
     parent, prefix = folder.parent, _STAGING.format(name=folder.name)
     try:
         parent.mkdir(parents=True, exist_ok=True)
