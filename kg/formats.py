@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -245,15 +247,31 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_file(path: str | Path, data: bytes) -> None:
+def write_file(path: str | Path, data: bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path`` atomically (:func:`write_atomic`), for a user-named output file.
 
-    A failure leaves whatever ``path`` held as it was, and no temporary file behind.
+    A failure leaves whatever ``path`` held as it was, and no temporary file behind. The rename
+    would replace a symbolic link, a device node or a FIFO with a regular file (as root,
+    ``/dev/full`` was replaced so): anything at ``path`` that is not a regular file is refused
+    unless ``force`` is given.
 
-    :raises ExportError: naming ``path`` when it cannot be written (a folder that cannot be
-        created, a read-only folder, a full disk).
+    :raises ExportError: naming ``path`` when it is not a regular file (without ``force``), or
+        cannot be written (a folder that cannot be created, a read-only folder, a full disk).
     """
+    import stat
+
     path = Path(path)
+    try:
+        mode = path.lstat().st_mode
+    except OSError:  # nothing there, or a parent is missing or not a folder: the write says which
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise ExportError(f"{path}: is a folder; name a file to write")
+    if mode is not None and not stat.S_ISREG(mode) and not force:
+        kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise ExportError(f"{path}: is {kind}, not a regular file; it would be replaced by a regular file "
+                          "(refused unless forced; or write to standard output)")
     try:
         write_atomic(path, data)
     except OSError as exc:
@@ -286,9 +304,84 @@ def render_exports(graph: KnowledgeGraph) -> dict[str, bytes]:
 def write_exports(graph: KnowledgeGraph, folder: str | Path) -> dict[str, int]:
     """Write the standard exports into ``folder``; every file is rendered before any is written.
 
+    Each file is replaced atomically; to replace the set of them (and the views) at once, write
+    into the folder :func:`staged_folder` gives, as :func:`kg.pipeline.run` does.
+
     :returns: the size in bytes of each file written.
     """
     files = render_exports(graph)
     for name, data in files.items():
         write_atomic(Path(folder) / name, data)
     return {name: len(data) for name, data in files.items()}
+
+
+#: The prefix of a staging copy of a folder, beside it: ``.exports.staging-XXXX``.
+_STAGING = ".{name}.staging-"
+
+
+@contextmanager
+def staged_folder(folder: str | Path) -> Iterator[Path]:
+    """Publish a folder as a whole: yield a staging copy to write into, then swap it in.
+
+    The staging copy sits beside ``folder`` and starts with what ``folder`` holds (hard links,
+    so nothing is copied; a file written into it replaces its link, never the file readers
+    see), but for the temporary files a killed write left (``.NAME.*.tmp``). When the block
+    ends normally the two folders are exchanged in one ``renameat2(RENAME_EXCHANGE)`` (Linux
+    3.15+; elsewhere two renames; docs/engine-notes.md, "Renaming a folder over another") and the
+    old one removed: a reader sees the whole old set or
+    the whole new one. When the block raises, or the process is killed, ``folder`` stays as it
+    was; the staging a killed run left is removed by the next run.
+
+    Call it holding a lock every writer of ``folder`` takes (:func:`kg.pipeline.run` holds the
+    project lock): it removes any staging it finds as stale.
+
+    :raises ExportError: naming the folder when it cannot be staged or swapped.
+    """
+    folder = Path(folder).resolve()  # a symbolic link to the folder: the folder it names is swapped
+    parent, prefix = folder.parent, _STAGING.format(name=folder.name)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        if not folder.exists():  # killed between the two renames of the fallback: the old set is back
+            for old in parent.glob(prefix + "*-old"):
+                os.rename(old, folder)
+                break
+        for stale in parent.glob(prefix + "*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        os.chmod(staging, 0o755)
+        if folder.is_dir():
+            shutil.copytree(folder, staging, symlinks=True, dirs_exist_ok=True, copy_function=os.link,
+                            ignore=lambda _dir, names: [n for n in names if n.startswith(".") and n.endswith(".tmp")])
+    except OSError as exc:
+        raise ExportError(f"{folder}: cannot stage the new files beside it: {exc.strerror or exc}") from exc
+    try:
+        yield staging
+        _swap(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # the old files after a swap, the new ones after a failure
+
+
+def _swap(staging: Path, folder: Path) -> None:
+    """Put ``staging`` at ``folder``'s path and the old folder at ``staging``'s."""
+    if not folder.exists():
+        os.rename(staging, folder)
+        staging.mkdir()
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    rename_exchange, at_fdcwd = 2, -100  # linux/fs.h, fcntl.h
+    exchange = getattr(libc, "renameat2", None)
+    if exchange is not None and exchange(at_fdcwd, os.fsencode(staging), at_fdcwd, os.fsencode(folder),
+                                         rename_exchange) == 0:
+        return
+    # no atomic exchange here: two renames, the window between them as short as it can be
+    old = staging.with_name(staging.name + "-old")
+    try:
+        os.rename(folder, old)
+        os.rename(staging, folder)
+        os.rename(old, staging)
+    except OSError as exc:
+        if old.exists() and not folder.exists():
+            os.rename(old, folder)
+        raise ExportError(f"{folder}: cannot put the new files in place: {exc.strerror or exc}") from exc

@@ -22,12 +22,14 @@ from .build.builder import BuildResult, Project, build
 from .derive.reasoning import HERMIT, ReasoningReport, reason as classify
 from .derive.validation import ValidationReport, validate as shacl
 from .errors import NotConformingError
-from .formats import write_exports
+from .corpus.lock import project_lock
+from .formats import staged_folder, write_exports
 from .store import StoreSpec
 
 #: What :func:`run` reports as it goes: (stage, detail). Stages: ``reading`` (the
 #: :class:`Project`), ``reasoning`` (None), ``reasoned`` (the :class:`ReasoningReport`),
-#: ``validating`` (the shapes file).
+#: ``validating`` (the shapes file), ``exporting`` (the staging folder the exports and views
+#: are written into), ``publishing`` (the exports folder, about to be replaced by the staging).
 Progress = Callable[[str, object], None]
 
 
@@ -80,11 +82,28 @@ def run(root: str | Path = ".", *, store: str | StoreSpec = "memory", exports: s
         if not outcome.validation.conforms:
             raise NotConformingError(f"the graph does not conform to {project.shapes}; nothing written\n"
                                      f"{outcome.validation.text}")
-    outcome.sizes = write_exports(built.graph, outcome.exports)
-    if views:
-        from .views import write_views  # pyvis, networkx and pyLODE load only here
-
-        written = write_views(built.graph, outcome.exports / "views")
-        outcome.sizes.update({f"views/{name}": size for name, size in written.items()})
+    outcome.sizes = publish(built.graph, outcome.exports, views=views, project=project.root, say=say)
     built.graph.commit()  # oxigraph:PATH, sparql:URL: written only now, once everything checked out
     return outcome
+
+
+def publish(graph, folder: Path, *, views: bool = True, project: Path | None = None,
+            say: Progress | None = None) -> dict[str, int]:
+    """Write the exports and the views as one set: into a staging copy of ``folder``, swapped
+    in only when every file is written (:func:`kg.formats.staged_folder`), under the project
+    lock. A failure or a kill anywhere leaves the previous exports whole.
+
+    :param project: the project whose lock is held (default: ``folder``'s parent).
+    :returns: the size in bytes of each file written (views under ``views/``).
+    """
+    say = say or (lambda stage, detail: None)
+    with project_lock(project if project is not None else folder.parent), staged_folder(folder) as staging:
+        say("exporting", staging)
+        sizes = write_exports(graph, staging)
+        if views:
+            from .views import write_views  # pyvis, networkx and pyLODE load only here
+
+            written = write_views(graph, staging / "views")
+            sizes.update({f"views/{name}": size for name, size in written.items()})
+        say("publishing", folder)
+    return sizes

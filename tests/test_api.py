@@ -37,7 +37,7 @@ def test_run_is_the_whole_pipeline_of_kg_build(project, tmp_path):
     project.add("doc", "Iran rejects talks on missiles.\n", RED_LINE)
     stages = []
     outcome = kg.run(project.root, exports=tmp_path / "out", progress=lambda stage, detail: stages.append(stage))
-    assert stages == ["reading", "reasoning", "reasoned", "validating"]
+    assert stages == ["reading", "reasoning", "reasoned", "validating", "exporting", "publishing"]
     assert outcome.validation.conforms and outcome.reasoning.reasoner
     assert (tmp_path / "out" / "impasse.ttl").stat().st_size == outcome.sizes["impasse.ttl"]
     assert (tmp_path / "out" / "views" / "index.html").is_file() and "views/index.html" in outcome.sizes

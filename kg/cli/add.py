@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .base import Failure, cli, project_option
+from .base import Failure, clean_exit_on_signals, cli, project_option
 
 
 @cli.command()
@@ -33,19 +33,18 @@ def add(project, articles, title, publisher, kind, date, again):
         kg add --again iran-and-us-hold-fresh-talks-in-oman
     """
     import sys
-    from pathlib import Path
 
     from ..errors import InputError, KgError
-    from ..corpus.ingest import add_article, corpus_hashes, extract_again
+    from ..corpus.ingest import add_article, extract_again
 
     if title and len(articles) > 1:
         raise click.UsageError("--title names one article; give one file with it")
     if again and (title or publisher or date):
         raise click.UsageError("--again keeps each document's header; --title, --publisher and --date do not apply")
-    known = None if again else corpus_hashes(Path(project) / "corpus")
+    known = {}  # the texts added so far (the corpus's own are checked under the project lock)
     failed = []
-    with click.progressbar(articles, label="Extracting" if again else "Adding", file=sys.stderr,
-                           show_pos=True) as bar:
+    with clean_exit_on_signals(), click.progressbar(articles, label="Extracting" if again else "Adding",
+                                                    file=sys.stderr, show_pos=True) as bar:
         results = []
         for article in bar:
             try:

@@ -7,6 +7,7 @@ group turns it into one message and the error's exit code).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -28,6 +29,38 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except KgError as exc:
             raise Failure(str(exc), exc.exit_code) from exc
+
+
+class _Signalled(BaseException):
+    """A termination signal, raised where the process is so that ``finally`` blocks run."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def clean_exit_on_signals():
+    """While the block runs, SIGTERM, SIGINT and SIGHUP unwind it (its ``finally`` blocks clean
+    up what they staged) and end the command with exit code 128 + the signal's number.
+
+    By default SIGTERM and SIGHUP end the process at once, leaving temporary files behind.
+    """
+    import signal
+
+    def unwind(signum, _frame):
+        raise _Signalled(signum)
+
+    caught = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    previous = {signum: signal.signal(signum, unwind) for signum in caught}
+    try:
+        yield
+    except _Signalled as exc:
+        click.echo(f"Stopped by {signal.Signals(exc.signum).name}; what was in progress was undone.", err=True)
+        raise SystemExit(128 + exc.signum) from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def echo_progress(message: str) -> None:
@@ -75,6 +108,15 @@ def report_reasoning(report, written: bool = True) -> None:
     verdict = "consistent; " if report.consistency else ""
     outcome = "added" if written else "not yet in the graph (reported, not written)"
     click.echo(f"{report.reasoner}: {verdict}{len(report.inferred)} inferred types {outcome}.")
+
+
+def output_options(command):
+    """``-o/--output FILE`` and ``--force``, for the commands that write one file."""
+    command = click.option("--force", is_flag=True,
+                           help="Let -o replace what is not a regular file (a symbolic link, a device, a FIFO).")(command)
+    return click.option("-o", "--output", type=click.Path(dir_okay=False),
+                        help="Write to this file (atomically: a temporary file, then a rename) instead of stdout; "
+                             "a symbolic link, device or FIFO there is refused without --force.")(command)
 
 
 graph_option = click.option(

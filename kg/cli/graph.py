@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..formats import DATASET, GRAPH, names
-from .base import built_graph, cli, graph_option, project_option, read_store_option, reason_and_report
+from .base import built_graph, cli, graph_option, output_options, project_option, read_store_option, reason_and_report
 
 
 @cli.command(name="reason")
@@ -73,9 +73,8 @@ EXPORT_FORMATS = names(DATASET, GRAPH)
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default=None,
               help="The RDF format [default: from -o's suffix (.trig .nq .ttl .nt .jsonld .rdf .owl), "
                    "else trig].")
-@click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Write to this file (atomically: a temporary file, then a rename) instead of stdout.")
-def export_command(project, graph_file, store, fmt, output):
+@output_options
+def export_command(project, graph_file, store, fmt, output, force):
     """Export the built graph as RDF: TriG, N-Quads, Turtle, N-Triples, JSON-LD or RDF/XML.
 
     Reads the graph from --store oxigraph:PATH or sparql:URL, else from --graph FILE
@@ -96,7 +95,7 @@ def export_command(project, graph_file, store, fmt, output):
     chosen = format_for(fmt, output) if fmt or output else format_for("trig")  # before anything is loaded
     data = export(built_graph(project, graph_file, store, default="impasse.trig"), format=chosen.name)
     if output:
-        write_file(output, data)
+        write_file(output, data, force=force)
         click.echo(f"Wrote {output} ({chosen.name}, {len(data):,} B).")
     else:
         click.echo(data, nl=False)

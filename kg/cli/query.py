@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..formats import GRAPH, RESULTS, names
-from .base import built_graph, cli, graph_option, project_option, read_store_option
+from .base import built_graph, cli, graph_option, output_options, project_option, read_store_option
 
 
 @cli.command()
@@ -38,27 +38,30 @@ def queries(project):
 @click.option("--format", "fmt", type=click.Choice(names(RESULTS) + names(GRAPH)),
               default="table", show_default=True, help="Output format (graphs from CONSTRUCT: turtle …).")
 @click.option("--iris", is_flag=True, help="Show IRIs instead of labels in table and markdown output.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@output_options
+@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(min=0.1), metavar="SECONDS",
+              help="Stop the query after this long (exit 2); loading the graph is not counted.")
 @project_option
 @graph_option
 @read_store_option
-def query(query, expression, params, fmt, iris, output, project, graph_file, store):
+def query(query, expression, params, fmt, iris, output, force, timeout, project, graph_file, store):
     """Run a named query, a query file, or inline SPARQL over the built graph.
 
     QUERY is a name from `kg queries` or the path of a .rq file. Exit code 2 for a syntax
-    error (with line and column) or an unknown query, parameter or entity.
+    error (with line and column), an unknown query, parameter or entity, or a query stopped
+    at --timeout. The query runs in a child process, so that Ctrl-C or the time limit stop it
+    at once.
 
     Example:
 
     \b
         kg query agenda-mismatches --param a="United States" --param b=Iran
         kg query actor-agenda --param actor=Tehran --format csv -o iran.csv
-        kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+        kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --timeout 30
         kg query agenda-mismatches --store oxigraph:./kgdb
     """
-    from ..build.builder import Project
-    from ..sparql.query import bind_params, resolve_query, run_query
-    from ..sparql.results import format_result, labels_for
+    from ..sparql.killable import run_killable
+    from .base import clean_exit_on_signals
 
     if (query is None) == (expression is None):
         raise click.UsageError("give a query name or file, or -e SPARQL (one of them)")
@@ -68,23 +71,38 @@ def query(query, expression, params, fmt, iris, output, project, graph_file, sto
         if not eq or not name:
             raise click.UsageError(f"--param takes NAME=VALUE, not {item!r}")
         given[name.strip()] = value
-    graph = built_graph(project, graph_file, store)
+    if expression is not None and given:
+        raise click.UsageError("--param needs a named query or a query file with a '#+ params:' header")
+    with clean_exit_on_signals():
+        try:
+            rendered = run_killable(_run, project, graph_file, store, query, expression, given, fmt, iris,
+                                    timeout=timeout)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+    if output:
+        from ..formats import write_file
+
+        write_file(output, rendered.encode("utf-8"), force=force)
+    else:
+        click.echo(rendered, nl=False)
+
+
+def _run(started, project, graph_file, store, query, expression, given, fmt, iris) -> str:
+    """Load the graph, bind, run and render one query (in the child process of run_killable)."""
+    from ..build.builder import Project
+    from ..sparql.query import bind_params, resolve_query, run_query
+    from ..sparql.results import format_result, labels_for
+
+    try:
+        graph = built_graph(project, graph_file, store)
+    except click.UsageError as exc:
+        raise ValueError(exc.message) from exc
     if expression is not None:
-        if given:
-            raise click.UsageError("--param needs a named query or a query file with a '#+ params:' header")
         text, where, bindings = expression, "<inline>", {}
     else:
         text, where, named = resolve_query(query, Project(Path(project)).queries, with_params=bool(given))
         bindings = bind_params(graph, named, given) if named is not None else {}
+    started()
     result = run_query(graph, text, bindings, where=where)
     labels = None if iris or fmt not in ("table", "markdown") else labels_for(graph, result)
-    try:
-        rendered = format_result(result, fmt, labels)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
-    if output:
-        from ..formats import write_file
-
-        write_file(output, rendered.encode("utf-8"))
-    else:
-        click.echo(rendered, nl=False)
+    return format_result(result, fmt, labels)

@@ -20,9 +20,11 @@ from .base import built_graph, cli, graph_option, project_option, read_store_opt
               help="Seconds a query may run; then it is stopped and answered 503.")
 @click.option("--max-results", default=10_000, show_default=True, type=click.IntRange(min=1),
               help="Most rows (SELECT) or triples (CONSTRUCT) in an answer; more is an error (422).")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Query worker processes (queries that can run at once).")
-def serve(project, graph_file, store, host, port, timeout, max_results, workers):
+@click.option("--workers", default=3, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes (queries that can run at once); one is kept for short queries.")
+@click.option("--query-memory", default=1024, show_default=True, type=click.IntRange(min=64), metavar="MIB",
+              help="Memory a query may add to its worker, in MiB; a query that needs more is stopped (503).")
+def serve(project, graph_file, store, host, port, timeout, max_results, workers, query_memory):
     """Serve the built graph over HTTP: a SPARQL 1.1 endpoint, the HTML views and a query page.
 
     The endpoint is at /sparql (GET, POST form, POST application/sparql-query; read-only);
@@ -45,7 +47,7 @@ def serve(project, graph_file, store, host, port, timeout, max_results, workers)
     loopback = host in LOOPBACK_HOSTS  # then the Host header must name loopback (DNS rebinding guard)
     app = create_app(graph, views_dir=paths.exports / "views", queries=load_queries(paths.queries),
                      timeout=timeout, max_results=max_results, workers=workers,
-                     allowed_hosts=LOOPBACK_HOSTS if loopback else None)
+                     allowed_hosts=LOOPBACK_HOSTS if loopback else None, query_memory=query_memory * 1024 * 1024)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Serving {len(graph):,} quads at http://{shown}:{port}/ (SPARQL endpoint: "
                f"http://{shown}:{port}/sparql). Ctrl+C stops.")

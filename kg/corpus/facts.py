@@ -89,7 +89,7 @@ class _LineLoader(PlainLoader):
             key = self.construct_object(key_node, deep=True)
             if key in lines:
                 raise FactsError(
-                    f"{key_node.start_mark.line + 1}: duplicate field {key!r} "
+                    f"{key_node.start_mark.line + 1}: duplicate field {_shown(key)} "
                     f"(first at line {lines[key]})"
                 )
             lines[key] = key_node.start_mark.line + 1
@@ -142,13 +142,13 @@ def read_facts_file(path: Path, document: Document, reference: Reference) -> lis
     if data.get("document") != document.slug:
         raise FactsError(
             f"{path}:{data['__lines__'].get('document', 1)}: 'document' must be "
-            f"{document.slug!r}, the slug of its document, not {data.get('document')!r}"
+            f"{document.slug!r}, the slug of its document, not {_shown(data.get('document'))}"
         )
     facts = []
     keys_seen: dict[str, int] = {}
     for item in data["facts"]:
         if not isinstance(item, dict):
-            raise FactsError(f"{path}: every entry under 'facts' must be a mapping, found {item!r}")
+            raise FactsError(f"{path}: every entry under 'facts' must be a mapping, found {_shown(item)}")
         fact = _read_fact(path, document, reference, item)
         key = fact.values.get("key")
         if key is not None:
@@ -168,13 +168,13 @@ def _read_fact(path: Path, document: Document, reference: Reference, item: dict)
     where = f"{path}:{line}"
     kind_name = item.get("kind")
     if kind_name not in KINDS:
-        raise FactsError(f"{where}: unknown kind {kind_name!r}; kinds: {', '.join(KINDS)}")
+        raise FactsError(f"{where}: unknown kind {_shown(kind_name)}; kinds: {', '.join(KINDS)}")
     spec = KINDS[kind_name]
     fields = {k: v for k, v in item.items() if not k.startswith("__")}
     allowed = set(COMMON_FIELDS) | {f.name for f in spec.fields}
     for name in sorted(set(fields) - allowed):
         raise FactsError(
-            f"{path}:{lines[name]}: unknown field {name!r} for kind {kind_name}; "
+            f"{path}:{lines[name]}: unknown field {_shown(name)} for kind {kind_name}; "
             f"allowed: {', '.join(sorted(allowed - {'kind'}))}"
         )
     values: dict[str, Any] = {}
@@ -221,13 +221,13 @@ def _is_text(value: Any) -> bool:
 
 def _number(at: str, value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise FactsError(f"{at}: expected a number, found {value!r}")
+        raise FactsError(f"{at}: expected a number, found {_shown(value)}")
     try:
         number = Decimal(str(value))
     except InvalidOperation as exc:
-        raise FactsError(f"{at}: expected a number, found {value!r}") from exc
+        raise FactsError(f"{at}: expected a number, found {_shown(value)}") from exc
     if not number.is_finite():
-        raise FactsError(f"{at}: expected a finite number, found {value!r}")
+        raise FactsError(f"{at}: expected a finite number, found {_shown(value)}")
     return number
 
 
@@ -247,17 +247,17 @@ def _single(at: str, field: Field, raw: Any, reference: Reference) -> Any:
     kind = field.type
     if field.name == "key":
         if not isinstance(raw, str) or not _KEY.match(raw):
-            raise FactsError(f"{at}: key must be lower-case letters, digits and '-', found {raw!r}")
+            raise FactsError(f"{at}: key must be lower-case letters, digits and '-', found {_shown(raw)}")
         return Literal(raw)
     if kind == TEXT:
         if not _is_text(raw):
-            raise FactsError(f"{at}: '{field.name}' must be non-empty text, found {raw!r}")
+            raise FactsError(f"{at}: '{field.name}' must be non-empty text, found {_shown(raw)}")
         return Literal(raw.strip())
     if kind == NUMBER:
         return Literal(_number(at, raw), datatype=XSD.decimal)
     if kind == BOOL:
         if not isinstance(raw, bool):
-            raise FactsError(f"{at}: '{field.name}' must be true or false, found {raw!r}")
+            raise FactsError(f"{at}: '{field.name}' must be true or false, found {_shown(raw)}")
         return Literal(raw)
     if kind == DATE:
         try:
@@ -271,18 +271,18 @@ def _single(at: str, field: Field, raw: Any, reference: Reference) -> Any:
     if kind.startswith("enum:"):
         choices = ENUMS[kind[5:]]
         if raw not in choices:
-            raise FactsError(f"{at}: '{field.name}' must be one of {', '.join(choices)}, found {raw!r}")
+            raise FactsError(f"{at}: '{field.name}' must be one of {', '.join(choices)}, found {_shown(raw)}")
         return choices[raw]
     category = kind[4:]  # "key:<category>"
     if not isinstance(raw, str):
-        raise FactsError(f"{at}: '{field.name}' must name a key, found {raw!r}")
+        raise FactsError(f"{at}: '{field.name}' must name a key, found {_shown(raw)}")
     if category == "event":
         return EventRef(raw)
     if category == "any":
         return EventRef(raw, any_category=True)
     known = reference.keys[category]
     if raw not in known:
-        raise UnknownKeyError(f"{at}: unknown {category} {raw!r}{_suggest(raw, known)}")
+        raise UnknownKeyError(f"{at}: unknown {category} {_shown(raw)}{_suggest(raw, known)}")
     return known[raw]
 
 
@@ -367,6 +367,12 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _shown(value: object, limit: int = 80) -> str:
+    """A value from a facts file as a message shows it: its repr, cut at ``limit`` characters
+    (a value may be megabytes long; the message only has to point at it)."""
+    return _short(repr(value), limit)
+
+
 def _closest(text: str, quote: str) -> int:
     """Start of the passage that shares the longest run of characters with the quote."""
     match = difflib.SequenceMatcher(None, text, quote, autojunk=False).find_longest_match(
@@ -414,7 +420,7 @@ def resolve_event_keys(facts: list[Fact], reference: Reference) -> list[Fact]:
             if len(hits) == 1:
                 return hits[0]
         raise UnknownKeyError(
-            f"{fact.source}:{fact.line}: unknown round or event {value.key!r}"
+            f"{fact.source}:{fact.line}: unknown round or event {_shown(value.key)}"
             f"{_suggest(value.key, declared)}"
         )
 

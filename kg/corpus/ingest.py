@@ -16,8 +16,12 @@
 ``extract_again`` (``kg add --again``) runs step 4 on a stored document: its unreviewed
 proposals are replaced, its reviewed and curated facts kept.
 
-Files are written to a temporary folder and renamed into the corpus only when all of them
-check out, so an error never leaves half an article.
+Files are written to a temporary folder (``corpus/.kg-add-*``) and renamed into the corpus
+only when all of them check out, so an error never leaves half an article. Both hold the
+project lock (:func:`kg.corpus.lock.project_lock`) from the duplicate check to the last
+rename, so concurrent adds each get their own slug (or a clear refusal), never an overwrite;
+and since every staging folder is made under the lock, one found while holding it was left
+by a run that was killed, and is removed.
 """
 
 from __future__ import annotations
@@ -37,7 +41,11 @@ import yaml
 from .documents import DOCUMENT_SUFFIX, KINDS, load_document, read_text_file
 from ..errors import DocumentError, InputError
 from .facts import FACTS_SUFFIX, load_facts, read_facts_file, resolve_event_keys
+from .lock import project_lock
 from .mentions import MENTIONS_SUFFIX
+
+#: The prefix of the staging folders in corpus/ (git-ignored).
+STAGING_PREFIX = ".kg-add-"
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _DROP = ("script", "style", "noscript", "template", "nav", "footer", "header", "aside", "form",
@@ -184,6 +192,7 @@ def add_article(
     :returns: what was written and found.
     :raises InputError: naming the file, when it cannot be read, is a duplicate, or a
         written file does not pass the corpus loaders; nothing is left in the corpus then.
+    :raises LockError: when another writer holds the project for longer than 30 s.
     """
     from .dates import parse_date
 
@@ -204,31 +213,49 @@ def add_article(
             parse_date(date)
         except ValueError as exc:
             raise InputError(f"{path}: date: {exc}") from exc
-    known = corpus_hashes(corpus) if known_hashes is None else known_hashes
-    for digest in content_hashes(article.text):
-        if digest in known:
-            raise InputError(f"{path}: this text is already in the corpus as {known[digest]}")
-    base = slugify(title) or "article-" + content_hashes(article.text)[0][:8]
-    slug, n = base, 2
-    while any((corpus / f"{slug}{suffix}").exists() for suffix in (DOCUMENT_SUFFIX, FACTS_SUFFIX, MENTIONS_SUFFIX)):
-        slug, n = f"{base}-{n}", n + 1
-    staging = Path(tempfile.mkdtemp(prefix=".kg-add-", dir=corpus))
-    try:
-        doc_path = staging / f"{slug}{DOCUMENT_SUFFIX}"
-        header = header_text(title, publisher or article.publisher or "unknown", kind, date, path.name)
-        doc_path.write_bytes((header + article.text).encode("utf-8"))
-        try:
-            document = load_document(doc_path)
-        except DocumentError as exc:
-            raise InputError(f"{path}: {str(exc).replace(str(doc_path), doc_path.name)}") from exc
-        result = _extract(root, staging, document, kept=[], pipeline=pipeline, where=path)
+    with project_lock(root):
+        remove_stale_staging(corpus)
+        known = corpus_hashes(corpus)
+        if known_hashes is not None:
+            known = {**known_hashes, **known}
         for digest in content_hashes(article.text):
-            known[digest] = f"{slug}{DOCUMENT_SUFFIX}"
-        written = _publish(staging, corpus, [doc_path, result.facts_file, result.mentions_file])
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            if digest in known:
+                raise InputError(f"{path}: this text is already in the corpus as {known[digest]}")
+        base = slugify(title) or "article-" + content_hashes(article.text)[0][:8]
+        slug, n = base, 2
+        while any((corpus / f"{slug}{suffix}").exists() for suffix in (DOCUMENT_SUFFIX, FACTS_SUFFIX, MENTIONS_SUFFIX)):
+            slug, n = f"{base}-{n}", n + 1
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=corpus))
+        try:
+            doc_path = staging / f"{slug}{DOCUMENT_SUFFIX}"
+            header = header_text(title, publisher or article.publisher or "unknown", kind, date, path.name)
+            doc_path.write_bytes((header + article.text).encode("utf-8"))
+            try:
+                document = load_document(doc_path)
+            except DocumentError as exc:
+                raise InputError(f"{path}: {str(exc).replace(str(doc_path), doc_path.name)}") from exc
+            result = _extract(root, staging, document, kept=[], pipeline=pipeline, where=path)
+            written = _publish(staging, corpus, [doc_path, result.facts_file, result.mentions_file])
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    if known_hashes is not None:
+        for digest in content_hashes(article.text):
+            known_hashes[digest] = f"{slug}{DOCUMENT_SUFFIX}"
     result.document, result.facts_file, result.mentions_file = written
     return result
+
+
+def remove_stale_staging(corpus: Path) -> list[Path]:
+    """Remove the staging folders that interrupted adds left in ``corpus``.
+
+    Call it holding the project lock: then no add is running, and every staging folder is stale.
+
+    :returns: the folders removed.
+    """
+    stale = sorted(p for p in corpus.glob(f"{STAGING_PREFIX}*") if p.is_dir())
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
 
 
 def extract_again(root: str | Path, name: str, *, pipeline=None) -> AddResult:
@@ -246,16 +273,18 @@ def extract_again(root: str | Path, name: str, *, pipeline=None) -> AddResult:
     doc_path = corpus / f"{slug}{DOCUMENT_SUFFIX}"
     if not doc_path.is_file():
         raise InputError(f"{doc_path}: no such document in the corpus")
-    document = load_document(doc_path)
-    facts_path = corpus / f"{slug}{FACTS_SUFFIX}"
-    kept_text, kept = _kept_facts(facts_path)
-    staging = Path(tempfile.mkdtemp(prefix=".kg-add-", dir=corpus))
-    try:
-        result = _extract(root, staging, document, kept=kept, kept_text=kept_text, pipeline=pipeline,
-                          where=doc_path)
-        written = _publish(staging, corpus, [result.facts_file, result.mentions_file])
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with project_lock(root):
+        remove_stale_staging(corpus)
+        document = load_document(doc_path)
+        facts_path = corpus / f"{slug}{FACTS_SUFFIX}"
+        kept_text, kept = _kept_facts(facts_path)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=corpus))
+        try:
+            result = _extract(root, staging, document, kept=kept, kept_text=kept_text, pipeline=pipeline,
+                              where=doc_path)
+            written = _publish(staging, corpus, [result.facts_file, result.mentions_file])
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     result.document = doc_path
     result.facts_file, result.mentions_file = written
     return result
@@ -272,9 +301,15 @@ def _kept_facts(path: Path):
         return None, []
     from ruamel.yaml import YAML, YAMLError
 
+    from .documents import AliasError, refuse_aliases
+
     yaml_rt = YAML()
     try:
-        data = yaml_rt.load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        refuse_aliases(text)  # ruamel would expand them
+        data = yaml_rt.load(text)
+    except AliasError as exc:
+        raise InputError(f"{path}:{exc.problem_mark.line + 1}: {exc.problem}") from exc
     except (OSError, YAMLError) as exc:
         raise InputError(f"{path}: cannot read the facts file: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("facts"), list):
@@ -379,15 +414,26 @@ def _documents(corpus: Path):
 
 
 def _publish(staging: Path, corpus: Path, files: list[Path]) -> list[Path]:
-    """Rename staged files into the corpus, the document first; undo on failure."""
-    done: list[Path] = []
+    """Rename staged files into the corpus, the document first; undo on failure (an error, or
+    a signal turned into an exception, between two renames): a file that was new is removed,
+    a file that was replaced gets its old content back (kept as a hard link in ``staging``)."""
+    done: list[tuple[Path, Path | None]] = []
     try:
         for staged in files:
             target = corpus / staged.name
+            kept = None
+            if target.exists():
+                kept = staging / f".previous-{staged.name}"
+                os.link(target, kept)
             os.replace(staged, target)
-            done.append(target)
-    except OSError as exc:
-        for target in done:
-            target.unlink(missing_ok=True)
-        raise InputError(f"{corpus}: cannot write {staged.name}: {exc.strerror}") from exc
-    return done
+            done.append((target, kept))
+    except BaseException as exc:
+        for target, kept in reversed(done):
+            if kept is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(kept, target)
+        if isinstance(exc, OSError):
+            raise InputError(f"{corpus}: cannot write {staged.name}: {exc.strerror}") from exc
+        raise
+    return [target for target, _ in done]

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 from rdflib import URIRef
 
-from .documents import Document
+from .documents import Document, NoAliasLoader
 from ..errors import FactsError
 from .factkinds import STATUSES
 from ..vocab import ID
@@ -92,8 +92,14 @@ class Mentions:
         return by_start.get((entity.document, entity.category, entity.key, entity.start))
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that records the line of each mapping and sequence (for messages)."""
+def _shown(value: object, limit: int = 80) -> str:
+    """A value from a mentions file as a message shows it: its repr, cut at ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Loader(NoAliasLoader):
+    """Safe YAML, without aliases, that records the line of each mapping and sequence (for messages)."""
 
 
 def _line_of(loader, node, deep=False):
@@ -156,16 +162,16 @@ def _entity(path: Path, doc: Document, entry, reference: Reference) -> EntityDec
         raise FactsError(f"{where}: entity lacks {', '.join(missing)}")
     category, cls, key = str(entry["category"]), str(entry["class"]), str(entry["key"])
     if category not in CLASSES:
-        raise FactsError(f"{where}: unknown category {category!r}; one of {', '.join(CLASSES)}")
+        raise FactsError(f"{where}: unknown category {_shown(category)}; one of {', '.join(CLASSES)}")
     if cls not in CLASSES[category]:
-        raise FactsError(f"{where}: a {category} is one of {', '.join(CLASSES[category])}, not {cls!r}")
+        raise FactsError(f"{where}: a {category} is one of {', '.join(CLASSES[category])}, not {_shown(cls)}")
     status = str(entry.get("status", "proposed"))
     if status not in STATUSES:
         raise FactsError(f"{where}: status must be one of {', '.join(STATUSES)}")
     label = str(entry["label"])
     start = entry["start"]
     if not isinstance(start, int) or not 0 <= start < len(doc.text):
-        raise FactsError(f"{where}: start {start!r} is not an offset into {doc.path.name}")
+        raise FactsError(f"{where}: start {_shown(start)} is not an offset into {doc.path.name}")
     try:
         confidence = Decimal(str(entry.get("confidence", "0.5")))
     except InvalidOperation as exc:
@@ -187,8 +193,8 @@ def _mention(path: Path, doc: Document, number: int, entry, reference: Reference
     end = start + len(text)
     if doc.text[start:end] != text:
         found = doc.text[start:end] if 0 <= start < len(doc.text) else ""
-        raise FactsError(f"{where}: {doc.path.name} has {found!r} at {start}, not {text!r}")
+        raise FactsError(f"{where}: {doc.path.name} has {_shown(found)} at {start}, not {_shown(text)}")
     category, key = str(category), str(key)
     if key not in reference.keys.get(category, {}) and (category, key) not in entities:
-        raise FactsError(f"{where}: no {category} {key!r} in the reference data or the minted entities")
+        raise FactsError(f"{where}: no {category} {_shown(key)} in the reference data or the minted entities")
     return MentionRecord(doc.slug, start, end, category, key, rule)

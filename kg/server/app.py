@@ -33,14 +33,16 @@ from ..vocab import OX_RDF_TYPE as _RDF_TYPE
 from ..vocab import XSD, XSD_INTEGER
 from ..sparql.query import NamedQuery, QueryError, Result, bind_params
 from ..sparql.results import format_result
-from .protocol import (ENDPOINT_FORMATS, GRAPH_TYPES, MAX_QUERY_BYTES, ProtocolError, check_query_text, negotiate,
+from .protocol import (ENDPOINT_FORMATS, GRAPH_TYPES, MAX_QUERY_BYTES, ProtocolError, negotiate,
                               not_acceptable, one, parse_params, term_to_wire)
-from .worker import Job, QueryPool
+from .worker import DEFAULT_QUERY_MEMORY, Job, QueryPool
 from ..store import KnowledgeGraph
 
 STATIC = Path(__file__).resolve().parent / "static"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RESULTS = 10_000
+DEFAULT_WORKERS = 3
+DEFAULT_LONG_AFTER = 1.0
 #: Hosts accepted in the Host header when the server listens on loopback (DNS rebinding guard).
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 
@@ -56,8 +58,9 @@ _PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-s
 
 def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
                queries: dict[str, NamedQuery] | None = None, timeout: float = DEFAULT_TIMEOUT,
-               max_results: int = DEFAULT_MAX_RESULTS, workers: int = 2,
-               allowed_hosts: list[str] | tuple[str, ...] | None = None) -> Starlette:
+               max_results: int = DEFAULT_MAX_RESULTS, workers: int = DEFAULT_WORKERS,
+               allowed_hosts: list[str] | tuple[str, ...] | None = None, long_after: float = DEFAULT_LONG_AFTER,
+               query_memory: int | None = DEFAULT_QUERY_MEMORY) -> Starlette:
     """Build the ASGI app serving ``graph``.
 
     :param views_dir: a folder of HTML views to serve under /views/ (skipped when missing).
@@ -66,11 +69,15 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
     :param max_results: most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) sent; more is a 422.
     :param workers: query worker processes (queries that can run at once).
     :param allowed_hosts: accepted Host header names (None: any).
+    :param long_after: seconds after which a query counts as long; at most ``workers - 1`` long
+        queries run at once, so one worker stays free for short ones.
+    :param query_memory: bytes a query may add to its worker's memory; more is a 503 (None: no cap).
     :returns: a Starlette app; its lifespan starts and stops the workers (they also start on
         the first query).
     """
     queries = dict(queries or {})
-    pool = QueryPool(graph.store.dump_nquads(), size=workers, timeout=timeout)
+    pool = QueryPool(graph.store.dump_nquads(), size=workers, timeout=timeout, long_after=long_after,
+                     query_memory=query_memory)
     description = _dataset_description(graph)
     views = Path(views_dir) if views_dir is not None and Path(views_dir).is_dir() else None
     page = (STATIC / "index.html").read_text(encoding="utf-8")
@@ -123,6 +130,12 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await pool.start()
+        if pool.isolation is not None:
+            import logging
+
+            logging.getLogger("uvicorn.error").warning(
+                "the query workers could not be cut off the network (%s); SERVICE is still refused by the "
+                "query guard", pool.isolation)
         try:
             yield
         finally:
@@ -212,8 +225,9 @@ async def _sparql_job(request: Request, max_results: int) -> Job | None:
             raise ProtocolError(415, "POST a query as application/x-www-form-urlencoded (query=…) or "
                                      f"application/sparql-query, not {mime or 'no Content-Type'}")
     if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
+        if request.method in ("GET", "HEAD"):
+            raise ProtocolError(414, f"the URL is too long (queries over {MAX_QUERY_BYTES // 1024} KiB are refused)")
         raise ProtocolError(413, f"the query is larger than {MAX_QUERY_BYTES // 1024} KiB")
-    check_query_text(query)
     default, named = params.get("default-graph-uri"), params.get("named-graph-uri")
     for iri in (default or []) + (named or []):
         try:
@@ -290,9 +304,9 @@ def _service_description(request: Request, description: tuple[int, list[tuple[st
 
 
 def serve(app: Starlette, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run ``app`` with uvicorn until interrupted."""
+    """Run ``app`` with uvicorn until interrupted, with the limits of :mod:`kg.server.http`."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False,
-                limit_concurrency=64, timeout_keep_alive=5)
+    from .http import server_config
 
+    uvicorn.Server(server_config(app, host, port)).run()

@@ -11,17 +11,14 @@ run queries) both import it. Specs implemented:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
 from ..formats import FORMATS, GRAPH, RESULTS, Format
-from ..sparql.syntax import TOKENS, keyword
 
 #: Largest query (or form body) accepted, in bytes; larger requests get 413.
 MAX_QUERY_BYTES = 256 * 1024
-#: Deepest nesting of ``{ ( [`` accepted; deeper queries get 400. Oxigraph's recursive parser
-#: crashed the process (segmentation fault) on 5,000 nested groups, measured with pyoxigraph 0.5.
-MAX_NESTING = 128
 
 
 class ProtocolError(Exception):
@@ -77,29 +74,68 @@ def one(params: dict[str, list[str]], name: str) -> str | None:
     return values[0]
 
 
-# --- guards on the query text, before the engine sees it --------------------------------------
+# --- the guard on the parsed query, before the engine sees it ---------------------------------
 
-def check_query_text(text: str) -> None:
-    """Refuse what must never reach the engine: deep nesting and federated queries.
+#: Python frames rdflib's recursive parser may use in a query worker: about 250 levels of
+#: ``{ ( [`` (128 need about 3,000 frames). Deeper queries are refused before Oxigraph sees
+#: them: its own recursive parser crashed the process (segmentation fault) on 5,000 nested
+#: groups, measured with pyoxigraph 0.5.
+PARSER_RECURSION_LIMIT = 6000
 
-    Strings, IRIs and comments are skipped, so a ``{`` or the word SERVICE inside them is fine.
 
-    :raises ProtocolError: 400 naming the line.
+def check_query(text: str) -> None:
+    """Refuse what must never reach the engine: a federated query, or one nested too deeply.
+
+    The query is parsed by rdflib's SPARQL 1.1 parser and translated to its algebra, and the
+    algebra is searched for ``SERVICE``: what is read is what a SPARQL parser reads, so no
+    escape, comment or string can hide a clause (docs/engine-notes.md, "SERVICE and the query
+    guard"). A query rdflib cannot parse is refused, even if Oxigraph would have read it.
+    Call it where :data:`PARSER_RECURSION_LIMIT` applies (a query worker).
+
+    :raises ProtocolError: 400 naming the line and column of a syntax error, or the SERVICE IRI.
     """
-    depth = 0
-    for match in TOKENS.finditer(text):
-        if match.lastgroup in ("open", "bracket"):
-            depth += 1
-            if depth > MAX_NESTING:
-                line = text.count("\n", 0, match.start()) + 1
-                raise ProtocolError(400, f"query nested too deeply at line {line}: more than {MAX_NESTING} "
-                                         "levels of { ( [")
-        elif match.lastgroup in ("close", "unbracket"):
-            depth = max(0, depth - 1)
-        elif keyword(match) == "SERVICE":
-            # Oxigraph would send HTTP requests to any SERVICE IRI: never from this server.
-            line = text.count("\n", 0, match.start()) + 1
-            raise ProtocolError(400, f"SERVICE (federated query) is not allowed on this endpoint (line {line})")
+    problem = _guard(text)
+    if problem is not None:
+        raise ProtocolError(400, problem)
+
+
+@lru_cache(maxsize=1024)
+def _guard(text: str) -> str | None:
+    # Cached: the parse takes 5-90 ms, and clients send the same text again and again.
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        algebra = translateQuery(parseQuery(text)).algebra
+    except RecursionError:
+        return "query nested too deeply: more levels of { ( [ than the parser reads"
+    except ParseBaseException as exc:
+        return f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
+    except Exception as exc:  # noqa: BLE001 - rdflib raises plain exceptions (an undefined prefix …)
+        return f"SPARQL error: {exc}"
+    services = _services(algebra)
+    if services:
+        return (f"SERVICE (federated query) is not allowed on this endpoint: SERVICE {services[0]}; "
+                "this server never sends requests for a query")
+    return None
+
+
+def _services(node) -> list[str]:
+    """The targets of every ``SERVICE`` in an rdflib algebra tree (IRIs, or ``?var``)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found, stack = [], [node]
+    while stack:  # iterative: the tree may be as deep as the parser allows
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == "ServiceGraphPattern":
+                term = item.get("term")
+                found.append(term.n3() if hasattr(term, "n3") else str(term))
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return found
 
 
 # --- content negotiation -----------------------------------------------------------------------

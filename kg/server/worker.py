@@ -8,6 +8,13 @@ aborting on some input) is replaced the same way; the server process never runs 
 
 Workers also apply the result-size limit (they stop reading solutions at ``max_results + 1``)
 and serialize the answer, so only bytes cross the pipe.
+
+A worker cannot reach the network: it moves itself into a network namespace of its own, with
+no interface up, before it loads anything (pyoxigraph would otherwise make HTTP requests for a
+``SERVICE`` clause; docs/engine-notes.md, "SERVICE and the query guard"). Its memory is capped
+(``RLIMIT_AS``) at what it holds once the graph is loaded plus ``query_memory`` bytes; a query
+that needs more stops it, and is answered 503 like a timeout (docs/engine-notes.md, "Memory of
+a query worker").
 """
 
 from __future__ import annotations
@@ -17,10 +24,17 @@ import contextlib
 import itertools
 import multiprocessing
 import re
+import signal
 from dataclasses import dataclass
 
 #: How long a new worker may take to load the graph before the server gives up on it.
 STARTUP_TIMEOUT = 120.0
+#: Memory a query may add to its worker by default (bytes of address space).
+DEFAULT_QUERY_MEMORY = 1024 * 1024 * 1024
+
+# linux/sched.h
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
 
 
 @dataclass
@@ -49,9 +63,13 @@ def execute(store, job: Job) -> tuple:
     from ..sparql.query import Result
     from ..sparql.results import format_result
     from ..sparql.syntax import bind
-    from .protocol import (BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, ProtocolError, negotiate,
+    from .protocol import (BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, ProtocolError, check_query, negotiate,
                            not_acceptable, term_from_wire)
 
+    try:
+        check_query(job.query)
+    except ProtocolError as exc:
+        return ("error", exc.status, exc.message, exc.headers)
     options = {}
     if job.default_graphs is None and job.named_graphs is None:
         options["use_default_graph_as_union"] = True
@@ -106,14 +124,65 @@ def _too_many(limit: int, what: str) -> tuple:
             {"X-Result-Limit": str(limit)})
 
 
-def _worker_main(conn, dump: bytes) -> None:
-    """A worker process: load the graph, then answer jobs until the pipe closes."""
+def isolate_network() -> str | None:
+    """Move this process into a new network namespace, where no interface is up: from then on
+    every connection it tries fails (ENETUNREACH), loopback included. Its open pipes and sockets
+    keep working.
+
+    As root a network namespace suffices; otherwise it is made inside a new user namespace
+    (Linux allows that to any user unless the system forbids it). Call it while the process has
+    one thread: a user namespace refuses a threaded process.
+
+    :returns: None when isolated, else why not (the OS's reason).
+    """
+    import ctypes
+    import os
+
+    try:
+        unshare = ctypes.CDLL(None, use_errno=True).unshare
+    except (OSError, AttributeError):
+        return "this system has no unshare(2)"
+    for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET):
+        if unshare(flags) == 0:
+            return None
+    return f"unshare(2) refused: {os.strerror(ctypes.get_errno())}"
+
+
+def _address_space() -> int:
+    """This process's address space now, in bytes (/proc/self/statm)."""
+    import os
+
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _cap_memory(query_memory: int) -> None:
+    """Cap this process's address space at what it uses now plus ``query_memory`` bytes."""
+    import resource
+
+    limit = _address_space() + query_memory
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
+def _worker_main(conn, dump: bytes, query_memory: int | None = DEFAULT_QUERY_MEMORY) -> None:
+    """A worker process: cut itself off the network, load the graph, cap its memory, then
+    answer jobs until the pipe closes."""
+    import sys
+
+    isolation = isolate_network()  # first: while this process has one thread
     import pyoxigraph as ox
 
+    from .protocol import PARSER_RECURSION_LIMIT
+
+    sys.setrecursionlimit(PARSER_RECURSION_LIMIT)
     store = ox.Store()
     store.bulk_load(input=dump, format=ox.RdfFormat.N_QUADS)
     del dump
-    conn.send(("ready",))
+    execute(store, Job(query="ASK { ?s ?p ?o }", accept=None, max_results=1))  # the engine's threads, before the cap
+    if query_memory is not None:
+        _cap_memory(query_memory)
+    conn.send(("ready", isolation))
     while True:
         try:
             job = conn.recv()
@@ -123,19 +192,28 @@ def _worker_main(conn, dump: bytes) -> None:
             return
         try:
             reply = execute(store, job)
+        except MemoryError:
+            reply = _out_of_memory(query_memory)
         except Exception as exc:  # noqa: BLE001 - a worker reports every failure as an answer
             reply = ("error", 500, f"query failed: {type(exc).__name__}: {exc}", {})
         conn.send(reply)
 
 
+def _out_of_memory(query_memory: int | None) -> tuple:
+    limit = f"{query_memory // (1024 * 1024)} MiB" if query_memory else "its memory"
+    return ("error", 503, f"query stopped: it needed more than the server's memory limit of {limit} per query; "
+                          "narrow it or add a LIMIT", {})
+
+
 class _Worker:
     _ids = itertools.count(1)
 
-    def __init__(self, context, dump: bytes):
+    def __init__(self, context, dump: bytes, query_memory: int | None):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, dump), daemon=True,
+        self.process = context.Process(target=_worker_main, args=(child, dump, query_memory), daemon=True,
                                        name=f"kg-query-worker-{next(self._ids)}")
         self._child = child
+        self.isolation: str | None = None  # why the worker could not be cut off the network
 
     def start(self) -> None:
         """Start the process and wait until it has loaded the graph (blocking: call in a thread)."""
@@ -148,17 +226,21 @@ class _Worker:
             message = self.conn.recv()
         except EOFError:
             message = f"the process exited with code {self.process.exitcode}"
-        if message != ("ready",):
+        if not (isinstance(message, tuple) and message[:1] == ("ready",)):
             self.kill()
             raise RuntimeError(f"a query worker failed to start: {message!r}")
+        self.isolation = message[1]
 
-    def exchange(self, job: Job, timeout: float) -> tuple:
-        """Send a job and wait for its reply (blocking: call in a thread).
+    def send(self, job: Job) -> None:
+        """Send a job (blocking: call in a thread)."""
+        self.conn.send(job)
+
+    def reply(self, timeout: float) -> tuple:
+        """Wait for the reply to the job sent (blocking: call in a thread).
 
         :raises TimeoutError: when no reply came within ``timeout`` seconds.
         :raises EOFError: when the worker died.
         """
-        self.conn.send(job)
         if not self.conn.poll(timeout):
             raise TimeoutError
         return self.conn.recv()
@@ -183,40 +265,60 @@ class _Worker:
 class QueryPool:
     """A fixed number of killable query workers shared by all requests.
 
+    One worker is kept for short queries: a query that has run ``long_after`` seconds counts
+    as long, and at most ``size - 1`` long queries run at once (``size`` when there is one
+    worker); a query that would make one more is stopped there and answered 503. So a slow
+    query never holds a fast one behind it for the full timeout.
+
     :param dump: the graph as N-Quads bytes (each worker loads its own copy).
-    :param size: how many queries may run at once.
+    :param size: how many queries may run at once; exactly this many worker processes run.
     :param timeout: seconds a query may run before its worker is killed.
+    :param long_after: seconds after which a running query counts as long.
+    :param query_memory: bytes a query may add to its worker's memory (None: no cap).
     """
 
-    def __init__(self, dump: bytes, size: int = 2, timeout: float = 10.0):
+    def __init__(self, dump: bytes, size: int = 3, timeout: float = 10.0, *, long_after: float = 1.0,
+                 query_memory: int | None = DEFAULT_QUERY_MEMORY):
         self.dump = dump
         self.size = max(1, size)
         self.timeout = timeout
+        self.long_after = min(long_after, timeout)
+        self.query_memory = query_memory
         self._context = multiprocessing.get_context("spawn")  # never fork a threaded server
         self._idle: asyncio.Queue | None = None
+        self._long: asyncio.Semaphore | None = None
+        # every worker of the pool, from the moment it is created (not once it has loaded):
+        # start() and _replace() count the same set, so together they never make too many
         self._workers: set[_Worker] = set()
         self._tasks: set[asyncio.Task] = set()
         self._lock: asyncio.Lock | None = None
         self._closed = False
         self.killed = 0  # workers stopped on a timeout or found dead: for tests and logs
+        self.isolation: str | None = None  # why a worker could not be cut off the network (None: all were)
 
     async def start(self) -> None:
         """Start the workers (idempotent); returns once all have loaded the graph."""
         if self._idle is None:
             self._idle, self._lock = asyncio.Queue(), asyncio.Lock()
+            self._long = asyncio.Semaphore(self.size - 1 if self.size > 1 else 1)
         async with self._lock:
-            missing = self.size - len(self._workers)
-            if missing > 0:
-                await asyncio.gather(*(self._spawn() for _ in range(missing)))
+            fresh = [self._new_worker() for _ in range(self.size - len(self._workers))]
+            if fresh:
+                await asyncio.gather(*(self._spawn(worker) for worker in fresh))
 
-    async def _spawn(self) -> None:
-        worker = _Worker(self._context, self.dump)
+    def _new_worker(self) -> _Worker:
+        worker = _Worker(self._context, self.dump, self.query_memory)
         self._workers.add(worker)
+        return worker
+
+    async def _spawn(self, worker: _Worker) -> None:
         try:
             await asyncio.to_thread(worker.start)
         except Exception:
             self._workers.discard(worker)
             raise
+        if worker.isolation is not None:
+            self.isolation = worker.isolation
         if self._closed:
             worker.stop()
             self._workers.discard(worker)
@@ -228,7 +330,7 @@ class QueryPool:
         self._workers.discard(worker)
         self.killed += 1
         if not self._closed:
-            task = asyncio.get_running_loop().create_task(self._spawn())
+            task = asyncio.get_running_loop().create_task(self._spawn(self._new_worker()))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
@@ -245,16 +347,38 @@ class QueryPool:
 
     async def _exchange(self, worker: _Worker, job: Job) -> tuple:
         try:
-            reply = await asyncio.to_thread(worker.exchange, job, self.timeout)
-        except TimeoutError:
-            self._replace(worker)
-            return ("error", 503, f"query stopped: it ran longer than the server's limit of {self.timeout:g} s; "
-                                  "narrow it or add a LIMIT", {})
+            await asyncio.to_thread(worker.send, job)
+            try:
+                reply = await asyncio.to_thread(worker.reply, self.long_after)
+            except TimeoutError:
+                reply = await self._run_long(worker)
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
+            if worker.process.exitcode == -signal.SIGABRT:  # the engine's allocator gave up at the cap
+                return _out_of_memory(self.query_memory)
             return ("error", 500, "the query engine crashed on this query; the worker was restarted", {})
+        if reply is None:
+            return ("error", 503, f"query stopped: it ran longer than {self.long_after:g} s while "
+                                  f"{self.size - 1} other long queries were running; try again later",
+                    {"Retry-After": "5"})
+        if reply[0] == "timeout":
+            return ("error", 503, f"query stopped: it ran longer than the server's limit of {self.timeout:g} s; "
+                                  "narrow it or add a LIMIT", {})
         self._idle.put_nowait(worker)
         return reply
+
+    async def _run_long(self, worker: _Worker) -> tuple | None:
+        """Wait for a query that has turned long: in a free long slot, up to the timeout; None
+        (its worker replaced) when every long slot is taken, ("timeout",) when it ran out."""
+        if self._long.locked():
+            self._replace(worker)
+            return None
+        async with self._long:
+            try:
+                return await asyncio.to_thread(worker.reply, self.timeout - self.long_after)
+            except TimeoutError:
+                self._replace(worker)
+                return ("timeout",)
 
     def close(self) -> None:
         """Stop every worker (blocking, a few seconds at most)."""

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
+from ..corpus.documents import NoAliasLoader
 from ..errors import InputError
 from ..vocab import IMP, PREFIXES, XSD_INTEGER
 from .syntax import check_syntax
@@ -97,7 +98,7 @@ def parse_header(text: str, where: str) -> dict:
         elif line.strip() and not line.startswith("#"):
             break
     try:
-        header = yaml.safe_load("\n".join(lines)) if lines else None
+        header = yaml.load("\n".join(lines), Loader=NoAliasLoader) if lines else None  # noqa: S506 - safe
     except yaml.YAMLError as exc:
         raise QueryError(f"{where}: the '#+' header is not valid YAML: {exc}") from exc
     if not isinstance(header, dict) or not isinstance(header.get("summary"), str):
@@ -202,9 +203,14 @@ def resolve_value(graph: KnowledgeGraph, param: Param, raw: str):
         except ValueError as exc:
             raise QueryError(f"parameter {param.name} takes an integer, not {raw!r}") from exc
     iri = _expand(raw)
+    if iri is not None:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:  # Oxigraph's reason: "Invalid IRI code point '>'" and the like
+            raise QueryError(f"parameter {param.name}: {_cut(raw)} is not a valid IRI ({exc})") from exc
     if param.type == "iri":
         if iri is None:
-            raise QueryError(f"parameter {param.name} takes an IRI (<…> or prefix:name), not {raw!r}")
+            raise QueryError(f"parameter {param.name} takes an IRI (<…> or prefix:name), not {_cut(raw)}")
         return ox.NamedNode(iri)
     names = entity_names(graph, ENTITY_TYPES[param.type])
     if iri is not None and iri in {e for e, _ in names}:
@@ -232,6 +238,12 @@ def entity_names(graph: KnowledgeGraph, cls) -> list[tuple[str, str]]:
         substitutions={"class": ox.NamedNode(str(cls))},
     )
     return [(row["entity"].value, row["name"].value) for row in rows]
+
+
+def _cut(raw: str, limit: int = 80) -> str:
+    """A parameter's value as a message quotes it, cut at ``limit`` characters."""
+    text = repr(raw)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _expand(raw: str) -> str | None:

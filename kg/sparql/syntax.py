@@ -1,8 +1,9 @@
 """SPARQL text: syntax checking with a line and column a user can act on, the one tokenizer, and parameter binding.
 
 :data:`TOKENS` is the only reader of SPARQL text by hand in Impasse: :func:`bind_values`
-uses it to find the group to bind in, and the endpoint's guard
-(:func:`kg.server.protocol.check_query_text`) to measure nesting and find ``SERVICE``.
+uses it to find the group to bind in. It guards nothing: the endpoint's guard reads the query
+with a parser (:func:`kg.server.protocol.check_query`), since a hand-written tokenizer that
+misreads one escape lets a clause through unseen.
 :func:`bind` is the one way parameters are bound to a query, on every store and on the
 endpoint alike.
 """
@@ -50,8 +51,7 @@ def _syntax_error(text: str) -> str | None:
 # the end of the line) are skipped whole, so that a brace or a keyword inside them is not taken
 # for syntax, and so are the escapes of a prefixed name's local part (PN_LOCAL_ESC: ``ex:a\#``
 # is a name, not the start of a comment that would hide what follows on the line); then group
-# braces, the other brackets, and the keywords WHERE and SERVICE (not part of a prefixed name
-# or a variable).
+# braces, the other brackets, and the keyword WHERE (not part of a prefixed name or a variable).
 TOKENS = re.compile(r"""
     (?P<skip>\#[^\n\r]*
       | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\" | '''(?:[^'\\]|\\.|'(?!''))*'''
@@ -59,12 +59,12 @@ TOKENS = re.compile(r"""
       | <[^<>"{}|^`\\\x00-\x20]*>
       | \\[_~.\-!$&'()*+,;=/?#@%])
     | (?P<open>\{) | (?P<close>\}) | (?P<bracket>[(\[]) | (?P<unbracket>[)\]])
-    | (?P<keyword>(?<![\w:?$])(?:WHERE|SERVICE)(?![\w:-]))
+    | (?P<keyword>(?<![\w:?$])WHERE(?![\w:-]))
     """, re.VERBOSE | re.IGNORECASE | re.DOTALL)
 
 
 def keyword(token: re.Match) -> str | None:
-    """WHERE or SERVICE for a keyword token, else None."""
+    """WHERE for a keyword token, else None."""
     return token.group().upper() if token.lastgroup == "keyword" else None
 
 

@@ -222,3 +222,31 @@ def test_export_and_reason_over_a_sparql_endpoint(stored, virtuoso):  # noqa: F8
     reasoned = run_cli("reason", "-C", root, "--store", f"sparql:{virtuoso}", "--reasoner", "owlrl")
     assert reasoned.exit_code == 0 and "(reported, not written)" in reasoned.output and CONTESTED in reasoned.output
     assert len(SparqlQuads(virtuoso)) == before
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "turtle"], ["query", "-e", "ASK { ?s ?p ?o }"]])
+def test_output_refuses_a_symlink_a_fifo_and_a_folder_without_force(tmp_path, command):
+    # Regression: -o replaced a symbolic link (and, as root, /dev/full) with a regular file.
+    target = tmp_path / "target.txt"
+    target.write_text("kept\n", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    base = [*command, "-C", str(ROOT)]
+    for path, kind in ((link, "a symbolic link"), (fifo, "a FIFO")):
+        result = run_cli(*base, "-o", path)
+        assert result.exit_code == 2 and f"is {kind}, not a regular file" in result.output, result.output
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "kept\n" and fifo.is_fifo()
+    result = run_cli(*base, "-o", tmp_path)
+    assert result.exit_code == 2
+    result = run_cli(*base, "-o", link, "--force")  # told to: the link is replaced, its target untouched
+    assert result.exit_code == 0, result.output
+    assert not link.is_symlink() and link.is_file() and target.read_text(encoding="utf-8") == "kept\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "link.txt", "target.txt"]  # no temporary file
+
+
+def test_output_refuses_a_device_node(tmp_path):
+    result = run_cli("query", "-C", str(ROOT), "-e", "ASK { ?s ?p ?o }", "-o", "/dev/null")
+    assert result.exit_code == 2 and "is a device, not a regular file" in result.output
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")

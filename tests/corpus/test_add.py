@@ -265,3 +265,32 @@ def test_the_installed_model_is_the_trained_one():
 
     reader = load_nlp()
     assert not reader.fallback and {"parser", "ner"} <= set(reader.nlp.pipe_names)
+
+
+def test_extracting_again_refuses_a_facts_file_with_aliases_before_ruamel_expands_them(project):
+    from kg.corpus.ingest import extract_again
+    from kg.errors import InputError
+
+    from .test_facts import BOMB
+
+    project.add("doc", "Iran rejects talks on missiles.\n", BOMB)
+    with pytest.raises(InputError, match=r"doc\.facts\.yaml:4: found the alias \*a"):
+        extract_again(project.root, "doc")
+
+
+def test_a_failed_publish_puts_back_the_files_it_had_replaced(tmp_path):
+    # kg add --again replaces a facts file: undoing must restore it, not delete it
+    from kg.corpus.ingest import _publish
+    from kg.errors import InputError
+
+    corpus, staging = tmp_path / "corpus", tmp_path / "staging"
+    corpus.mkdir()
+    staging.mkdir()
+    (corpus / "doc.facts.yaml").write_text("old facts\n", encoding="utf-8")
+    (staging / "doc.facts.yaml").write_text("new facts\n", encoding="utf-8")
+    (staging / "doc.new.yaml").write_text("new file\n", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot write doc.mentions.yaml"):
+        _publish(staging, corpus, [staging / "doc.new.yaml", staging / "doc.facts.yaml",
+                                   staging / "doc.mentions.yaml"])  # the last is missing: the rename fails
+    assert sorted(p.name for p in corpus.iterdir()) == ["doc.facts.yaml"]
+    assert (corpus / "doc.facts.yaml").read_text(encoding="utf-8") == "old facts\n"

@@ -211,3 +211,37 @@ def test_any_unique_passage_is_located_exactly(data):
     ev = locate_quote(SHAFAQ.path, 1, SHAFAQ, quote)
     assert (ev.start, ev.end) == (start, end)
     assert SHAFAQ.text[ev.start - len(ev.prefix) : ev.end + len(ev.suffix)] == ev.prefix + quote + ev.suffix
+
+
+# A "billion laughs" file: nine levels of nine aliases each would expand to 9**9 strings.
+BOMB = "document: doc\nbomb:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
+    f"  {chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)) + "facts: []\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_before_anything_expands(project):
+    # Regression: it took 3 GB and 73 s to end in a MemoryError whose message repr()'d the value.
+    project.add("doc", TEXT, BOMB)
+    with pytest.raises(FactsError) as caught:
+        load(project)
+    message = str(caught.value)
+    assert "doc.facts.yaml:4:" in message and "aliases are not allowed" in message and "*a" in message
+    assert len(message) < 400
+
+
+def test_aliases_are_refused_in_mentions_files_and_document_headers(project):
+    from kg.corpus.mentions import load_mentions
+    from kg.errors import DocumentError
+
+    doc = project.add("doc", TEXT)
+    (project.corpus / "doc.mentions.yaml").write_text(BOMB.replace("facts: []", "mentions: []"), encoding="utf-8")
+    with pytest.raises(FactsError, match="aliases are not allowed"):
+        load_mentions(project.corpus, load_corpus(project.corpus), load_reference(project.root / "ontology" / "reference"))
+    doc.write_text("---\ntitle: &t A title\npublisher: *t\nkind: news\ndate: unknown\n---\n" + TEXT, encoding="utf-8")
+    with pytest.raises(DocumentError, match="aliases are not allowed"):
+        load_document(doc)
+
+
+def test_a_huge_value_is_cut_short_in_the_message(project):
+    with pytest.raises(FactsError) as caught:
+        one_fact(project, RED_LINE.replace("holder: iran", "holder: " + "x" * 1_000_000))
+    assert len(str(caught.value)) < 500 and "xxxx…" in str(caught.value)

@@ -21,6 +21,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from kg.sparql.query import load_queries
 from kg.server.app import create_app
+from kg.server.http import server_config
 from kg.store import load_graph
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +40,7 @@ def base_url():
     app = create_app(graph, queries=load_queries(ROOT / "queries"), timeout=1.5, max_results=1000,
                      workers=2, allowed_hosts=["127.0.0.1", "localhost"])
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(server_config(app, "127.0.0.1", port, request_timeout=2, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -121,10 +122,6 @@ def test_hostile_requests_over_http(base_url):
     response = httpx.post(f"{base_url}/sparql", content=huge, timeout=30,
                           headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status_code == 413
-    # A 2 MB URL: the HTTP layer refuses it before the app sees it.
-    answer = _raw(base_url, b"GET /sparql?query=" + b"a" * (2 * 1024 * 1024) + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                  b"Connection: close\r\n\r\n")
-    assert answer == b"" or answer.split(b" ", 2)[1][:1] == b"4"
     for target in (b"/sparql?query=%zz", b"/sparql?query=%ff%fe", b"/sparql?query=ASK%7B%7D%"):
         answer = _raw(base_url, b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         assert answer.startswith(b"HTTP/1.1 400"), answer[:100]
@@ -189,3 +186,42 @@ def test_kg_serve_command(tmp_path):
             proc.kill()
             output, _ = proc.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/sparql" in output
+
+
+@pytest.mark.parametrize(("size", "status"), [(17 * 1024, b"400"), (128 * 1024, b"400"), (300 * 1024, b"414"),
+                                              (800 * 1024, b"414"), (2 * 1024 * 1024, b"414")])
+def test_a_long_url_is_answered_not_reset(base_url, size, status):
+    # Regression: from 128 KiB on the client got a TCP reset (h11's 16 KiB buffer, then a close
+    # while the client was still sending). A query up to 256 KiB is read (here: a syntax error),
+    # a longer one is 414: from the app up to 768 KiB of URL, from the HTTP layer past it.
+    answer = _raw(base_url, b"GET /sparql?query=" + b"a" * size + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  b"Connection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 " + status + b" "), answer[:200]
+    assert (b"too long" in answer.lower()) == (status == b"414")
+    assert (b"SPARQL syntax error" in answer) == (status == b"400")  # the app read it, not h11
+    assert httpx.get(f"{base_url}/sparql", params={"query": "ASK {}"}, timeout=10).status_code == 200
+
+
+def test_a_huge_header_block_is_431(base_url):
+    answer = _raw(base_url, b"GET /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + b"p" * (900 * 1024)
+                  + b"\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
+
+
+def test_idle_half_open_connections_do_not_starve_other_clients(base_url):
+    # Regression: 100 connections that sent half a request made every other client get 503.
+    host, port = base_url.removeprefix("http://").split(":")
+    idle = []
+    try:
+        for _ in range(100):
+            sock = socket.create_connection((host, int(port)), timeout=30)
+            sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never finished
+            idle.append(sock)
+        response = httpx.get(f"{base_url}/sparql", params={"query": "ASK {}"}, timeout=10)
+        assert response.status_code == 200, response.text
+        # and the server drops them once the request timeout (2 s here) has passed
+        assert idle[0].recv(1024) == b""
+        assert idle[-1].recv(1024) == b""
+    finally:
+        for sock in idle:
+            sock.close()

@@ -12,6 +12,8 @@ import json
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 from rdflib import Graph, Variable
 
@@ -177,3 +179,36 @@ def test_kg_queries_lists_every_query_with_its_summary():
     assert result.exit_code == 0
     for name, query in QUERIES.items():
         assert f"{name}: {query.summary}" in result.output
+
+
+@pytest.fixture(scope="module")
+def named():
+    return load_queries(ROOT / "queries")
+
+
+@pytest.mark.parametrize("value", ["https://x> }", "<https://x y>", "imp:a>b", "urn:x\u0000", "<http://e/{x}>"])
+def test_an_invalid_iri_parameter_is_a_clear_error(oxigraph, named, value):
+    # Regression: `--param 'fact=https://x> }'` ended in a ValueError traceback (exit 1).
+    for name, param in (("evidence", "fact"), ("actor-agenda", "actor")):
+        with pytest.raises(QueryError, match=f"parameter {param}"):
+            bind_params(oxigraph, named[name], {param: value})
+
+
+def test_kg_query_with_an_invalid_iri_parameter_exits_2():
+    result = CliRunner().invoke(cli, ["query", "evidence", "-C", str(ROOT), "--param", "fact=https://x> }"])
+    assert result.exit_code == 2 and "is not a valid IRI" in result.output and "Traceback" not in result.output
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(st.characters(codec="utf-8"), max_size=40).map(lambda t: _iri_like(t)))
+def test_any_iri_parameter_is_bound_or_refused_clearly(oxigraph, named, value):
+    try:
+        bound = bind_params(oxigraph, named["evidence"], {"fact": value})
+    except QueryError:
+        return
+    assert isinstance(bound["fact"], ox.NamedNode)
+
+
+def _iri_like(text: str) -> str:
+    """Most generated values look like IRIs, so that the IRI checks are reached."""
+    return ("https://" if len(text) % 3 else "<urn:") + text + (">" if len(text) % 3 == 0 else "")

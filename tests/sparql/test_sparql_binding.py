@@ -115,11 +115,10 @@ def test_bound_inside_or_outside_the_answer_is_the_same():
 
 
 def test_one_tokenizer_and_one_binder_serve_the_stores_and_the_endpoint():
-    """The endpoint's guard and bind_values read SPARQL with the same TOKENS; every store and the
-    endpoint's worker bind parameters with the same bind()."""
+    """bind_values reads SPARQL with the one TOKENS; every store and the endpoint's worker bind
+    parameters with the same bind()."""
     import ast
 
-    from kg.server.protocol import check_query_text
     from kg.sparql.syntax import TOKENS, bind
 
     from ..conftest import ROOT
@@ -136,21 +135,11 @@ def test_one_tokenizer_and_one_binder_serve_the_stores_and_the_endpoint():
     assert late == {} and "VALUES (?s) { (<urn:x>) }" in text
     text, late = bind("CONSTRUCT WHERE { ?s ?p ?o }", {"s": iri})
     assert late == {"s": iri} and "VALUES" not in text  # no group of its own: left to the engine
-    check_query_text('SELECT * WHERE { ?s ?p "SERVICE {" } # SERVICE')
-    with pytest.raises(Exception, match="SERVICE"):
-        check_query_text("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }")
     assert [t.lastgroup for t in TOKENS.finditer("{ ( [ ] ) }")] == ["open", "bracket", "bracket", "unbracket",
                                                                     "unbracket", "close"]
 
 
-def test_an_escaped_hash_in_a_prefixed_name_hides_nothing_from_the_guard():
-    # Regression: `ex:a\#` is a prefixed name (PN_LOCAL_ESC), not a comment; read as a comment
-    # it hid the SERVICE that followed on its line, and the endpoint would have fetched it.
-    from kg.server.protocol import ProtocolError, check_query_text
-
-    query = ("PREFIX ex: <http://example.org/>\n"
-             "SELECT * WHERE { ?s ex:a\\# ?o . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
-    with pytest.raises(ProtocolError, match="SERVICE"):
-        check_query_text(query)
+def test_an_escaped_hash_in_a_prefixed_name_is_part_of_the_name_when_binding():
+    # `ex:a\#` is a prefixed name (PN_LOCAL_ESC), not a comment that would hide the rest of the line
     bound = bind_values("SELECT * WHERE { ?s ex:a\\# ?o }", {"s": ox.NamedNode("urn:x")})
     assert bound == "SELECT * WHERE { VALUES (?s) { (<urn:x>) }  ?s ex:a\\# ?o }"
