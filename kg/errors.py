@@ -35,6 +35,10 @@ class ReferenceDataError(InputError):
     """The ontology or the reference data cannot be read or is inconsistent with itself."""
 
 
+class LockError(KgError):
+    """Another writer holds the project lock (kg/corpus/lock.py) for longer than the caller waits."""
+
+
 class ExportError(KgError):
     """An export cannot be written (unknown format, invalid term)."""
 
