@@ -339,6 +339,8 @@ def _evidence_quads(fact: Fact, node: URIRef, ev: Evidence, g: URIRef) -> Iterat
     yield node, PROV.wasDerivedFrom, iri, g
     yield iri, RDF.type, IMP.Evidence, g
     yield iri, IMP.method, METHODS[fact.method], g
+    if fact.method == "extracted":  # DESIGN.md, "Provenance": unreviewed or accepted by a reviewer
+        yield iri, IMP.reviewStatus, IMP.ReviewerAccepted if fact.status == "accepted" else IMP.Unreviewed, g
     yield iri, IMP.confidence, Literal(fact.confidence, datatype=XSD.decimal), g
     if fact.rule:
         yield iri, IMP.rule, Literal(fact.rule), g
