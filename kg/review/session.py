@@ -519,7 +519,8 @@ class Review:
         except KgError:
             self._push(decision)
             raise
-        return {"done": f"undid {decision.what}"}
+        restored = fingerprint(decision.before) if decision.before is not None else None
+        return {"done": f"undid {decision.what}", "id": restored}
 
     # -- build -----------------------------------------------------------------------------
     def rebuild(self) -> dict:
