@@ -212,3 +212,84 @@ def _reviewed(graph) -> set[tuple[str, str]]:
         ?fact prov:wasDerivedFrom ?e . ?e imp:method imp:Extracted ; imp:reviewStatus imp:ReviewerAccepted ;
            oa:hasSelector/oa:exact ?quote }""", use_default_graph_as_union=True)
     return {(str(r["quote"].value), str(r["fact"].value)) for r in rows}
+
+
+PAYLOAD = '<script>alert("script")</script><img src=x onerror=alert("onerror")>'
+XSS_TEXT = f"Iran rejects talks on missiles {PAYLOAD} today. Washington calls for talks.\n"
+XSS_FACTS = f"""\
+document: doc
+facts:
+  - kind: position
+    type: red-line
+    holder: iran
+    issue: ballistic-missiles
+    status: proposed
+    method: extracted
+    rule: stances.verb
+    confidence: 0.7
+    quote: 'Iran rejects talks on missiles {PAYLOAD} today.'
+  - kind: event
+    key: payload-event
+    label: '<img src=x onerror=alert("label")>'
+    class: Threat
+    status: proposed
+    method: extracted
+    rule: events.threat
+    confidence: 0.6
+    quote: "Washington calls for talks."
+"""
+
+
+def test_script_payloads_in_a_document_run_nothing(browser, project):
+    from ..conftest import HEADER
+
+    project.add("doc", XSS_TEXT, XSS_FACTS, header=HEADER.replace("A test article", "<img src=x onerror=alert('title')>"))
+    served = Served(project.root)
+    tab = Tab(browser, served, "payloads")
+    try:
+        tab.page.goto(served.url("/"))
+        assert "<img src=x onerror=alert('title')>" in tab.page.inner_text("tbody")
+        tab.page.goto(served.url("/doc/doc"))
+        tab.settle()
+        tab.page.wait_for_timeout(300)  # an onerror handler would have fired by now
+        tab.shot("01-payload-document")
+        assert PAYLOAD in tab.page.inner_text("#text"), "shown as text"
+        assert '<img src=x onerror=alert("label")>' in tab.page.inner_text("#items")
+        tab.key("j")
+        assert '<img src=x onerror=alert("label")>' in tab.page.inner_text("#current")
+        tab.shot("02-payload-label")
+        assert tab.page.locator("body img, #text script, #current script").count() == 0
+        assert tab.dialogs == [] and tab.errors == []
+    finally:
+        tab.close()
+        served.stop()
+
+
+def test_another_origin_cannot_post(browser, served, reviewed):
+    """A page elsewhere, in the browser that holds the review cookie, tries a form POST and a fetch."""
+    root, slug = reviewed
+    facts_path = root / "corpus" / f"{slug}.facts.yaml"
+    before = facts_path.read_bytes()
+    tab = Tab(browser, served, "cross-origin")
+    attacker = f"""<!doctype html><form id=f method=post enctype=text/plain action="{served.base}/api/decide">
+        <input name='{{"action":"accept","slug":"{slug}","x":"' value='"}}'></form>
+        <script>
+        fetch("{served.base}/api/undo", {{method: "POST", credentials: "include", mode: "cors",
+              headers: {{"Content-Type": "application/json"}}, body: JSON.stringify({{slug: "{slug}"}})}})
+          .then(r => document.title = "fetch " + r.status, e => document.title = "fetch blocked");
+        </script>"""
+    try:
+        tab.page.goto(served.url(f"/doc/{slug}"))  # the cookie is set
+        tab.settle()
+        tab.page.route("http://attacker.test/**", lambda route: route.fulfill(body=attacker, content_type="text/html"))
+        tab.page.goto("http://attacker.test/")
+        tab.page.wait_for_function("document.title.startsWith('fetch')")
+        assert tab.page.title() == "fetch blocked"
+        with tab.page.expect_navigation():
+            tab.page.evaluate("document.getElementById('f').submit()")
+        assert tab.page.url == f"{served.base}/api/decide"
+        assert "not authorised" in tab.page.content() or "refused" in tab.page.content()
+        tab.shot("01-form-post-refused")
+        assert facts_path.read_bytes() == before
+    finally:
+        tab.close()
