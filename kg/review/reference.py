@@ -22,17 +22,19 @@ from ..vocab import ID
 _PREFIX = re.compile(r"^@prefix\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>\s*\.", re.MULTILINE)
 
 
-def reference_file(folder: Path, reference: Reference, category: str) -> Path:
-    """The file of ``folder`` that describes most entities of ``category`` (else ``<category>s.ttl``)."""
+def reference_file(folder: Path, files: list[Path], reference: Reference, category: str) -> Path:
+    """Of the reference ``files``, the one that describes most entities of ``category`` (else
+    ``<category>s.ttl`` in ``folder``)."""
     counts: Counter[Path] = Counter()
-    for path in sorted(folder.glob("*.ttl")):
+    for path in files:
         text = path.read_text(encoding="utf-8")
-        counts[path] = sum(1 for iri in reference.keys.get(category, {}).values() if _named(text, iri))
+        counts[path] = sum(1 for iri in reference.keys.get(category, {}).values() if names_entity(text, iri))
     best = [p for p, n in counts.most_common() if n]
     return best[0] if best else folder / f"{category}s.ttl"
 
 
-def _named(text: str, iri: URIRef) -> bool:
+def names_entity(text: str, iri: URIRef) -> bool:
+    """Whether the Turtle ``text`` describes ``iri`` (as ``category:key`` or ``<iri>``)."""
     category, _, key = str(iri)[len(ID):].partition("/")
     return f"{category}:{key} " in text or f"<{iri}>" in text
 

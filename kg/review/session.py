@@ -32,6 +32,7 @@ from pathlib import Path
 
 from ..corpus.documents import DOCUMENT_SUFFIX, load_document
 from ..corpus.facts import FACTS_SUFFIX
+from ..corpus.ingest import slugify
 from ..corpus.factkinds import COMMON_FIELDS, ENUMS, KINDS
 from ..corpus.lock import project_lock
 from ..corpus.mentions import CLASSES, MENTIONS_SUFFIX
@@ -55,12 +56,6 @@ class _Decision:
     after: str | None = None  # fingerprint of the fact as the decision left it (None: removed)
     files: dict[Path, tuple[str | None, str]] = field(default_factory=dict)  # path -> (before, after) text
     what: str = ""
-
-
-def _slugify(label: str) -> str:
-    from ..corpus.ingest import slugify
-
-    return slugify(label)
 
 
 class Review:
@@ -95,13 +90,17 @@ class Review:
         """The project's reference data (read again only when a file of it changed)."""
         from ..corpus.reference import load_reference
 
-        stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(self.reference_dir.glob("*.ttl")))
+        stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in self._files(self.reference_dir, ".ttl"))
         if self._reference_cache is None or self._reference_cache[0] != stamp:
             self._reference_cache = (stamp, load_reference(self.reference_dir))
         return self._reference_cache[1]
 
+    def _files(self, folder: Path, suffix: str) -> list[Path]:
+        """The files of ``folder`` ending in ``suffix``, each checked to lie inside the project."""
+        return [inside(self.root, path) for path in sorted(folder.glob(f"*{suffix}"))]
+
     def _mention_files(self) -> list[Path]:
-        return sorted(self.corpus.glob(f"*{MENTIONS_SUFFIX}"))
+        return self._files(self.corpus, MENTIONS_SUFFIX)
 
     def _minted(self) -> dict[tuple[str, str], dict]:
         """Every proposed entity of the corpus's mentions files: (category, key) -> its entry."""
@@ -127,7 +126,7 @@ class Review:
                 listing.setdefault(category, []).append({"key": key, "label": entry["label"],
                                                          "aliases": entry.get("aliases", []), "proposed": True})
         events = []
-        for path in sorted(self.corpus.glob(f"*{FACTS_SUFFIX}")):
+        for path in self._files(self.corpus, FACTS_SUFFIX):
             for fact in (load_yaml(path) or {}).get("facts") or []:
                 if isinstance(fact, dict) and fact.get("kind") in ("round", "event") and "key" in fact:
                     events.append({"key": str(fact["key"]), "label": str(fact.get("label", fact["key"]))})
@@ -137,7 +136,7 @@ class Review:
     def documents(self) -> list[dict]:
         """The documents with proposals: slug, title, open proposals (facts and entities), facts decided."""
         rows = []
-        for path in sorted(self.corpus.glob(f"*{DOCUMENT_SUFFIX}")):
+        for path in self._files(self.corpus, DOCUMENT_SUFFIX):
             slug = path.name.removesuffix(DOCUMENT_SUFFIX)
             facts_path, mentions_path = self.corpus / f"{slug}{FACTS_SUFFIX}", self.corpus / f"{slug}{MENTIONS_SUFFIX}"
             facts = (load_yaml(facts_path) or {}).get("facts") or [] if facts_path.is_file() else []
@@ -339,7 +338,7 @@ class Review:
         label = str(request.get("new", "")).strip()
         if category is None:
             raise ReviewError(f"{path}: no new entity can be created for a field of type {field_type}")
-        key = _slugify(label)
+        key = slugify(label)
         if not key:
             raise ReviewError(f"{path}: a new {category} needs a name with letters or digits")
         cls = str(request.get("class") or _DEFAULT_CLASS[category])
@@ -351,7 +350,7 @@ class Review:
             if reference.labels[known[key]].casefold() != label.casefold():
                 raise ReviewError(f"{path}: the key {key!r} is taken by {reference.labels[known[key]]!r}; choose it")
             return key
-        target = refs.reference_file(self.reference_dir, reference, category)
+        target = refs.reference_file(self.reference_dir, self._files(self.reference_dir, ".ttl"), reference, category)
         text = extra.get(target) or (target.read_text(encoding="utf-8") if target.exists() else refs.preamble(category))
         extra[target] = text + refs.entity_block(text, reference, category=category, key=key, cls=cls, label=label,
                                                   aliases=[])
@@ -376,7 +375,7 @@ class Review:
             reference = self.reference()
             if key in reference.keys.get(category, {}):
                 raise ReviewError(f"{category}/{key} is already in the reference data")
-            target = refs.reference_file(self.reference_dir, reference, category)
+            target = refs.reference_file(self.reference_dir, self._files(self.reference_dir, ".ttl"), reference, category)
             text = target.read_text(encoding="utf-8") if target.exists() else refs.preamble(category)
             changes = {target: text + refs.entity_block(
                 text, reference, category=category, key=key, cls=entry["class"], label=entry["label"],
@@ -396,7 +395,7 @@ class Review:
             iri = reference.keys.get(category, {}).get(into)
             if iri is None:
                 raise ReviewError(f"no {category} {into!r} in the reference data to merge {key!r} into")
-            target = next(p for p in sorted(self.reference_dir.glob("*.ttl")) if refs._named(p.read_text(encoding="utf-8"), iri))
+            target = next(p for p in self._files(self.reference_dir, ".ttl") if refs.names_entity(p.read_text(encoding="utf-8"), iri))
             text = target.read_text(encoding="utf-8")
             known = set(reference.aliases(iri))
             names = sorted({entry["label"], *entry.get("aliases", [])} - known)
@@ -425,7 +424,7 @@ class Review:
 
     def _facts_naming(self, category: str, key: str) -> list[str]:
         found = []
-        for path in sorted(self.corpus.glob(f"*{FACTS_SUFFIX}")):
+        for path in self._files(self.corpus, FACTS_SUFFIX):
             for number, fact in enumerate((load_yaml(path) or {}).get("facts") or [], start=1):
                 if self._names(fact, category, key):
                     found.append(f"{path.name} #{number}")
@@ -463,7 +462,7 @@ class Review:
                     mentions[i][3] = into
             changes[path] = dump_yaml(data)
         if into:
-            for path in sorted(self.corpus.glob(f"*{FACTS_SUFFIX}")):
+            for path in self._files(self.corpus, FACTS_SUFFIX):
                 data = load_yaml(path)
                 touched = False
                 for fact in (data or {}).get("facts") or []:

@@ -174,6 +174,12 @@ def test_review_by_keyboard_then_rebuild(browser, served, reviewed):
         page.wait_for_selector("#build a", timeout=120_000)
         tab.shot("08-rebuilt")
         assert page.locator("#build a").count() >= 5
+        with tab.context.expect_page() as opened:
+            page.locator("#build a", has_text="mismatch-map.html").click()
+        view = opened.value
+        view.wait_for_selector("html[data-ready='1']", state="attached", timeout=30_000)
+        assert "accepted by a reviewer" in view.content(), "the views mark the reviewed facts"
+        view.screenshot(path=str(tab.shots / "09-view.png"))
         assert tab.errors == [] and tab.dialogs == []
     finally:
         tab.close()
@@ -291,5 +297,22 @@ def test_another_origin_cannot_post(browser, served, reviewed):
         assert "not authorised" in tab.page.content() or "refused" in tab.page.content()
         tab.shot("01-form-post-refused")
         assert facts_path.read_bytes() == before
+    finally:
+        tab.close()
+
+
+def test_a_build_error_shows_its_message(browser, served, reviewed):
+    root, slug = reviewed
+    ontology = root / "ontology" / "impasse.ttl"
+    ontology.write_text(ontology.read_text(encoding="utf-8") + "\nthis is not turtle\n", encoding="utf-8")
+    tab = Tab(browser, served, "build-error")
+    try:
+        tab.page.goto(served.url(f"/doc/{slug}"))
+        tab.settle()
+        tab.key("b")
+        tab.page.wait_for_selector("#build pre", timeout=60_000)
+        message = tab.page.inner_text("#build pre")
+        assert message.startswith("The build failed:") and "impasse.ttl: not valid Turtle" in message
+        tab.shot("01-build-error")
     finally:
         tab.close()

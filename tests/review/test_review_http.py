@@ -7,8 +7,8 @@ import pytest
 from kg.review import Review
 from kg.review.app import create_app
 
-# Starlette's test client warns that it will move from httpx to httpx2 (as in tests/server)
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# Starlette's test client warns that it will move from httpx to httpx2
+pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
 
 
 @pytest.fixture
