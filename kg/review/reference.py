@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from rdflib import URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import RDFS, SKOS
 
 from ..build.builder import ENTITY_CLASSES, concept_scheme
 from ..corpus.reference import Reference
@@ -84,5 +84,5 @@ def preamble(category: str) -> str:
     """The head of a reference file made for a category that had none."""
     return (f"# Reference data: {category} entities accepted in kg review.\n"
             f"@prefix {category}: <{ID}{category}/> .\n"
-            f"@prefix rdf: <{RDF}> .\n@prefix rdfs: <{RDFS}> .\n@prefix skos: <{SKOS}> .\n"
+            f"@prefix rdfs: <{RDFS}> .\n@prefix skos: <{SKOS}> .\n"
             "@prefix imp: <https://w3id.org/impasse/ontology#> .\n")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ..conftest import run_cli
 from .conftest import SHOTS, Served
 
 CHROMIUM = "/usr/bin/chromium"
@@ -198,6 +199,8 @@ def test_review_by_keyboard_then_rebuild(browser, served, reviewed):
     assert rejected not in quotes and undone not in quotes, "rejected and unreviewed facts are not built"
     curated = graph.query(PREFIXES + "ASK { ?e imp:method imp:Curated ; imp:reviewStatus ?s }", use_default_graph_as_union=True)
     assert not bool(curated), "curated evidence carries no review status"
+    agenda = run_cli("query", "actor-agenda", "-C", root, "--param", "actor=Iran", "--format", "csv")
+    assert agenda.exit_code == 0 and objective_quote in agenda.output, "the named queries answer with the reviewed facts"
 
 
 def tab_entities(root: Path, slug: str) -> list:
@@ -316,3 +319,32 @@ def test_a_build_error_shows_its_message(browser, served, reviewed):
         tab.shot("01-build-error")
     finally:
         tab.close()
+
+
+def test_an_entity_is_merged_by_keys(browser, served, reviewed):
+    """m, a search typed, Enter: a new issue becomes an alias of a known one, in the reference data."""
+    root, slug = reviewed
+    tab = Tab(browser, served, "merge")
+    page = tab.page
+    try:
+        page.goto(served.url(f"/doc/{slug}"))
+        tab.settle()
+        tab.go_to(lambda item: item["type"] == "entity" and item["entity"]["key"] == "nuclear-facilities")
+        assert page.locator("#text .m.cur-m").count() >= 1, "the entity's mentions are lit up"
+        tab.shot("01-entity")
+        tab.key("m")
+        page.keyboard.type("nuclear prog")
+        page.wait_for_selector(".combo li.sel:has-text('nuclear-program')")
+        tab.shot("02-merge-search")
+        page.keyboard.press("Enter")
+        tab.settle()
+        assert "merge Nuclear facilities into Iran's nuclear program" in page.inner_text("#status")
+        tab.shot("03-merged")
+        assert tab.errors == [] and tab.dialogs == []
+    finally:
+        tab.close()
+    assert 'issue:nuclear-program skos:altLabel "Nuclear facilities"@en .' in \
+        (root / "ontology" / "reference" / "issues.ttl").read_text(encoding="utf-8")
+    mentions = yaml.safe_load((root / "corpus" / f"{slug}.mentions.yaml").read_text(encoding="utf-8"))
+    assert "nuclear-facilities" not in {e["key"] for e in mentions["entities"]} | {m[3] for m in mentions["mentions"]}
+    assert [m for m in mentions["mentions"] if m[1] == "nuclear facilities"][0][3] == "nuclear-program"
