@@ -109,3 +109,33 @@ def test_an_entity_facts_still_name_is_not_rejected(reviewed):
     review = Review(root)
     with pytest.raises(ReviewError, match="name Esmaeil Baghaei"):
         review.reject_entity(slug, "actor", "esmaeil-baghaei")
+
+
+ROUND = """\
+document: doc
+facts:
+  - kind: round
+    key: harbour-talks
+    label: Talks at the harbour
+    status: proposed
+    method: extracted
+    rule: rounds.talks-at-place
+    confidence: 0.6
+    quote: "The two sides met at the harbour."
+"""
+
+
+def test_a_new_entity_of_a_category_without_a_file_gets_one_and_undo_removes_it(project):
+    """A project whose reference data has no places: naming a new venue makes places.ttl, undo takes it away."""
+    (project.root / "ontology" / "reference" / "places.ttl").unlink()
+    project.add("doc", "The two sides met at the harbour.\n", ROUND)
+    review = Review(project.root)
+    fact = review.state("doc")["items"][0]
+    review.edit("doc", fact["id"], {"venue": {"new": "Muscat Harbour"}})
+    places = project.root / "ontology" / "reference" / "places.ttl"
+    assert "place:muscat-harbour a imp:Place ;" in places.read_text(encoding="utf-8")
+    assert review.reference().keys["place"] == {"muscat-harbour": review.reference().keys["place"]["muscat-harbour"]}
+    assert _facts(project.root, "doc")[0]["venue"] == "muscat-harbour"
+    review.undo("doc")
+    assert not places.exists()
+    assert _facts(project.root, "doc") == yaml.safe_load(ROUND)["facts"]
