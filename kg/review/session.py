@@ -108,8 +108,7 @@ class Review:
         for path in self._mention_files():
             data = load_yaml(path) or {}
             for entry in data.get("entities") or []:
-                found.setdefault((str(entry["category"]), str(entry["key"])), {**plain(entry), "document":
-                                 path.name.removesuffix(MENTIONS_SUFFIX)})
+                found.setdefault((str(entry["category"]), str(entry["key"])), plain(entry))
         return found
 
     def catalog(self) -> dict[str, list[dict]]:
@@ -138,7 +137,7 @@ class Review:
         rows = []
         for path in self._files(self.corpus, DOCUMENT_SUFFIX):
             slug = path.name.removesuffix(DOCUMENT_SUFFIX)
-            facts_path, mentions_path = self.corpus / f"{slug}{FACTS_SUFFIX}", self.corpus / f"{slug}{MENTIONS_SUFFIX}"
+            facts_path, mentions_path = self._path(slug, FACTS_SUFFIX), self._path(slug, MENTIONS_SUFFIX)
             facts = (load_yaml(facts_path) or {}).get("facts") or [] if facts_path.is_file() else []
             entities = (load_yaml(mentions_path) or {}).get("entities") or [] if mentions_path.is_file() else []
             extracted = [f for f in facts if isinstance(f, dict) and f.get("method") == "extracted"]
