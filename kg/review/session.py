@@ -522,16 +522,18 @@ class Review:
 
     # -- build -----------------------------------------------------------------------------
     def rebuild(self) -> dict:
-        """Run the build as ``kg build`` does (accepted facts), holding the lock so that no
-        decision changes a file it is reading.
+        """Run the build as ``kg build`` does (accepted facts only).
+
+        The lock is not held here: the build takes it itself where it publishes, and it is
+        not re-entrant. A decision replaces each file in one rename, so the build reads every
+        file as it was before or after that decision, never half of it.
 
         :returns: what was built and where the views are.
         :raises KgError: the build's own error (bad input, a graph that does not conform).
         """
         from ..pipeline import run
 
-        with self._lock():
-            outcome = run(self.root)
+        outcome = run(self.root)
         built = outcome.build
         return {"documents": len(built.documents), "facts": len(built.facts), "quads": len(built.graph),
                 "views": sorted(name.removeprefix("views/") for name in outcome.sizes if name.startswith("views/"))}
