@@ -116,3 +116,28 @@ def test_an_edit_the_loader_refuses_is_rolled_back_with_its_message(client):
     assert answer.status_code == 400
     assert f"{slug}.facts.yaml:" in answer.json()["error"] and "unknown actor 'nobody-known'" in answer.json()["error"]
     assert facts_path.read_bytes() == before
+
+
+def test_kg_review_prints_a_loopback_url_with_its_token(reviewed):
+    """The command as a user runs it: the URL it prints opens the list of documents; without its token, nothing."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    import httpx
+
+    root, _ = reviewed
+    process = subprocess.Popen([sys.executable, "-m", "kg", "review", "-C", str(root), "--port", "0"],
+                               stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        line = process.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]{40,}", line)
+        assert url, line
+        with httpx.Client(follow_redirects=True) as http:
+            assert http.get(url.group(0).split("?")[0]).status_code == 403
+            page = http.get(url.group(0))
+            assert page.status_code == 200 and "first round of indirect nuclear talks" in page.text
+    finally:
+        process.terminate()
+        process.wait(10)
