@@ -47,3 +47,8 @@ class NotConformingError(KgError):
     """The built graph does not conform to the SHACL shapes, or the ontology is inconsistent."""
 
     exit_code = 1
+
+
+class ReviewError(InputError):
+    """A review decision cannot be carried out: an unknown document or fact, a fact that another
+    decision changed meanwhile, a value the facts format refuses; nothing is written then."""

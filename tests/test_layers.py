@@ -28,6 +28,7 @@ LAYERS = [
     ("kg.views",),
     ("kg.server",),
     ("kg.pipeline",),
+    ("kg.review",),                 # the review page: decisions on corpus files, then a build
     ("kg.cli",),
     ("kg", "kg.__main__"),
 ]

@@ -162,7 +162,7 @@ def _quads(ontology: Graph, reference: Reference, documents: list[Document], fac
     schemes: dict[str, URIRef] = {}
     for entity in entities:
         if entity.category in _SCHEMED and entity.category not in schemes:
-            schemes[entity.category], declared = _scheme(reference, entity.category)
+            schemes[entity.category], declared = concept_scheme(reference, entity.category)
             if not declared:  # a project whose reference data has no such scheme yet
                 yield schemes[entity.category], RDF.type, SKOS.ConceptScheme, document_graph(entity.document)
                 yield (schemes[entity.category], RDFS.label, Literal(_SCHEMED[entity.category], lang="en"),
@@ -201,7 +201,7 @@ def _document_quads(doc: Document) -> Iterator[tuple]:
         yield part, IMP.furnitureKind, Literal(span.kind), g
 
 
-_ENTITY_CLASS = {"Person": IMP.Person, "State": IMP.State, "Organization": IMP.Organization,
+ENTITY_CLASSES = {"Person": IMP.Person, "State": IMP.State, "Organization": IMP.Organization,
                  "ArmedGroup": IMP.ArmedGroup, "Place": IMP.Place, "Issue": IMP.Issue,
                  "LeverageKind": IMP.LeverageKind, "Agreement": IMP.Agreement}
 
@@ -210,7 +210,7 @@ _ENTITY_CLASS = {"Person": IMP.Person, "State": IMP.State, "Organization": IMP.O
 _SCHEMED = {"issue": "Issues", "leverage-kind": "Kinds of leverage"}
 
 
-def _scheme(reference: Reference, category: str) -> tuple[URIRef, bool]:
+def concept_scheme(reference: Reference, category: str) -> tuple[URIRef, bool]:
     """The concept scheme most of the reference data's concepts of ``category`` are in, and
     True; else the IRI of a scheme to declare for them, and False."""
     counts = Counter(scheme for iri in reference.keys[category].values()
@@ -224,7 +224,7 @@ def _entity_quads(entity: EntityDecl, first: MentionRecord | None, texts: dict[s
                   scheme: URIRef | None) -> Iterator[tuple]:
     """A minted entity in the graph of the document that first names it, derived from that mention."""
     node, g = entity.iri, document_graph(entity.document)
-    yield node, RDF.type, _ENTITY_CLASS[entity.cls], g
+    yield node, RDF.type, ENTITY_CLASSES[entity.cls], g
     if scheme is not None:
         yield node, SKOS.inScheme, scheme, g
     yield node, RDFS.label, Literal(entity.label, lang="en"), g
@@ -339,6 +339,8 @@ def _evidence_quads(fact: Fact, node: URIRef, ev: Evidence, g: URIRef) -> Iterat
     yield node, PROV.wasDerivedFrom, iri, g
     yield iri, RDF.type, IMP.Evidence, g
     yield iri, IMP.method, METHODS[fact.method], g
+    if fact.method == "extracted":  # DESIGN.md, "Provenance": unreviewed or accepted by a reviewer
+        yield iri, IMP.reviewStatus, IMP.ReviewerAccepted if fact.status == "accepted" else IMP.Unreviewed, g
     yield iri, IMP.confidence, Literal(fact.confidence, datatype=XSD.decimal), g
     if fact.rule:
         yield iri, IMP.rule, Literal(fact.rule), g

@@ -180,7 +180,8 @@ class GraphData:
                 # Issue 5: facts a rule proposed are visibly marked wherever their quote shows.
                 rule = " ".join(v.text for v in self.values(ev, imp("rule"))) or "a rule"
                 confidence = " ".join(v.text for v in self.values(ev, imp("confidence")))
-                provenance = f"extracted by {rule}, confidence {confidence}, not reviewed"
+                reviewed = self.object(ev, imp("reviewStatus")) == imp("ReviewerAccepted")
+                provenance = f"extracted by {rule}, confidence {confidence}, {'accepted by a reviewer' if reviewed else 'not reviewed'}"
             for selector in self.objects(ev, str(OA.hasSelector)):
                 for exact in self.values(selector, str(OA.exact)):
                     found.add(Quote(title, exact.text, provenance))
