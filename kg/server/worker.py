@@ -25,6 +25,7 @@ import itertools
 import multiprocessing
 import re
 import signal
+import threading
 from dataclasses import dataclass
 
 #: How long a new worker may take to load the graph before the server gives up on it.
@@ -214,10 +215,20 @@ class _Worker:
                                        name=f"kg-query-worker-{next(self._ids)}")
         self._child = child
         self.isolation: str | None = None  # why the worker could not be cut off the network
+        # start() runs in a thread that close() cannot cancel: a worker stopped before or while
+        # its process starts must not start it (or it outlives the pool)
+        self._state = threading.Lock()
+        self._stopped = False
 
     def start(self) -> None:
-        """Start the process and wait until it has loaded the graph (blocking: call in a thread)."""
-        self.process.start()
+        """Start the process and wait until it has loaded the graph (blocking: call in a thread).
+
+        :raises RuntimeError: when the worker was stopped first, or its process fails to load.
+        """
+        with self._state:
+            if self._stopped:
+                raise RuntimeError("the query worker was stopped before it started")
+            self.process.start()
         self._child.close()
         if not self.conn.poll(STARTUP_TIMEOUT):
             self.kill()
@@ -247,6 +258,8 @@ class _Worker:
 
     def kill(self) -> None:
         """Stop this worker's process (its own PID only) and reap it."""
+        with self._state:
+            self._stopped = True
         if self.process.pid is not None and self.process.is_alive():
             self.process.kill()
         if self.process.pid is not None:
@@ -255,6 +268,8 @@ class _Worker:
 
     def stop(self) -> None:
         """Ask the worker to exit, then make sure it has."""
+        with self._state:
+            self._stopped = True
         with contextlib.suppress(OSError, ValueError):
             self.conn.send(None)
         if self.process.pid is not None:

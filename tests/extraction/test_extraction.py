@@ -510,3 +510,10 @@ def test_an_act_reported_in_the_past_is_an_event_without_target_or_date(index, s
 
 def test_a_strike_only_threatened_or_generic_is_no_event(index, steps):
     assert facts(extract(index, steps, "Israel has the ability to strike. Strikes would be costly."), "event") == []
+
+
+def test_a_relative_clause_of_an_empty_noun_is_what_is_sought(index, steps):
+    text = ("Iranian Foreign Minister Abbas Araghchi spoke on Saturday. "
+            "Tehran is seeking an agreement that lifts the sanctions crippling its economy, Araghchi said.")
+    [stance] = facts(extract(index, steps, text), "position")
+    assert stance["type"] == "objective" and stance["issue"] == "sanctions-relief"

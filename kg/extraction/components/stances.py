@@ -66,6 +66,7 @@ class _Lexicon:
         self.addressee_verbs = words("language", "addressee_verbs")
         self.abstract = tuple(str(x) for x in data["abstract_suffixes"])
         self.anaphors = {str(k): frozenset(v) for k, v in data["anaphors"].items()}
+        self.containers = words("language", "container_nouns")
 
 
 def _lexicon(ctx: Context) -> _Lexicon:
@@ -227,7 +228,7 @@ def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings, cue
     """Issue keys named in the cue's region (the first and those coordinated with it), else one minted."""
     found: list[Mention] = []
     for t in region:
-        if _in_relative_clause(t, cue):
+        if _in_relative_clause(t, cue, lex.containers):
             continue  # "the positions they held before the ceasefire collapsed": not what is demanded
         for m in at.get(t.i, []):
             if m.category == "issue" and m not in found:
@@ -413,13 +414,15 @@ def _precondition(token, region, lex: _Lexicon) -> bool:
     return any(t.lower_ in lex.precondition or lemma(t) in lex.precondition for t in near)
 
 
-def _in_relative_clause(token, cue) -> bool:
+def _in_relative_clause(token, cue, containers: frozenset[str] = frozenset()) -> bool:
     """The token is in a relative clause of the object ("the positions they held before"), which
-    describes what is demanded without being it ("a demand to halt enrichment" is no such clause)."""
+    describes what is demanded without being it ("a demand to halt enrichment" is no such
+    clause); unless the clause says what one of ``containers`` holds ("an agreement that lifts
+    the sanctions": what is sought is the lifting)."""
     for t in clause_chain(token):
         if t.i == cue.i:
             return False
-        if t.dep_ == "relcl":
+        if t.dep_ == "relcl" and lemma(t.head) not in containers:
             return True
     return False
 
