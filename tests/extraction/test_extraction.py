@@ -510,3 +510,11 @@ def test_an_act_reported_in_the_past_is_an_event_without_target_or_date(index, s
 
 def test_a_strike_only_threatened_or_generic_is_no_event(index, steps):
     assert facts(extract(index, steps, "Israel has the ability to strike. Strikes would be costly."), "event") == []
+
+
+def test_names_the_recognizer_calls_persons_are_places_where_places_stand(index, steps):
+    text = ("He insisted that Iran's key nuclear facilities—Natanz, Fordow, and Isfahan—must be dismantled. "
+            "Inspectors returned to the Fordow facility.")
+    minted = {e.key: e.cls for e in extract(index, steps, text).entities}
+    assert {minted.get(k) for k in ("natanz", "fordow", "isfahan")} == {"Place"}
+    assert ("fordow", "Person") not in minted.items()
