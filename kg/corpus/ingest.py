@@ -16,6 +16,11 @@
 ``extract_again`` (``kg add --again``) runs step 4 on a stored document: its unreviewed
 proposals are replaced, its reviewed and curated facts kept.
 
+``add_articles`` adds several, and with ``jobs`` > 1 runs the pipeline (the slow part, step 4's
+reading) for the next articles in worker processes while it writes one after another under
+the lock: the files are the same as one at a time (the pipeline reads only the article and
+the reference data, and the accepted affiliations, which adding proposals does not change).
+
 Files are written to a temporary folder (``corpus/.kg-add-*``) and renamed into the corpus
 only when all of them check out, so an error never leaves half an article. Both hold the
 project lock (:func:`kg.corpus.lock.project_lock`) from the duplicate check to the last
@@ -183,36 +188,26 @@ def add_article(
     date: str | None = None,
     pipeline=None,
     known_hashes: dict[str, str] | None = None,
+    extracted=None,
 ) -> AddResult:
     """Add one article to the project at ``root`` and propose its facts.
 
     :param pipeline: steps from :func:`kg.extraction.load_pipeline` (default: the shipped one).
     :param known_hashes: content hashes already in the corpus (computed when not given; a
         caller adding several files passes one dict so that it also catches repeats among them).
+    :param extracted: ``(text, ExtractionResult)`` the pipeline already gave for this article's
+        text (:func:`add_articles`); run again when the stored text differs.
     :returns: what was written and found.
     :raises InputError: naming the file, when it cannot be read, is a duplicate, or a
         written file does not pass the corpus loaders; nothing is left in the corpus then.
     :raises LockError: when another writer holds the project for longer than 30 s.
     """
-    from .dates import parse_date
-
     root = Path(root)
     corpus = root / "corpus"
     if not corpus.is_dir():
         raise InputError(f"{corpus}: no corpus folder in the project")
-    article = read_article(path)
+    article, title, header = _prepare(path, title, publisher, kind, date)
     path = article.source
-    if kind not in KINDS:
-        raise InputError(f"the kind of a document is one of {', '.join(KINDS)}, not {kind!r}")
-    title = (title or article.title or _title_from_text(article.text) or "").strip()
-    if not title:
-        raise InputError(f"{path}: no title found in the file; give the article's title")
-    date = date or article.date
-    if date:
-        try:
-            parse_date(date)
-        except ValueError as exc:
-            raise InputError(f"{path}: date: {exc}") from exc
     with project_lock(root):
         remove_stale_staging(corpus)
         known = corpus_hashes(corpus)
@@ -227,15 +222,9 @@ def add_article(
             slug, n = f"{base}-{n}", n + 1
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=corpus))
         try:
-            doc_path = staging / f"{slug}{DOCUMENT_SUFFIX}"
-            header = header_text(title, publisher or article.publisher or "unknown", kind, date, path.name)
-            doc_path.write_bytes((header + article.text).encode("utf-8"))
-            try:
-                document = load_document(doc_path)
-            except DocumentError as exc:
-                raise InputError(f"{path}: {str(exc).replace(str(doc_path), doc_path.name)}") from exc
-            result = _extract(root, staging, document, kept=[], pipeline=pipeline, where=path)
-            written = _publish(staging, corpus, [doc_path, result.facts_file, result.mentions_file])
+            document = _stored(path, staging / f"{slug}{DOCUMENT_SUFFIX}", header + article.text)
+            result = _extract(root, staging, document, kept=[], pipeline=pipeline, where=path, extracted=extracted)
+            written = _publish(staging, corpus, [document.path, result.facts_file, result.mentions_file])
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     if known_hashes is not None:
@@ -243,6 +232,105 @@ def add_article(
             known_hashes[digest] = f"{slug}{DOCUMENT_SUFFIX}"
     result.document, result.facts_file, result.mentions_file = written
     return result
+
+
+def _prepare(path, title, publisher, kind, date):
+    """The article read, its title, and the header it will be stored with.
+
+    :raises InputError: naming the file, for a bad kind, a missing title or a bad date.
+    """
+    from .dates import parse_date
+
+    article = read_article(path)
+    path = article.source
+    if kind not in KINDS:
+        raise InputError(f"the kind of a document is one of {', '.join(KINDS)}, not {kind!r}")
+    title = (title or article.title or _title_from_text(article.text) or "").strip()
+    if not title:
+        raise InputError(f"{path}: no title found in the file; give the article's title")
+    date = date or article.date
+    if date:
+        try:
+            parse_date(date)
+        except ValueError as exc:
+            raise InputError(f"{path}: date: {exc}") from exc
+    return article, title, header_text(title, publisher or article.publisher or "unknown", kind, date, path.name)
+
+
+def _stored(source: Path, doc_path: Path, content: str):
+    """Write a document file and load it as the corpus will (errors name the article)."""
+    doc_path.write_bytes(content.encode("utf-8"))
+    try:
+        return load_document(doc_path)
+    except DocumentError as exc:
+        raise InputError(f"{source}: {str(exc).replace(str(doc_path), doc_path.name)}") from exc
+
+
+def add_articles(root: str | Path, paths, *, title: str | None = None, publisher: str | None = None,
+                 kind: str = "news", date: str | None = None, jobs: int = 1, pipeline=None):
+    """Add several articles; yield ``(path, AddResult)`` or ``(path, KgError)`` for each, in order.
+
+    :param jobs: worker processes that run the pipeline ahead of the writing (1: none).
+    """
+    from ..errors import KgError
+
+    known: dict[str, str] = {}  # the texts added so far (the corpus's own are checked under the lock)
+    paths = list(paths)
+    if jobs <= 1 or len(paths) < 2:
+        for path in paths:
+            try:
+                yield path, add_article(root, path, title=title, publisher=publisher, kind=kind, date=date,
+                                        pipeline=pipeline, known_hashes=known)
+            except KgError as exc:
+                yield path, exc
+        return
+    import multiprocessing
+
+    # spawn: a worker starts clean (no copy of this process's signal handlers or open files)
+    pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(paths)), initializer=_start_worker,
+                                                     initargs=(str(root), pipeline))
+    try:
+        work = [(str(path), title, publisher, kind, date) for path in paths]
+        for path, extracted in zip(paths, pool.imap(_read_in_worker, work)):
+            try:
+                if isinstance(extracted, KgError):
+                    raise extracted
+                yield path, add_article(root, path, title=title, publisher=publisher, kind=kind, date=date,
+                                        pipeline=pipeline, known_hashes=known, extracted=extracted)
+            except KgError as exc:
+                yield path, exc
+    finally:
+        pool.terminate()  # an error or a signal here: the workers stop with it
+        pool.join()
+
+
+_WORKER: dict = {}  # in a worker process of add_articles: the root, its reference index and pipeline
+
+
+def _start_worker(root: str, pipeline) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
+    from ..extraction import load_pipeline
+
+    _WORKER.update(root=Path(root), index=_index(Path(root), exclude=None)[0],
+                   steps=pipeline if pipeline is not None else load_pipeline())
+
+
+def _read_in_worker(job):
+    """The pipeline's result for one article, as add_article would get it, or the KgError."""
+    from ..errors import KgError
+    from ..extraction import run_pipeline
+
+    path, title, publisher, kind, date = job
+    try:
+        article, title, header = _prepare(path, title, publisher, kind, date)
+        with tempfile.TemporaryDirectory(prefix="kg-add-") as folder:
+            document = _stored(article.source, Path(folder) / f"article{DOCUMENT_SUFFIX}", header + article.text)
+        return document.text, run_pipeline(document.text, _WORKER["index"], _WORKER["steps"], published=document.date,
+                                           furniture=document.furniture, publisher=document.publisher)
+    except KgError as exc:
+        return exc
 
 
 def remove_stale_staging(corpus: Path) -> list[Path]:
@@ -328,12 +416,11 @@ def _content(fact: dict) -> tuple:
     return tuple(sorted((k, str(v)) for k, v in fact.items() if k not in _NOT_CONTENT))
 
 
-def _extract(root: Path, staging: Path, document, *, kept: list[dict], pipeline, where: Path,
-             kept_text=None) -> AddResult:
-    """Run the pipeline on a document and write its facts and mentions files into ``staging``,
-    each checked by its loader against the whole corpus."""
-    from ..extraction import ReferenceIndex, load_pipeline, run_pipeline
-    from ..extraction.writer import dump_facts, dump_mentions, mentioned_entities, to_facts
+def _index(root: Path, exclude: str | None):
+    """The reference index extraction reads (the reference data and the corpus's accepted
+    affiliations), with what it was made from: (index, reference, corpus mentions, the corpus's
+    facts but those of document ``exclude``)."""
+    from ..extraction import ReferenceIndex
     from .mentions import load_mentions
     from .reference import load_reference
 
@@ -342,14 +429,30 @@ def _extract(root: Path, staging: Path, document, *, kept: list[dict], pipeline,
     documents = _documents(corpus)
     corpus_mentions = load_mentions(corpus, documents, reference)
     known_reference = reference.with_entities(corpus_mentions.entities.values())
-    # the corpus as it is, but for this document's own files when extraction runs again
-    existing = [f for f in load_facts(corpus, documents, known_reference) if f.document != document.slug]
+    existing = [f for f in load_facts(corpus, documents, known_reference) if f.document != exclude]
     affiliations = {str(f.values["member"]).rsplit("/", 1)[-1]: str(f.values["organization"]).rsplit("/", 1)[-1]
                     for f in existing if f.kind == "affiliation" and f.status == "accepted"}
-    index = ReferenceIndex(reference, affiliations)
-    steps = pipeline if pipeline is not None else load_pipeline()
-    result = run_pipeline(document.text, index, steps, published=document.date, furniture=document.furniture,
-                          publisher=document.publisher)
+    return ReferenceIndex(reference, affiliations), reference, corpus_mentions, existing
+
+
+def _extract(root: Path, staging: Path, document, *, kept: list[dict], pipeline, where: Path,
+             kept_text=None, extracted=None) -> AddResult:
+    """Run the pipeline on a document (unless ``extracted`` holds its result for this text) and
+    write its facts and mentions files into ``staging``, each checked by its loader against the
+    whole corpus."""
+    from ..extraction import load_pipeline, run_pipeline
+    from ..extraction.writer import dump_facts, dump_mentions, mentioned_entities, to_facts
+    from .mentions import load_mentions
+
+    # the corpus as it is, but for this document's own files when extraction runs again
+    index, reference, corpus_mentions, existing = _index(root, exclude=document.slug)
+    known_reference = reference.with_entities(corpus_mentions.entities.values())
+    if extracted is not None and extracted[0] == document.text:
+        result = extracted[1]
+    else:
+        steps = pipeline if pipeline is not None else load_pipeline()
+        result = run_pipeline(document.text, index, steps, published=document.date, furniture=document.furniture,
+                              publisher=document.publisher)
     entities = mentioned_entities(result.entities, result.mentions)
     minted = {(e.category, e.key) for e in entities}
 

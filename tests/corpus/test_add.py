@@ -137,6 +137,26 @@ def test_same_title_gets_a_new_slug(project, tmp_path):
     assert (project.corpus / "same-headline.txt").is_file() and (project.corpus / "same-headline-2.txt").is_file()
 
 
+def test_jobs_write_the_same_files_as_one_at_a_time_and_report_a_bad_file(project, tmp_path):
+    import shutil
+
+    articles = []
+    for name in ["wire-muscat-first-round", "analysis-after-june-strikes"]:
+        articles.append(ROOT / "benchmarks" / "devset" / "us-iran" / f"{name}.txt")
+    bad = tmp_path / "empty.txt"
+    bad.write_text("", encoding="utf-8")
+    other = tmp_path / "other"
+    shutil.copytree(project.root, other)
+    assert add(project, *articles).exit_code == 0
+    result = run_cli("add", "-C", str(other), "--jobs", "2", articles[0], bad, articles[1])
+    assert result.exit_code == 2 and f"{bad}: the file is empty" in result.output
+    assert "1 of 3 article(s) not added" in result.output
+    ours = sorted(p.name for p in project.corpus.iterdir())
+    assert ours == sorted(p.name for p in (other / "corpus").iterdir()) and len(ours) == 6
+    for name in ours:
+        assert (project.corpus / name).read_bytes() == (other / "corpus" / name).read_bytes(), name
+
+
 def test_minted_keys_never_collide_with_existing_ones(project, tmp_path):
     from kg.build.builder import build
 

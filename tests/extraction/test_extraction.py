@@ -517,3 +517,11 @@ def test_a_relative_clause_of_an_empty_noun_is_what_is_sought(index, steps):
             "Tehran is seeking an agreement that lifts the sanctions crippling its economy, Araghchi said.")
     [stance] = facts(extract(index, steps, text), "position")
     assert stance["type"] == "objective" and stance["issue"] == "sanctions-relief"
+
+
+def test_names_the_recognizer_calls_persons_are_places_where_places_stand(index, steps):
+    text = ("He insisted that Iran's key nuclear facilities—Natanz, Fordow, and Isfahan—must be dismantled. "
+            "Inspectors returned to the Fordow facility.")
+    minted = {e.key: e.cls for e in extract(index, steps, text).entities}
+    assert {minted.get(k) for k in ("natanz", "fordow", "isfahan")} == {"Place"}
+    assert ("fordow", "Person") not in minted.items()

@@ -237,6 +237,8 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
             continue  # the outlet that published the article reports; it is no actor of it
         if label == "NORP":
             continue  # a demonym the lexicon does not know ("Shiite", "Republicans") names no actor
+        if label in {"PERSON", "ORG"} and not _person_by_surname(ctx, text) and _site(chunk, start, end):
+            label = "FAC"  # "sites at Natanz, Fordow and Isfahan": the recognizer's person is a place
         if label == "PERSON" or (label in {"ORG", "GPE"} and _person_by_surname(ctx, text)):
             key = _person(ctx, chunk, text, start, end, settings)
             if key:
@@ -270,6 +272,20 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
     ctx.mentions.extend(Mention(m.start, m.end, m.category, m.key, m.rule) for m in added
                         if not ctx.in_furniture(m.start, m.end))
     _roles(chunk, ctx, settings, titles)
+
+
+def _site(chunk: Chunk, start: int, end: int) -> bool:
+    """The name at ``[start, end)`` stands where places stand: after "at" or "near", before or
+    under a site noun, or in a list with a place ("the Fordow facility", "sites at Natanz")."""
+    doc, sites = chunk.doc, words("language", "site_nouns")
+    if start > 0 and doc[start - 1].lower_ in {"at", "near", "outside"}:
+        return True
+    if end < len(doc) and doc[end].lower_ in sites:
+        return True
+    head = doc[end - 1]
+    related = [head.head, *head.conjuncts]
+    places = {i for m in chunk.mentions if m.category == "place" for i in range(m.token_start, m.token_end)}
+    return any(t.i != head.i and (t.lower_ in sites or t.i in places) for t in related)
 
 
 def _owner(chunk: Chunk, ctx: Context, start: int) -> str | None:
