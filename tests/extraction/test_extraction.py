@@ -525,3 +525,9 @@ def test_names_the_recognizer_calls_persons_are_places_where_places_stand(index,
     minted = {e.key: e.cls for e in extract(index, steps, text).entities}
     assert {minted.get(k) for k in ("natanz", "fordow", "isfahan")} == {"Place"}
     assert ("fordow", "Person") not in minted.items()
+
+
+def test_an_organisation_after_at_is_where_somebody_works(index, steps):
+    text = "Analysts at Haverford Energy Partners estimated the loss, said Marta Oyelaran of Kestrel Capital."
+    minted = {e.key: e.cls for e in extract(index, steps, text).entities}
+    assert minted.get("haverford-energy-partners") == "Organization"

@@ -237,7 +237,7 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
             continue  # the outlet that published the article reports; it is no actor of it
         if label == "NORP":
             continue  # a demonym the lexicon does not know ("Shiite", "Republicans") names no actor
-        if label in {"PERSON", "ORG"} and not _person_by_surname(ctx, text) and _site(chunk, start, end):
+        if label in {"PERSON", "ORG"} and not _person_by_surname(ctx, text) and _site(chunk, start, end, label):
             label = "FAC"  # "sites at Natanz, Fordow and Isfahan": the recognizer's person is a place
         if label == "PERSON" or (label in {"ORG", "GPE"} and _person_by_surname(ctx, text)):
             key = _person(ctx, chunk, text, start, end, settings)
@@ -274,11 +274,12 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
     _roles(chunk, ctx, settings, titles)
 
 
-def _site(chunk: Chunk, start: int, end: int) -> bool:
-    """The name at ``[start, end)`` stands where places stand: after "at" or "near", before or
-    under a site noun, or in a list with a place ("the Fordow facility", "sites at Natanz")."""
+def _site(chunk: Chunk, start: int, end: int, label: str) -> bool:
+    """The name at ``[start, end)`` stands where places stand: a "person" after "at" or "near",
+    before or under a site noun, or in a list with a place ("the Fordow facility", "sites at
+    Natanz"); an organisation after "at" is where somebody works ("analysts at Kestrel Capital")."""
     doc, sites = chunk.doc, words("language", "site_nouns")
-    if start > 0 and doc[start - 1].lower_ in {"at", "near", "outside"}:
+    if label == "PERSON" and start > 0 and doc[start - 1].lower_ in {"at", "near", "outside"}:
         return True
     if end < len(doc) and doc[end].lower_ in sites:
         return True
