@@ -531,3 +531,17 @@ def test_an_organisation_after_at_is_where_somebody_works(index, steps):
     text = "Analysts at Haverford Energy Partners estimated the loss, said Marta Oyelaran of Kestrel Capital."
     minted = {e.key: e.cls for e in extract(index, steps, text).entities}
     assert minted.get("haverford-energy-partners") == "Organization"
+
+
+def test_who_in_a_relative_clause_is_the_noun_it_follows(index, steps):
+    text = "President Donald Trump, who on June 17 demanded Iran's 'unconditional surrender', said talks would resume."
+    [stance] = facts(extract(index, steps, text), "position")
+    assert stance["holder"] == "united-states" and stance["issue"] == "unconditional-surrender"
+
+
+def test_a_meeting_between_two_leaders_is_the_agenda_item(index, steps):
+    text = "Ukraine had also asked for a meeting between President Volodymyr Zelensky and Russian President Vladimir Putin."
+    result = extract(index, steps, text)
+    [stance] = facts(result, "position")
+    issue = next(e for e in result.entities if e.key == stance["issue"])
+    assert stance["holder"] == "ukraine" and issue.label == "Meeting between Volodymyr Zelensky and Vladimir Putin"

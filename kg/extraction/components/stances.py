@@ -171,6 +171,8 @@ def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
     """(holder, speaker, confidence penalty) for the subject token of a stance clause."""
     if token is None:
         return None, None, 0.0
+    if token.lower_ in {"who", "which", "that"} and token.head.dep_ == "relcl" and token.head.head.i != token.head.i:
+        token = token.head.head  # "Trump, who demanded Iran's surrender": the noun the clause is about
     actor = actor_of(token, at, lex.people)
     if actor is not None:
         return (*_party(ctx, actor.key, lex), 0.0)
@@ -248,7 +250,8 @@ def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings, cue
             elif _listed(chunk.doc[keep[-1].token_end:m.token_start], other):
                 keep.append(m)  # "recognition of Crimea, Ukraine's neutrality, … and the lifting of sanctions"
         return [(m.key, 0.0) for m in keep]
-    return _issue_of_act(region, chunk, ctx, lex, settings) or _minted_issue(region, at, chunk, ctx, lex, settings)
+    return (_meeting_between(region, at, chunk, ctx, settings) or _issue_of_act(region, chunk, ctx, lex, settings)
+            or _minted_issue(region, at, chunk, ctx, lex, settings))
 
 
 def _list_tail(region, at) -> list[Mention]:
@@ -289,6 +292,34 @@ def _issue_mention(chunk: Chunk, ctx: Context, key: str, start: int, end: int, r
     chunk.mentions.append(mention)
     if not ctx.in_furniture(s, e):
         ctx.mentions.append(Mention(s, e, "issue", key, rule))
+
+
+def _meeting_between(region, at, chunk: Chunk, ctx: Context, settings) -> list[tuple[str, float]]:
+    """ "asked for a meeting between President Zelensky and President Putin": a meeting of two
+    named actors is the agenda item, minted with their names."""
+    for noun in region:
+        if noun.pos_ != "NOUN" or lemma(noun) not in _MEETINGS:
+            continue
+        between = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "between"), None)
+        if between is None:
+            continue
+        actors = list(dict.fromkeys(m.key for t in between.subtree for m in at.get(t.i, [])
+                                    if m.category == "actor" and m.token_start == t.i))
+        people = [k for k in actors if ctx.kind(k) == "Person"]
+        actors = people if len(people) == 2 else actors  # "… and Russian President Vladimir Putin"
+        if len(actors) != 2:
+            continue
+        label = f"{lemma(noun).capitalize()} between {ctx.label('actor', actors[0])} and {ctx.label('actor', actors[1])}"
+        end = between.right_edge.i + 1
+        key = mint(ctx, chunk, "issue", label, "Issue", noun.i, end, "stances.minted-issue",
+                   settings["minted_issue_confidence"])
+        if key:
+            _issue_mention(chunk, ctx, key, noun.i, end, "stances.minted-issue")
+            return [(key, settings["minted_issue_penalty"])]
+    return []
+
+
+_MEETINGS = {"meeting", "summit", "talk"}
 
 
 def _issue_of_act(region, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
