@@ -545,3 +545,17 @@ def test_a_meeting_between_two_leaders_is_the_agenda_item(index, steps):
     [stance] = facts(result, "position")
     issue = next(e for e in result.entities if e.key == stance["issue"])
     assert stance["holder"] == "ukraine" and issue.label == "Meeting between Volodymyr Zelensky and Vladimir Putin"
+
+
+def test_rounds_listed_as_place_on_date_after_a_dated_round(index, steps):
+    text = ("The first round followed on 12 April in Muscat, then Rome on 19 April, Muscat again on 26 April and, "
+            "after a postponement, Muscat on 11 May.")
+    result = extract(index, steps, text, published="2025-05-20")
+    assert sorted((r["venue"], r["date"]) for r in facts(result, "round")) == [
+        ("muscat", "2025-04-12"), ("muscat", "2025-04-26"), ("muscat", "2025-05-11"), ("rome", "2025-04-19")]
+    assert not [m for m in result.mentions if m.category == "actor" and m.key == "italy"]
+
+
+def test_a_place_after_a_noun_after_the_talks_is_no_venue(index, steps):
+    text = "Selin Aydemir, who follows the talks for the Anatolia Strategy Institute in Ankara, said Moscow could agree."
+    assert facts(extract(index, steps, text), "round") == []

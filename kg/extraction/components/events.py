@@ -82,7 +82,7 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
             gap = doc[i + 1:place.token_start]
             if i < place.token_start <= i + settings["max_gap"] and before in {"in", "at"} and not any(
                 t.lower_ in BOUNDARY for t in gap
-            ):
+            ) and _attached(doc[place.token_start - 1], token):
                 venues.append(place)
             elif place.token_end == i and lemma in TALK_NOUNS:  # "the Vienna talks"
                 venues.append(place)
@@ -148,11 +148,13 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
             continue  # "the next meeting could take place in Moscow": no round yet ("will", "would" are)
         confidence = settings["confidence"]
         listed = _listed_dates(chunk, venues[0]) if len(venues) == 1 else []
-        for venue, date in ([(venues[0], d) for d in listed] or [(v, date) for v in venues]):
+        pairs = [(venues[0], d) for d in listed] or [(v, date) for v in venues]
+        later = _listed_rounds(chunk, ctx, places, venues[0], seen) if len(venues) == 1 and date else []
+        for n, (venue, date) in enumerate(pairs + later):  # "… on 12 April in Muscat, then Rome on 19 April"
             name = ctx.label("place", venue.key)
             label = f"Talks in {name}"
             hint = f"{venue.key}-talks"
-            if number:
+            if number and n < len(pairs):  # the number names the first round, not those listed after it
                 label = f"Round {number} of talks in {name}"
                 hint += f"-round-{number}"
             if date:
@@ -179,6 +181,21 @@ def _status(talk) -> str | None:
                                                                     for c in verb.children):
         return "held"
     return None
+
+
+def _attached(prep, talk) -> bool:
+    """The "in"/"at" before a place belongs to the talks or to the clause they are in ("held
+    talks in Muscat"), not to a noun after them ("follows the talks for an institute in Ankara")."""
+    if not prep.doc.has_annotation("DEP"):
+        return True  # the blank fallback: the surface window alone
+    node = prep.head
+    while node.i != talk.i and node.pos_ not in {"VERB", "AUX"}:
+        if node.pos_ in {"NOUN", "PROPN"} and node.ent_type_ not in {"DATE", "TIME"}:
+            return False  # "an institute in Ankara"; a date may stand between ("on 12 April in Muscat")
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return node.i == talk.i or node.i == talk.head.i or any(node.i == a.i for a in talk.ancestors)
 
 
 def _attached_places(talk) -> set[int]:
@@ -211,6 +228,41 @@ def _listed_dates(chunk: Chunk, venue) -> list[str]:
         found.append(d.value)
         position = d.token_end
     return list(dict.fromkeys(found)) if len(found) > 1 else []
+
+
+def _listed_rounds(chunk: Chunk, ctx: Context, places, first, seen) -> list:
+    """Further rounds listed after a dated round as "<place> on <date>", joined by commas,
+    "and" or "then", with no verb between ("then Rome on 19 April, Muscat again on 26 April");
+    a capital read as its state ("Rome" for Italy) is the city there."""
+    doc = chunk.doc
+    sent = doc[first.token_start].sent
+    dates = {d.token_start: d for d in chunk.dates if sent.start <= d.token_start < sent.end}
+    capitals = [m for m in mentions(chunk, "actor") if m.rule == "lexicon.capital"]
+    found, position = [], first.token_end
+    for place in sorted((p for p in [*places, *capitals] if sent.start <= p.token_start < sent.end
+                         and p.token_start > first.token_end), key=lambda p: p.token_start):
+        if any(t.pos_ in {"VERB", "AUX"} for t in doc[position:place.token_start]):
+            break
+        after = [t for t in doc[place.token_end:place.token_end + 3]]
+        date = next((dates[t.i] for t in after if t.i in dates), None)
+        if date is None or any(t.lower_ not in {"on", "again", "in"} for t in doc[place.token_end:date.token_start]):
+            continue
+        if place.category == "actor":
+            key = mint(ctx, chunk, "place", doc[place.token_start:place.token_end].text, "Place", place.token_start,
+                       place.token_end, "rounds.listed-venue", 0.6)
+            if not key:
+                continue
+            chunk.mentions.remove(place)  # the city, not its state: "Italy" is no actor of this sentence
+            if Mention(place.start, place.end, place.category, place.key, place.rule) in ctx.mentions:
+                ctx.mentions.remove(Mention(place.start, place.end, place.category, place.key, place.rule))
+            place = Mention(place.start, place.end, "place", key, "rounds.listed-venue", place.token_start,
+                            place.token_end)
+            chunk.mentions.append(place)
+            if not ctx.in_furniture(place.start, place.end):
+                ctx.mentions.append(Mention(place.start, place.end, "place", key, "rounds.listed-venue"))
+        found.append((place, date.value))
+        position = date.token_end
+    return [(p, d) for p, d in found if (sent.start, p.key, d) not in seen]
 
 
 def _countries_as_places(chunk: Chunk, ctx: Context) -> None:

@@ -558,7 +558,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
     elif how == "noun":
         possessor = next(c for c in cue.children if c.dep_ == "poss")
         region = _region(cue) + [t for c in cue.children if c.dep_ in {"acl", "relcl"} for t in c.subtree]
-        if cue.dep_ == "nsubj" and lemma(cue.head) == "be":  # "Our goal is to bring them back"
+        if cue.dep_ == "nsubj" and lemma(cue.head) in {"be", "remain"}:  # "Our goal is to bring them back"
             region += [t for c in cue.head.children if c.dep_ in {"xcomp", "attr", "ccomp", "acomp"} for t in c.subtree]
         holder, speaker, penalty = _resolve(possessor, at, ctx, lex, speakers)
     elif how == "copula":
