@@ -121,7 +121,8 @@ def build(root: str | Path = ".", store: str = "memory", include_proposed: Decim
     facts = load_facts(project.corpus, documents, reference)
     built = [f for f in facts if f.status == "accepted"
              or (include_proposed is not None and f.confidence >= include_proposed)]
-    left_out = [f for f in facts if f not in built]
+    chosen = {id(f) for f in built}  # by identity: comparing Fact dataclasses pairwise was quadratic
+    left_out = [f for f in facts if id(f) not in chosen]
     entities = _built_entities(mentions, built, include_proposed)
     graph = open_store(store)
     graph.load(to_ox_quad(*quad) for quad in _quads(ontology, reference, documents, built, mentions, entities))
