@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .build.builder import BuildResult, Project, build
-from .derive.reasoning import HERMIT, ReasoningReport, reason as classify
+from .derive.reasoning import ReasoningReport, classify
 from .derive.validation import ValidationReport, validate as shacl
 from .errors import NotConformingError
 from .formats import write_exports
@@ -56,7 +56,8 @@ def run(root: str | Path = ".", *, store: str | StoreSpec = "memory", exports: s
     :param store: where the graph lives (see :func:`kg.store.open_store`).
     :param exports: the folder to write [default: ROOT/exports]; the views go to its views/.
     :param include_proposed: also build proposed (extracted) facts with at least this confidence.
-    :param reason: classify with HermiT (OWL-RL rules without Java) and add the inferred types.
+    :param reason: check the ontology with HermiT (cached in ROOT/.kg-cache) and add the types the
+        entailment rules infer (:func:`kg.derive.reasoning.classify`).
     :param validate: check the graph against the project's SHACL shapes before writing anything.
     :param views: write the HTML views too.
     :param progress: called at each stage, as ``progress(stage, detail)`` (see :data:`Progress`).
@@ -72,7 +73,7 @@ def run(root: str | Path = ".", *, store: str | StoreSpec = "memory", exports: s
     outcome = RunResult(build=built, exports=Path(exports) if exports else project.exports)
     if reason:
         say("reasoning", None)
-        outcome.reasoning = classify(built.graph, prefer=HERMIT)
+        outcome.reasoning = classify(built.graph, cache=project.cache)
         say("reasoned", outcome.reasoning)
     if validate:
         say("validating", project.shapes)

@@ -67,6 +67,11 @@ class Project:
     def rules(self) -> Path:
         return self.root / "queries" / "rules"
 
+    @property
+    def cache(self) -> Path:
+        """Where builds keep what they can reuse (HermiT's verdicts, document quads); never committed."""
+        return self.root / ".kg-cache"
+
 
 @dataclass
 class BuildResult:
