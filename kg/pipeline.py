@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .build.builder import BuildResult, Project, build
 from .derive.reasoning import ReasoningReport, classify
-from .derive.validation import ValidationReport, validate as shacl
+from .derive.validation import ValidationReport, validate_by_graph
 from .errors import NotConformingError
 from .formats import write_exports
 from .store import StoreSpec
@@ -77,7 +77,7 @@ def run(root: str | Path = ".", *, store: str | StoreSpec = "memory", exports: s
         say("reasoned", outcome.reasoning)
     if validate:
         say("validating", project.shapes)
-        outcome.validation = shacl(built.graph, project.shapes)
+        outcome.validation = validate_by_graph(built.graph, project.shapes, cache=project.cache)
         if not outcome.validation.conforms:
             raise NotConformingError(f"the graph does not conform to {project.shapes}; nothing written\n"
                                      f"{outcome.validation.text}")
