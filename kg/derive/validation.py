@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ..corpus.reference import parse_turtle
@@ -58,8 +58,8 @@ def validate_by_graph(graph: KnowledgeGraph, shapes: str | Path, cache: str | Pa
     every node those name (for ``sh:class``), and the ontology's ``rdfs:subClassOf`` (for
     ``sh:targetClass``). A node that several documents describe (a position two articles
     report, minted from the same content) is checked in each on that document's description,
-    and once more on the union of them all, in a unit of its own: only there can a
-    ``sh:maxCount`` across documents fail. Only a unit's focus nodes are validated. A verdict
+    and its ``sh:maxCount`` constraints once more on the union (:func:`_check_across_documents`).
+    Only a unit's focus nodes are validated. A verdict
     that a unit conforms is cached under ``cache`` by the SHA-256 of the shapes and of the
     unit's N-Triples; a unit that does not conform is checked again next time, and its report
     is returned.
@@ -71,7 +71,8 @@ def validate_by_graph(graph: KnowledgeGraph, shapes: str | Path, cache: str | Pa
     shapes_graph = None
     subclass = "".join(sorted(_subclass_lines(graph))).encode("utf-8")
     reports, texts, conforms = Graph(), [], True
-    for name, content, focus in _units(graph):
+    units, shared = _units(graph)
+    for name, content, focus in units:
         content += subclass
         key = hashlib.sha256(shapes_bytes + f"\n{UNIT_VERSION}\n".encode() + content).hexdigest()
         path = Path(cache) / "shacl" / f"{key}" if cache is not None else None
@@ -87,27 +88,31 @@ def validate_by_graph(graph: KnowledgeGraph, shapes: str | Path, cache: str | Pa
             conforms = False
             reports += report.graph
             texts.append(f"In {name}:\n{report.text}")
+    if shared:
+        shapes_graph = shapes_graph if shapes_graph is not None else parse_turtle(Path(shapes))
+        across = _check_across_documents(graph, shared, shapes_graph)
+        if not across.conforms:
+            conforms = False
+            reports += across.graph
+            texts.append(f"In the nodes several documents describe, on all their descriptions:\n{across.text}")
     return ValidationReport(conforms=conforms, graph=reports, text="\n".join(texts) or "Conforms: True\n")
 
 
 _SHARED = (str(GRAPH_ONTOLOGY), str(GRAPH_REFERENCE), str(GRAPH_DERIVED))
 
 
-def _units(graph: KnowledgeGraph):
-    """(name shown, N-Triples, focus nodes) of every unit, one at a time."""
+def _units(graph: KnowledgeGraph) -> tuple[list, list[str]]:
+    """(name shown, N-Triples, focus nodes) of every unit, and the nodes several documents describe."""
     names = sorted({row[0].value for row in graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", union=False).rows})
     documents = [g for g in names if g not in _SHARED]
     typed_in: dict[str, int] = {}
     for g in documents:
         for node in _focus(graph, (g,)):
             typed_in[node] = typed_in.get(node, 0) + 1
-    for name, graphs in [("the ontology and reference data", _SHARED[:2]), (f"<{GRAPH_DERIVED}>", _SHARED[2:])] \
-            + [(f"<{g}>", (g,)) for g in documents]:
-        yield name, _unit_content(graph, graphs), [URIRef(n) for n in _focus(graph, graphs)]
-    shared = sorted(n for n, count in typed_in.items() if count > 1)
-    if shared:
-        yield "the nodes several documents describe, on all their descriptions", _nodes_content(graph, shared), \
-            [URIRef(n) for n in shared]
+    units = [(name, _unit_content(graph, graphs), [URIRef(n) for n in _focus(graph, graphs)])
+             for name, graphs in [("the ontology and reference data", _SHARED[:2]), (f"<{GRAPH_DERIVED}>", _SHARED[2:])]
+             + [(f"<{g}>", (g,)) for g in documents]]
+    return units, sorted(n for n, count in typed_in.items() if count > 1)
 
 
 def _focus(graph: KnowledgeGraph, graphs: tuple[str, ...]) -> list[str]:
@@ -141,19 +146,50 @@ def _unit_content(graph: KnowledgeGraph, graphs: tuple[str, ...]) -> bytes:
     return own + "".join(sorted(elsewhere | types)).encode("utf-8")
 
 
-def _nodes_content(graph: KnowledgeGraph, nodes: list[str]) -> bytes:
-    """Every triple about these nodes (either way round) in any graph, and the types of the nodes those name."""
+def _max_counts(shapes_graph: Graph) -> list[tuple[list[str], str, int, str]]:
+    """(target classes, property, maximum, message) of every sh:maxCount on a plain property path."""
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    found = []
+    for shape in set(shapes_graph.subjects(SH.targetClass, None)):
+        targets = sorted(str(c) for c in shapes_graph.objects(shape, SH.targetClass))
+        for prop_shape in shapes_graph.objects(shape, SH.property):
+            path, most = shapes_graph.value(prop_shape, SH.path), shapes_graph.value(prop_shape, SH.maxCount)
+            if isinstance(path, URIRef) and most is not None:
+                message = shapes_graph.value(prop_shape, SH.message)
+                found.append((targets, str(path), int(most), str(message or f"at most {most} values of <{path}>")))
+    return sorted(found)
+
+
+def _check_across_documents(graph: KnowledgeGraph, nodes: list[str], shapes_graph: Graph) -> ValidationReport:
+    """The sh:maxCount constraints on the union of the descriptions of nodes several documents describe.
+
+    Every other constraint holds on the union when it holds on each description: a value
+    that conforms in one document conforms anywhere, and a minimum met once is met. And two
+    documents share a node only when the fields its IRI is hashed from agree, so the
+    constraints that compare values (sh:xone, sh:disjoint …) read the same values in each.
+    Only a maximum can be exceeded by values that different documents give (two venues for
+    one round): counted here on the engine, with the shapes' own messages.
+    """
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    report, lines = Graph(), []
     values = " ".join(f"<{n}>" for n in nodes)
-    around = (f"{{ VALUES ?f {{ {values} }} GRAPH ?h {{ ?f ?p ?n }} }} UNION "
-              f"{{ VALUES ?f {{ {values} }} GRAPH ?h {{ ?n ?p ?f }} }}")
-    about = _lines(graph.query(
-        f"CONSTRUCT {{ ?f ?p ?o }} WHERE {{ VALUES ?f {{ {values} }} GRAPH ?h {{ ?f ?p ?o }} }}", union=False))
-    about |= _lines(graph.query(
-        f"CONSTRUCT {{ ?s ?p ?f }} WHERE {{ VALUES ?f {{ {values} }} GRAPH ?h {{ ?s ?p ?f }} }}", union=False))
-    types = _lines(graph.query(
-        f"CONSTRUCT {{ ?n a ?t }} WHERE {{ {{ SELECT DISTINCT ?n WHERE {{ {around} FILTER(!isLiteral(?n)) }} }} "
-        f"GRAPH ?k {{ ?n a ?t }} }}", union=False))
-    return "".join(sorted(about | types)).encode("utf-8")
+    for targets, prop, most, message in _max_counts(shapes_graph):
+        classes = " ".join(f"<{c}>" for c in targets)
+        rows = graph.query(f"""SELECT ?f (COUNT(DISTINCT ?o) AS ?n) WHERE {{
+            VALUES ?f {{ {values} }} VALUES ?c {{ {classes} }}
+            ?f <{prop}> ?o . FILTER EXISTS {{ ?f <{RDF.type}>/<{RDFS.subClassOf}>* ?c }}
+        }} GROUP BY ?f HAVING (COUNT(DISTINCT ?o) > {most})""").rows
+        for row in rows:
+            result = BNode()
+            for p, o in ((RDF.type, SH.ValidationResult), (SH.focusNode, URIRef(row[0].value)),
+                         (SH.resultPath, URIRef(prop)), (SH.resultSeverity, SH.Violation),
+                         (SH.sourceConstraintComponent, SH.MaxCountConstraintComponent),
+                         (SH.resultMessage, Literal(message))):
+                report.add((result, p, o))
+            lines.append(f"Constraint Violation in MaxCountConstraintComponent: <{row[0].value}> has "
+                         f"{row[1].value} values of <{prop}> across the documents that describe it\n"
+                         f"\tMessage: {message}")
+    return ValidationReport(conforms=not lines, graph=report, text="\n".join(lines))
 
 
 def _dump(graph: KnowledgeGraph, name: str) -> bytes:
