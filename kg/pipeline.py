@@ -69,7 +69,7 @@ def run(root: str | Path = ".", *, store: str | StoreSpec = "memory", exports: s
     project = Project(Path(root))
     say("reading", project)
     threshold = None if include_proposed is None else Decimal(str(include_proposed))
-    built = build(root, store=store, include_proposed=threshold)
+    built = build(root, store=store, include_proposed=threshold, cache=project.cache)
     outcome = RunResult(build=built, exports=Path(exports) if exports else project.exports)
     if reason:
         say("reasoning", None)

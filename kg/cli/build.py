@@ -76,6 +76,8 @@ def _note_staging(url: str) -> None:
 def _print_summary(result, folder, sizes, validated: bool) -> None:
     facts = len(result.facts)
     click.echo(f"Built {len(result.graph):,} quads from {len(result.documents)} documents ({facts} facts).")
+    if result.reused:
+        click.echo(f"Reused the quads of {len(result.reused)} unchanged documents from .kg-cache/.")
     if result.not_built:
         click.echo(f"Left out {len(result.not_built)} proposed facts (see --include-proposed).")
     click.echo("Facts per document:")
@@ -126,7 +128,7 @@ def views(project, output_dir, reason, store):
         graph = built_graph(project, None, store)  # already reasoned when it was built
     else:
         echo_progress(f"Reading {paths.ontology}, {paths.reference}/ and {paths.corpus}/ …")
-        graph = build_graph(project).graph
+        graph = build_graph(project, cache=paths.cache).graph
         if reason:
             from ..derive.reasoning import classify
 
