@@ -44,7 +44,7 @@ def _stages(root: Path, cache: Path) -> dict[str, float]:
     project = Project(root)
     times: dict[str, float] = {}
     start = time.perf_counter()
-    built = build(root, rules=False)
+    built = build(root, rules=False, cache=cache)
     times["load"] = time.perf_counter() - start
     start = time.perf_counter()
     derive(built.graph, load_rules(project.rules))
