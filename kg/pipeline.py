@@ -85,7 +85,7 @@ def run(root: str | Path = ".", *, store: str | StoreSpec = "memory", exports: s
     if views:
         from .views import write_views  # pyvis, networkx and pyLODE load only here
 
-        written = write_views(built.graph, outcome.exports / "views")
+        written = write_views(built.graph, outcome.exports / "views", cache=project.cache)
         outcome.sizes.update({f"views/{name}": size for name, size in written.items()})
     built.graph.commit()  # oxigraph:PATH, sparql:URL: written only now, once everything checked out
     return outcome

@@ -134,5 +134,5 @@ def views(project, output_dir, reason, store):
 
             echo_progress("Reasoning …")
             report_reasoning(classify(graph, cache=paths.cache))
-    sizes = write_views(graph, folder)
+    sizes = write_views(graph, folder, cache=paths.cache)
     click.echo(f"Wrote {folder}/: " + ", ".join(f"{n} ({s:,} B)" for n, s in sizes.items()))

@@ -49,3 +49,20 @@ def test_the_explorer_draws_the_most_connected_nodes_and_says_how_many_it_left_o
     assert any(f"Showing the 40 most connected of {total:,} nodes" in note for note in view.notes)
     drawn = {n["id"] for n in view.nodes}
     assert all(e["from"] in drawn and e["to"] in drawn for e in view.edges)
+
+
+def test_layouts_and_the_ontology_page_are_reused_while_their_graph_is_unchanged(built, tmp_path, monkeypatch):
+    import networkx
+
+    from kg.views import site
+    from kg.views.site import render_views
+
+    first = render_views(built.graph, cache=tmp_path)
+    assert sorted(p.parent.name for p in tmp_path.glob("*/*")) == ["layout", "layout", "views"]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("laid out or documented again")
+
+    monkeypatch.setattr(networkx, "spring_layout", refuse)
+    monkeypatch.setattr(site, "ontology_page", refuse)
+    assert render_views(built.graph, cache=tmp_path) == first
