@@ -63,6 +63,7 @@ def _stages(root: Path, cache: Path) -> dict[str, float]:
     write_views(built.graph, project.exports / "views")
     times["views"] = time.perf_counter() - start
     times["quads"] = len(built.graph)
+    print(f"{root.name}: " + ", ".join(f"{k} {v:.2f}" for k, v in times.items()), file=sys.stderr, flush=True)
     return times
 
 
@@ -92,7 +93,7 @@ def _run(documents: int, timeout: float) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"kg-growth-{documents}-"))
     try:
         done = subprocess.run([sys.executable, __file__, "--child", str(documents), "--work", str(work)],
-                              capture_output=True, text=True, timeout=timeout, check=True)
+                              stdout=subprocess.PIPE, text=True, timeout=timeout, check=True)
         return json.loads(done.stdout.strip().splitlines()[-1])
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -114,7 +115,10 @@ def main() -> None:
         print(json.dumps(child(args.child, args.work)))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
-    table = {n: [_run(n, args.timeout) for _ in range(args.runs)] for n in sizes}
+    table = {}
+    for n in sizes:
+        table[n] = [_run(n, args.timeout) for _ in range(args.runs)]
+        print(f"N={n}: " + json.dumps(table[n]), file=sys.stderr, flush=True)
     print(f"`kg build` stages from scratch, medians of {args.runs} runs (seconds):\n")
     print("| documents | quads | " + " | ".join(STAGES) + " | total | peak memory | one new article: total |")
     print("| ---: | ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: | ---: |")

@@ -109,7 +109,8 @@ def _units(graph: KnowledgeGraph) -> tuple[list, list[str]]:
     for g in documents:
         for node in _focus(graph, (g,)):
             typed_in[node] = typed_in.get(node, 0) + 1
-    units = [(name, _unit_content(graph, graphs), [URIRef(n) for n in _focus(graph, graphs)])
+    types = _type_lines(graph)
+    units = [(name, _unit_content(graph, graphs, types), [URIRef(n) for n in _focus(graph, graphs)])
              for name, graphs in [("the ontology and reference data", _SHARED[:2]), (f"<{GRAPH_DERIVED}>", _SHARED[2:])]
              + [(f"<{g}>", (g,)) for g in documents]]
     return units, sorted(n for n, count in typed_in.items() if count > 1)
@@ -128,7 +129,17 @@ def _lines(triples) -> set[str]:
     return {f"{t.subject} {t.predicate} {t.object} .\n" for t in triples}
 
 
-def _unit_content(graph: KnowledgeGraph, graphs: tuple[str, ...]) -> bytes:
+def _type_lines(graph: KnowledgeGraph) -> dict[str, set[str]]:
+    """Every node's distinct ``rdf:type`` triples as N-Triples lines, read once for all units
+    (looked up per unit on the engine, a node typed in N graphs came back N times per unit)."""
+    types: dict[str, set[str]] = {}
+    for row in graph.query("SELECT DISTINCT ?n ?t WHERE { ?n a ?t }").rows:
+        node = str(row[0])
+        types.setdefault(node, set()).add(f"{node} <{RDF.type}> {row[1]} .\n")
+    return types
+
+
+def _unit_content(graph: KnowledgeGraph, graphs: tuple[str, ...], types: dict[str, set[str]]) -> bytes:
     """A unit as N-Triples: its graphs, its focus nodes' triples in the shared graphs, the types
     of every node those name. Each part is a lookup on bound terms (one query that joined them
     all scanned the whole store for each unit)."""
@@ -141,9 +152,11 @@ def _unit_content(graph: KnowledgeGraph, graphs: tuple[str, ...]) -> bytes:
         union=False)) if shared else set()
     named = f"""SELECT DISTINCT ?n WHERE {{
         {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?x ?y ?n }} }} UNION {{ {{ {focus} }} VALUES ?h {{ {shared} }} GRAPH ?h {{ ?f ?y ?n }} }}
-        FILTER(!isLiteral(?n)) }}"""
-    types = _lines(graph.query(f"CONSTRUCT {{ ?n a ?t }} WHERE {{ {{ {named} }} GRAPH ?h {{ ?n a ?t }} }}", union=False))
-    return own + "".join(sorted(elsewhere | types)).encode("utf-8")
+        FILTER(!isLiteral(?n)) }}""" if shared else \
+        f"SELECT DISTINCT ?n WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?x ?y ?n }} FILTER(!isLiteral(?n)) }}"
+    for row in graph.query(named, union=False).rows:
+        elsewhere |= types.get(str(row[0]), set())
+    return own + "".join(sorted(elsewhere)).encode("utf-8")
 
 
 def _max_counts(shapes_graph: Graph) -> list[tuple[list[str], str, int, str]]:
