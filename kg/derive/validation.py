@@ -73,6 +73,8 @@ def validate_by_graph(graph: KnowledgeGraph, shapes: str | Path, cache: str | Pa
     reports, texts, conforms = Graph(), [], True
     units, shared = _units(graph)
     for name, content, focus in units:
+        if not focus:
+            continue  # nothing typed here to check (pySHACL would take an empty list for "every node")
         content += subclass
         key = hashlib.sha256(shapes_bytes + f"\n{UNIT_VERSION}\n".encode() + content).hexdigest()
         path = Path(cache) / "shacl" / f"{key}" if cache is not None else None

@@ -80,3 +80,14 @@ def test_two_documents_giving_one_round_two_hosts_are_caught_on_the_union(projec
     assert "on all their descriptions" in report.text and f"<{ID['round/talks']}> has 2 values of <{IMP.host}>" \
         in report.text
     assert "<https://w3id.org/impasse/id/graph/one>" not in report.text  # each document alone conforms
+
+
+def test_a_unit_with_nothing_typed_in_it_is_not_checked_node_by_node(project):
+    """A single red line derives no mismatch: the derived graph types nothing. pySHACL takes an
+    empty focus list for "every node", which once checked the issues the unit only names."""
+    from ..conftest import RED_LINE
+
+    project.add("doc", "Iran rejects talks on missiles.\n", RED_LINE)
+    graph = build(project.root).graph
+    classify(graph)
+    assert validate_by_graph(graph, SHAPES).conforms
