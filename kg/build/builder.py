@@ -9,6 +9,7 @@ with ``oa:hasSource`` and two selectors (Web Annotation, sections 4.2.4 and 4.2.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import pickle
@@ -125,7 +126,20 @@ def build(root: str | Path = ".", store: str = "memory", include_proposed: Decim
     :returns: the built graph with its documents and facts.
     :raises KgError: on any bad input, naming file and place; nothing is built then.
     """
-    project = Project(Path(root))
+    # The load makes millions of short-lived objects and no cycles; the cyclic collector's full
+    # passes, each over the whole heap, made it grow faster than the corpus (20% at 100 documents).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(Path(root), store, include_proposed, rules, cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(root: Path, store: str, include_proposed: Decimal | None, rules: bool,
+           cache: str | Path | None) -> BuildResult:
+    project = Project(root)
     store_cache = BuildCache(cache) if cache is not None else None
     ontology = load_ontology(project.ontology)
     reference = load_reference(project.reference)
