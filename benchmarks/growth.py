@@ -81,6 +81,7 @@ def child(documents: int, work: Path) -> dict:
     out = {"scratch": _stages(work, cache)}
     for path in held.iterdir():
         shutil.move(str(path), corpus / path.name)
+    held.rmdir()
     start = time.perf_counter()
     out["added"] = _stages(work, cache)
     out["added"]["total"] = time.perf_counter() - start
