@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -111,6 +112,7 @@ def jsonld_context() -> dict:
     return {"@context": dict(PREFIXES)}
 
 
+@lru_cache(maxsize=1 << 16)  # called per term of the JSON-LD export: 3.8 of its 6.8 s at 20 documents
 def compact(iri: str) -> str | None:
     """An IRI as ``prefix:name`` with the fixed prefixes (the longest namespace that fits); None when none fits."""
     from .vocab import PREFIXES

@@ -19,8 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .build.builder import BuildResult, Project, build
-from .derive.reasoning import HERMIT, ReasoningReport, reason as classify
-from .derive.validation import ValidationReport, validate as shacl
+from .derive.reasoning import ReasoningReport, classify
+from .derive.validation import ValidationReport, validate_by_graph
 from .errors import NotConformingError
 from .corpus.lock import project_lock
 from .formats import staged_folder, write_exports
@@ -58,7 +58,8 @@ def run(root: str | Path = ".", *, store: str | StoreSpec = "memory", exports: s
     :param store: where the graph lives (see :func:`kg.store.open_store`).
     :param exports: the folder to write [default: ROOT/exports]; the views go to its views/.
     :param include_proposed: also build proposed (extracted) facts with at least this confidence.
-    :param reason: classify with HermiT (OWL-RL rules without Java) and add the inferred types.
+    :param reason: check the ontology with HermiT (cached in ROOT/.kg-cache) and add the types the
+        entailment rules infer (:func:`kg.derive.reasoning.classify`).
     :param validate: check the graph against the project's SHACL shapes before writing anything.
     :param views: write the HTML views too.
     :param progress: called at each stage, as ``progress(stage, detail)`` (see :data:`Progress`).
@@ -70,30 +71,32 @@ def run(root: str | Path = ".", *, store: str | StoreSpec = "memory", exports: s
     project = Project(Path(root))
     say("reading", project)
     threshold = None if include_proposed is None else Decimal(str(include_proposed))
-    built = build(root, store=store, include_proposed=threshold)
+    built = build(root, store=store, include_proposed=threshold, cache=project.cache)
     outcome = RunResult(build=built, exports=Path(exports) if exports else project.exports)
     if reason:
         say("reasoning", None)
-        outcome.reasoning = classify(built.graph, prefer=HERMIT)
+        outcome.reasoning = classify(built.graph, cache=project.cache)
         say("reasoned", outcome.reasoning)
     if validate:
         say("validating", project.shapes)
-        outcome.validation = shacl(built.graph, project.shapes)
+        outcome.validation = validate_by_graph(built.graph, project.shapes, cache=project.cache)
         if not outcome.validation.conforms:
             raise NotConformingError(f"the graph does not conform to {project.shapes}; nothing written\n"
                                      f"{outcome.validation.text}")
-    outcome.sizes = publish(built.graph, outcome.exports, views=views, project=project.root, say=say)
+    outcome.sizes = publish(built.graph, outcome.exports, views=views, project=project.root, say=say,
+                            cache=project.cache)
     built.graph.commit()  # oxigraph:PATH, sparql:URL: written only now, once everything checked out
     return outcome
 
 
 def publish(graph, folder: Path, *, views: bool = True, project: Path | None = None,
-            say: Progress | None = None) -> dict[str, int]:
+            say: Progress | None = None, cache: Path | None = None) -> dict[str, int]:
     """Write the exports and the views as one set: into a staging copy of ``folder``, swapped
     in only when every file is written (:func:`kg.formats.staged_folder`), under the project
     lock. A failure or a kill anywhere leaves the previous exports whole.
 
     :param project: the project whose lock is held (default: ``folder``'s parent).
+    :param cache: where the views keep their layouts between builds (:func:`kg.views.write_views`).
     :returns: the size in bytes of each file written (views under ``views/``).
     """
     say = say or (lambda stage, detail: None)
@@ -103,7 +106,7 @@ def publish(graph, folder: Path, *, views: bool = True, project: Path | None = N
         if views:
             from .views import write_views  # pyvis, networkx and pyLODE load only here
 
-            written = write_views(graph, staging / "views")
+            written = write_views(graph, staging / "views", cache=cache)
             sizes.update({f"views/{name}": size for name, size in written.items()})
         say("publishing", folder)
     return sizes

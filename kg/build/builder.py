@@ -8,14 +8,19 @@ with ``oa:hasSource`` and two selectors (Web Annotation, sections 4.2.4 and 4.2.
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import hashlib
 import json
+import pickle
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -23,12 +28,13 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from ..corpus.dates import parse_date
 from ..derive.rules import derive, load_rules
 from ..corpus.documents import Document, load_corpus
-from ..corpus.facts import CONTEXT_CHARS, Evidence, Fact, load_facts
+from ..corpus.facts import CONTEXT_CHARS, Evidence, Fact, load_facts, read_facts_file
 from ..corpus.factkinds import METHODS
 from ..corpus.mentions import EntityDecl, MentionRecord, Mentions, load_mentions
 from ..vocab import GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP, OA, document_graph, document_iri
 from ..corpus.reference import Reference, load_reference, parse_turtle
 from ..store import KnowledgeGraph, graph_name, open_store, to_ox, to_ox_quad
+from .cache import BuildCache
 
 _DOCUMENT_KINDS = {"news": IMP.NewsReport, "analysis": IMP.Analysis}
 
@@ -67,6 +73,11 @@ class Project:
     def rules(self) -> Path:
         return self.root / "queries" / "rules"
 
+    @property
+    def cache(self) -> Path:
+        """Where builds keep what they can reuse (HermiT's verdicts, document quads); never committed."""
+        return self.root / ".kg-cache"
+
 
 @dataclass
 class BuildResult:
@@ -77,6 +88,7 @@ class BuildResult:
     facts: list[Fact]
     not_built: list[Fact] = field(default_factory=list)  # proposed facts left out
     derived: dict[str, int] = field(default_factory=dict)  # triples each rule added
+    reused: list[str] = field(default_factory=list)  # documents whose quads came from the cache
 
     def class_counts(self) -> dict[str, int]:
         """Instances per imp: class over reference data and documents (asserted types)."""
@@ -101,7 +113,7 @@ def load_ontology(path: Path) -> Graph:
 
 
 def build(root: str | Path = ".", store: str = "memory", include_proposed: Decimal | None = None,
-          rules: bool = True) -> BuildResult:
+          rules: bool = True, cache: str | Path | None = None) -> BuildResult:
     """Build the knowledge graph of a project.
 
     :param root: the project folder (with ontology/ and corpus/).
@@ -109,24 +121,67 @@ def build(root: str | Path = ".", store: str = "memory", include_proposed: Decim
     :param include_proposed: also build facts with status ``proposed`` whose confidence is
         at least this value; by default only accepted facts are built.
     :param rules: run the derivation rules of ``queries/rules/`` (when the folder exists).
+    :param cache: reuse each document's checked facts and quads from this folder (ROOT/.kg-cache,
+        :mod:`kg.build.cache`) where its inputs are unchanged, and keep them there; None: no cache.
     :returns: the built graph with its documents and facts.
     :raises KgError: on any bad input, naming file and place; nothing is built then.
     """
-    project = Project(Path(root))
+    # The load makes millions of short-lived objects and no cycles; the cyclic collector's full
+    # passes, each over the whole heap, made it grow faster than the corpus (20% at 100 documents).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(Path(root), store, include_proposed, rules, cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(root: Path, store: str, include_proposed: Decimal | None, rules: bool,
+           cache: str | Path | None) -> BuildResult:
+    project = Project(root)
+    store_cache = BuildCache(cache) if cache is not None else None
     ontology = load_ontology(project.ontology)
     reference = load_reference(project.reference)
     documents = load_corpus(project.corpus)
     mentions = load_mentions(project.corpus, documents, reference)
     reference = reference.with_entities(mentions.entities.values())
-    facts = load_facts(project.corpus, documents, reference)
+    read = _cached_reader(store_cache, reference) if store_cache is not None else None
+    facts = load_facts(project.corpus, documents, reference, read=read)
     built = [f for f in facts if f.status == "accepted"
              or (include_proposed is not None and f.confidence >= include_proposed)]
-    left_out = [f for f in facts if f not in built]
+    chosen = {id(f) for f in built}  # by identity: comparing Fact dataclasses pairwise was quadratic
+    left_out = [f for f in facts if id(f) not in chosen]
     entities = _built_entities(mentions, built, include_proposed)
     graph = open_store(store)
-    graph.load(to_ox_quad(*quad) for quad in _quads(ontology, reference, documents, built, mentions, entities))
+    shared = (to_ox_quad(*quad) for quad in _shared_quads(ontology, reference))
+    parts = _document_parts(reference, documents, built, mentions, entities, store_cache)
+    graph.load(chain(shared, *parts))
     derived = derive(graph, load_rules(project.rules)) if rules and project.rules.is_dir() else {}
-    return BuildResult(graph=graph, documents=documents, facts=built, not_built=left_out, derived=derived)
+    return BuildResult(graph=graph, documents=documents, facts=built, not_built=left_out, derived=derived,
+                       reused=store_cache.reused if store_cache is not None else [])
+
+
+def _document_key(doc: Document) -> str:
+    """Everything about a document the build reads, its text by digest."""
+    return repr(dataclasses.replace(doc, text=hashlib.sha256(doc.text.encode("utf-8")).hexdigest()))
+
+
+def _cached_reader(cache: BuildCache, reference: Reference):
+    """A facts-file reader that reuses the facts an earlier build checked, for the same file,
+    document and reference keys (reading YAML and locating quotes is most of the loading)."""
+    keys = cache.key(repr(sorted((category, sorted(known.items())) for category, known in reference.keys.items())))
+
+    def read(path: Path, doc: Document, ref: Reference) -> list[Fact]:
+        key = cache.key(keys, str(path), _document_key(doc), path.read_bytes())
+        entry = cache.get("facts", key)
+        if entry is not None:
+            return pickle.loads(entry)  # noqa: S301 - written by this package (kg.build.cache)
+        facts = read_facts_file(path, doc, ref)
+        cache.put("facts", key, pickle.dumps(facts))
+        return facts
+
+    return read
 
 
 def _built_entities(mentions: Mentions, facts: list[Fact], include_proposed: Decimal | None) -> list[EntityDecl]:
@@ -146,34 +201,81 @@ def _built_entities(mentions: Mentions, facts: list[Fact], include_proposed: Dec
     return sorted(chosen.values(), key=lambda e: (e.category, e.key))
 
 
-def _quads(ontology: Graph, reference: Reference, documents: list[Document], facts: list[Fact],
-           mentions: Mentions, entities: list[EntityDecl]) -> Iterator[tuple]:
+def _shared_quads(ontology: Graph, reference: Reference) -> Iterator[tuple]:
     for triple in ontology:
         yield (*triple, GRAPH_ONTOLOGY)
     for triple in reference.graph:
         yield (*triple, GRAPH_REFERENCE)
+
+
+def _document_parts(reference: Reference, documents: list[Document], facts: list[Fact], mentions: Mentions,
+                    entities: list[EntityDecl], cache: BuildCache | None) -> list[Iterator[ox.Quad]]:
+    """The quads of each document's graph, from the cache where its inputs are unchanged.
+
+    A document's graph holds its description, the entities first minted in it, its mentions
+    and its facts; what it takes from the rest of the corpus (the labels its facts name, the
+    concept scheme of its entities, whether the entity a mention names is built) is part of
+    its key.
+    """
     labels = dict(reference.labels)
     for fact in facts:
         if fact.spec.keyed and "label" in fact.values:
             labels[fact_iri(fact)] = str(fact.values["label"])
     texts = {doc.slug: doc.text for doc in documents}
-    for doc in documents:
-        yield from _document_quads(doc)
-    schemes: dict[str, URIRef] = {}
+    schemes: dict[str, tuple[URIRef, str | None]] = {}  # category -> (scheme, document declaring it)
     for entity in entities:
         if entity.category in _SCHEMED and entity.category not in schemes:
-            schemes[entity.category], declared = concept_scheme(reference, entity.category)
-            if not declared:  # a project whose reference data has no such scheme yet
-                yield schemes[entity.category], RDF.type, SKOS.ConceptScheme, document_graph(entity.document)
-                yield (schemes[entity.category], RDFS.label, Literal(_SCHEMED[entity.category], lang="en"),
-                       document_graph(entity.document))
-        yield from _entity_quads(entity, mentions.first_mention(entity), texts, schemes.get(entity.category))
+            scheme, declared = concept_scheme(reference, entity.category)
+            schemes[entity.category] = (scheme, None if declared else entity.document)
     built = {(entity.category, entity.key) for entity in entities}
     firsts = {mentions.first_mention(entity) for entity in entities}
+    by_doc: dict[str, tuple[list, list, list]] = {doc.slug: ([], [], []) for doc in documents}
+    for entity in entities:
+        by_doc[entity.document][0].append(entity)
     for mention in mentions.mentions:
         named = (mention.category, mention.key)
         if mention not in firsts and (named in built or named not in mentions.entities):
-            yield from _mention_quads(mention, texts[mention.document], None)
+            by_doc[mention.document][1].append(mention)
+    for fact in facts:
+        by_doc[fact.document][2].append(fact)
+    parts = []
+    for doc in documents:
+        own_entities, own_mentions, own_facts = by_doc[doc.slug]
+        inputs = (doc, own_entities, own_mentions, own_facts, labels, schemes, mentions, texts)
+        if cache is None:
+            parts.append(to_ox_quad(*quad) for quad in _document_part(*inputs))
+            continue
+        named = sorted({value for fact in own_facts for values in fact.values.values()
+                        for value in (values if isinstance(values, tuple) else (values,)) if isinstance(value, URIRef)}
+                       | {fact_iri(fact) for fact in own_facts})
+        key = cache.key("quads", _document_key(doc), repr(own_facts), repr([(n, labels.get(n)) for n in named]),
+                        repr([(e, mentions.first_mention(e)) for e in own_entities]), repr(own_mentions),
+                        repr(sorted((c, s, d == doc.slug) for c, (s, d) in schemes.items())))
+        entry = cache.get("quads", key)
+        if entry is not None:
+            cache.reused.append(doc.slug)
+            parts.append(ox.parse(entry, format=ox.RdfFormat.N_QUADS))
+            continue
+        quads = [to_ox_quad(*quad) for quad in _document_part(*inputs)]
+        cache.put("quads", key, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+        parts.append(iter(quads))
+    return parts
+
+
+def _document_part(doc: Document, entities: list[EntityDecl], mentions_here: list[MentionRecord], facts: list[Fact],
+                   labels: dict, schemes: dict, mentions: Mentions, texts: dict[str, str]) -> Iterator[tuple]:
+    """The quads of one document's graph."""
+    yield from _document_quads(doc)
+    declared = set()
+    for entity in entities:
+        scheme, declaring = schemes.get(entity.category, (None, None))
+        if declaring == doc.slug and scheme not in declared:  # reference data without such a scheme yet
+            declared.add(scheme)
+            yield scheme, RDF.type, SKOS.ConceptScheme, document_graph(doc.slug)
+            yield scheme, RDFS.label, Literal(_SCHEMED[entity.category], lang="en"), document_graph(doc.slug)
+        yield from _entity_quads(entity, mentions.first_mention(entity), texts, scheme)
+    for mention in mentions_here:
+        yield from _mention_quads(mention, texts[mention.document], None)
     for fact in facts:
         yield from _fact_quads(fact, labels)
 

@@ -105,7 +105,7 @@ def reason_and_report(graph, prefer: str | None = None, written: bool = True):
 def report_reasoning(report, written: bool = True) -> None:
     if report.note:
         click.echo(f"Note: {report.note}.", err=True)
-    verdict = "consistent; " if report.consistency else ""
+    verdict = ("consistent (unchanged, verdict cached); " if report.cached else "consistent; ") if report.consistency else ""
     outcome = "added" if written else "not yet in the graph (reported, not written)"
     click.echo(f"{report.reasoner}: {verdict}{len(report.inferred)} inferred types {outcome}.")
 

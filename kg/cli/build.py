@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .base import built_graph, cli, echo_progress, project_option, reason_and_report, report_reasoning, store_option
+from .base import built_graph, cli, echo_progress, project_option, report_reasoning, store_option
 
 
 @cli.command()
@@ -18,7 +18,7 @@ from .base import built_graph, cli, echo_progress, project_option, reason_and_re
               is_flag=False, flag_value=0.0,
               help="Also build proposed (extracted) facts with at least this confidence [flag alone: all].")
 @click.option("--reason/--no-reason", default=True, show_default=True,
-              help="Classify with HermiT (OWL-RL rules without Java) and add the inferred types.")
+              help="Check the ontology with HermiT (when it changed) and add the types the entailment rules infer.")
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Check the graph against ontology/shapes.ttl before writing anything.")
 def build(project, store, exports_dir, include_proposed, reason, validate):
@@ -76,6 +76,8 @@ def _note_staging(url: str) -> None:
 def _print_summary(result, folder, sizes, validated: bool) -> None:
     facts = len(result.facts)
     click.echo(f"Built {len(result.graph):,} quads from {len(result.documents)} documents ({facts} facts).")
+    if result.reused:
+        click.echo(f"Reused the quads of {len(result.reused)} unchanged documents from .kg-cache/.")
     if result.not_built:
         click.echo(f"Left out {len(result.not_built)} proposed facts (see --include-proposed).")
     click.echo("Facts per document:")
@@ -126,8 +128,11 @@ def views(project, output_dir, reason, store):
         graph = built_graph(project, None, store)  # already reasoned when it was built
     else:
         echo_progress(f"Reading {paths.ontology}, {paths.reference}/ and {paths.corpus}/ …")
-        graph = build_graph(project).graph
+        graph = build_graph(project, cache=paths.cache).graph
         if reason:
-            reason_and_report(graph)
-    sizes = write_views(graph, folder)
+            from ..derive.reasoning import classify
+
+            echo_progress("Reasoning …")
+            report_reasoning(classify(graph, cache=paths.cache))
+    sizes = write_views(graph, folder, cache=paths.cache)
     click.echo(f"Wrote {folder}/: " + ", ".join(f"{n} ({s:,} B)" for n, s in sizes.items()))

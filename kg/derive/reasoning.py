@@ -13,23 +13,31 @@ individual's inferred imp: types that its asserted types do not already imply.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib import URIRef
+from rdflib.namespace import OWL, RDF
 
 from ..errors import KgError
 from ..formats import export
-from ..vocab import GRAPH_DERIVED, ID, IMP
+from ..vocab import GRAPH_DERIVED, GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP
 from ..store import KnowledgeGraph, merged_graph
+from .entailment import entail, superclasses as _superclasses
 
 HERMIT = "HermiT"
 OWL_RL = "OWL-RL rules (owlrl)"
+#: What `kg build` runs: HermiT on the ontology (cached), the entailment rules on the graph.
+ONTOLOGY_AND_RULES = "HermiT on the ontology, entailment rules on the graph"
+#: Bump when what the ontology check hands HermiT, or how it reads the answer, changes.
+CHECK_VERSION = 1
 
 
 @dataclass
@@ -50,6 +58,7 @@ class ReasoningReport:
     consistency: ConsistencyReport | None  # None: the OWL-RL fallback does not decide consistency
     inferred: list[tuple[str, str]] = field(default_factory=list)  # (individual, class) added
     note: str = ""
+    cached: bool = False  # the consistency verdict came from the cache (the ontology is unchanged)
 
 
 def java_runtime() -> str | None:
@@ -95,34 +104,104 @@ def reason(graph: KnowledgeGraph, prefer: str = HERMIT) -> ReasoningReport:
     return ReasoningReport(reasoner=reasoner, consistency=consistency, inferred=inferred, note=note)
 
 
+def classify(graph: KnowledgeGraph, cache: str | Path | None = None) -> ReasoningReport:
+    """What `kg build` runs: HermiT on the ontology only, the entailment rules on the whole graph.
+
+    HermiT proves the ontology and the reference data consistent and every class
+    satisfiable; its verdict is cached under ``cache`` by the content hash of what it read, so
+    it runs again only when they change. The types the ontology entails for the documents'
+    individuals come from the rules of :mod:`.entailment` (the same types HermiT infers;
+    ``kg reason`` runs the full HermiT pass).
+
+    :param cache: the folder for cached verdicts (ROOT/.kg-cache); None: no cache.
+    :raises NotConformingError: when the ontology is inconsistent or has an unsatisfiable
+        class, or an individual falls into two disjoint classes.
+    """
+    from ..errors import NotConformingError
+
+    note, consistency, cached = "", None, False
+    if java_runtime() is None:
+        note = "no Java runtime found: HermiT cannot check the ontology; the entailment rules classify alone"
+    else:
+        consistency, cached = check_ontology(graph, cache)
+        if not consistency.consistent:
+            unsat = ", ".join(consistency.unsatisfiable) or consistency.detail
+            raise NotConformingError(f"HermiT: the ontology is inconsistent ({unsat})")
+    inferred = entail(graph).inferred
+    return ReasoningReport(reasoner=ONTOLOGY_AND_RULES, consistency=consistency, inferred=inferred, note=note,
+                           cached=cached)
+
+
+def _tbox(graph: KnowledgeGraph) -> bytes:
+    """The ontology and reference graphs as sorted N-Triples: what HermiT checks, and its cache key."""
+    lines = set()
+    for name in (GRAPH_ONTOLOGY, GRAPH_REFERENCE):
+        for q in graph.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
+            lines.add(f"{q.subject} {q.predicate} {q.object} .\n")
+    return "".join(sorted(lines)).encode("utf-8")
+
+
+def check_ontology(graph: KnowledgeGraph, cache: str | Path | None = None) -> tuple[ConsistencyReport, bool]:
+    """HermiT's verdict on the ontology and the reference data, from the cache when they are unchanged.
+
+    :returns: the verdict, and whether it came from the cache.
+    :raises KgError: when no Java runtime is installed.
+    """
+    from importlib.metadata import version
+
+    tbox = _tbox(graph)
+    key = hashlib.sha256(tbox + f"\n{CHECK_VERSION} owlready2 {version('owlready2')}".encode()).hexdigest()
+    path = Path(cache) / "hermit" / f"{key}.json" if cache is not None else None
+    if path is not None and path.is_file():
+        try:
+            return ConsistencyReport(**json.loads(path.read_text(encoding="utf-8"))), True
+        except (ValueError, TypeError):
+            pass  # a damaged cache entry: check again and write it anew
+    with tempfile.TemporaryDirectory(prefix="impasse-hermit-") as folder:
+        source = Path(folder) / "ontology.nt"
+        source.write_bytes(tbox)
+        report, _ = _run_hermit(source)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(asdict(report), sort_keys=True), encoding="utf-8")
+        temporary.replace(path)  # a reader never sees half a verdict
+    return report, False
+
+
 def _hermit(graph: KnowledgeGraph) -> tuple[ConsistencyReport, set[tuple[str, str]]]:
+    with tempfile.TemporaryDirectory(prefix="impasse-hermit-") as folder:
+        path = Path(folder) / "graph.nt"
+        export(graph, path, format="ntriples")
+        return _run_hermit(path)
+
+
+def _run_hermit(path: Path) -> tuple[ConsistencyReport, set[tuple[str, str]]]:
+    """Load an N-Triples file into owlready2 and run HermiT: the verdict and every imp: type."""
     java = java_runtime()
     if java is None:
         raise KgError("HermiT needs a Java runtime and none was found on PATH (Debian: apt-get install default-jre-headless)")
     import owlready2  # slow to import, and only needed here
 
     owlready2.JAVA_EXE = java
-    with tempfile.TemporaryDirectory(prefix="impasse-hermit-") as folder:
-        path = Path(folder) / "graph.nt"
-        export(graph, path, format="ntriples")
-        world = owlready2.World()
-        try:
-            world.get_ontology(path.as_uri()).load()
-            owlready2.sync_reasoner_hermit(
-                world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
-            )
-            unsatisfiable = sorted(c.iri for c in world.inconsistent_classes())
-            # Per class: world.individuals() yields only those declared owl:NamedIndividual.
-            types = {
-                (individual.iri, cls.iri)
-                for cls in world.classes()
-                if cls.iri.startswith(str(IMP))
-                for individual in cls.instances()
-            }
-        except owlready2.OwlReadyInconsistentOntologyError as exc:
-            return ConsistencyReport(consistent=False, reasoner=HERMIT, detail=str(exc).strip()), set()
-        finally:
-            world.close()
+    world = owlready2.World()
+    try:
+        world.get_ontology(path.as_uri()).load()
+        owlready2.sync_reasoner_hermit(
+            world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
+        )
+        unsatisfiable = sorted(c.iri for c in world.inconsistent_classes())
+        # Per class: world.individuals() yields only those declared owl:NamedIndividual.
+        types = {
+            (individual.iri, cls.iri)
+            for cls in world.classes()
+            if cls.iri.startswith(str(IMP))
+            for individual in cls.instances()
+        }
+    except owlready2.OwlReadyInconsistentOntologyError as exc:
+        return ConsistencyReport(consistent=False, reasoner=HERMIT, detail=str(exc).strip()), set()
+    finally:
+        world.close()
     report = ConsistencyReport(consistent=not unsatisfiable, reasoner=HERMIT, unsatisfiable=unsatisfiable)
     return report, types
 
@@ -134,26 +213,6 @@ def _owlrl_types(graph: KnowledgeGraph) -> set[tuple[str, str]]:
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
     return {(str(s), str(c)) for s, c in closure.subject_objects(RDF.type)
             if isinstance(s, URIRef) and isinstance(c, URIRef) and c.startswith(str(IMP))}
-
-
-def _superclasses(ontology: Graph) -> dict[str, set[str]]:
-    """Each named class with every named class it is a subclass of (itself included)."""
-    direct: dict[str, set[str]] = {}
-    for sub, sup in ontology.subject_objects(RDFS.subClassOf):
-        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
-            direct.setdefault(str(sub), set()).add(str(sup))
-    closure: dict[str, set[str]] = {}
-
-    def up(cls: str) -> set[str]:
-        if cls not in closure:
-            closure[cls] = {cls}
-            for parent in direct.get(cls, ()):
-                closure[cls] |= up(parent)
-        return closure[cls]
-
-    for cls in set(direct) | {s for sups in direct.values() for s in sups}:
-        up(cls)
-    return closure
 
 
 def _new_types(graph: KnowledgeGraph, inferred: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

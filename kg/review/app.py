@@ -139,7 +139,7 @@ def create_app(review: Review, *, token: str | None = None) -> Starlette:
             "<table><thead><tr><th>Document</th><th>Open</th><th>Facts open</th><th>Entities open</th>"
             f"<th>Facts accepted</th></tr></thead><tbody>{items}</tbody></table>"
             + ("" if rows else "<p>No document has proposals: add one with <code>kg add</code>.</p>")
-            + (f'<p><a href="/views/index.html">The views</a> (as last built)</p>' if views.is_dir() else ""))
+            + ('<p><a href="/views/index.html">The views</a> (as last built)</p>' if views.is_dir() else ""))
         return HTMLResponse(body_html, headers={**_HEADERS, "Content-Security-Policy": _csp(nonce)})
 
     async def document_page(request: Request) -> Response:

@@ -1,6 +1,7 @@
 """The agenda mismatch map: the two sides at either edge, the issues between them.
 
-Every position is an edge from its holder to its issue, styled by stance. The issues sit in
+Every stance is an edge from its holder to its issue, styled by stance: one edge per actor,
+issue and stance, with the quotes of every position behind it, however many articles report it. The issues sit in
 three bands: those an agenda mismatch is derived on (red), the bargaining space (green), and
 the rest (grey). Mismatch and bargaining-space nodes come from the derived graph
 (``graph:derived``, DESIGN.md "Agenda mismatch"); this module never derives them itself.
@@ -152,18 +153,27 @@ def mismatch_map(graph: KnowledgeGraph, data: GraphData | None = None) -> View:
                       x=0, y=iy, fixed=True, cls=imp("Issue"),
                       tip=tooltip(label, "Issue", note=note or data.comment(issue)))
 
+    # One edge per actor, issue and stance, whatever the number of positions (and articles) behind it.
+    stances: dict[tuple[str, str, str], list[str]] = {}
     for p in held:
-        holder, issue = data.object(p, imp("heldBy")), data.object(p, imp("onIssue"))
-        cls = stance(data, p)
+        key = (data.object(p, imp("heldBy")), data.object(p, imp("onIssue")), stance(data, p))
+        stances.setdefault(key, []).append(p)
+    for (holder, issue, cls), group in sorted(stances.items()):
         word, colour, dashes, width, arrow = STANCES[cls]
         fields = [("Held by", data.label(holder))]
         for name, prop in (("Addressed to", "addressedTo"), ("First mover", "firstMover")):
-            other = data.object(p, imp(prop))
-            if other:
-                fields.append((name, data.label(other)))
+            others = sorted({data.label(o) for p in group for o in data.objects(p, imp(prop))})
+            if others:
+                fields.append((name, ", ".join(others)))
+        if len(group) == 1:
+            title, kind, note = data.label(group[0]), data.type_label(group[0]), data.comment(group[0])
+        else:
+            title, kind = f"{data.label(holder)}: {word} on {data.label(issue)}", data.type_label(group[0])
+            note = f"{len(group)} positions of this stance, from the sources' different wordings and addressees."
+        quotes = sorted({q for p in group for q in data.quotes(p)})
         view.add_edge(holder, issue, color={"color": colour, "highlight": colour, "hover": colour},
                       width=width, dashes=dashes, arrows={"to": {"enabled": True, "type": arrow}},
-                      tip=tooltip(data.label(p), data.type_label(p), fields, data.quotes(p), data.comment(p)))
+                      tip=tooltip(title, kind, fields, quotes, note))
 
     _mark(view, data, mismatches, issues_of, rows, RED)
     _mark(view, data, spaces, issues_of, rows, GREEN)

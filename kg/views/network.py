@@ -13,9 +13,12 @@ seeded layouts, JSON keys are sorted, and nothing depends on the clock.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -116,8 +119,16 @@ def spread(count: int, gap: float, centre: float = 0.0) -> list[int]:
     return [round(start + gap * i) for i in range(count)]
 
 
+#: Where :func:`force_layout` keeps the layouts it computed (set by :func:`kg.views.site.render_views`).
+LAYOUT_CACHE: ContextVar[Path | None] = ContextVar("LAYOUT_CACHE", default=None)
+
+
 def force_layout(nodes: list, edges: list[tuple], seed: int = 7, scale: float | None = None) -> dict:
     """Positions from networkx's spring layout, seeded and rounded: the same graph, the same picture.
+
+    The layout of a graph is kept in the folder :data:`LAYOUT_CACHE` names (when set), under
+    the digest of the graph drawn (nodes, edges, seed, scale, networkx's version): a view whose
+    graph did not change is not laid out again.
 
     :param nodes: node ids (any order; sorted here).
     :param edges: (source, target) pairs.
@@ -125,17 +136,31 @@ def force_layout(nodes: list, edges: list[tuple], seed: int = 7, scale: float | 
     """
     import networkx as nx
 
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(nodes))
-    graph.add_edges_from(sorted((a, b) for a, b in edges if a != b))
-    if not graph:
+    drawn = (sorted(nodes), sorted({(a, b) for a, b in edges if a != b}))
+    if not drawn[0]:
         return {}
+    folder = LAYOUT_CACHE.get()
+    path = None
+    if folder is not None:
+        key = hashlib.sha256(json.dumps([drawn, seed, scale, nx.__version__]).encode("utf-8")).hexdigest()
+        path = folder / "layout" / f"{key}.json"
+        if path.is_file():
+            return {node: tuple(xy) for node, xy in json.loads(path.read_text(encoding="utf-8"))}
+    graph = nx.Graph()
+    graph.add_nodes_from(drawn[0])
+    graph.add_edges_from(drawn[1])
     n = graph.number_of_nodes()
     # networkx's spring layout costs about a second per iteration at 5,000 nodes here.
     iterations = 50 if n <= 1000 else 12
     positions = nx.spring_layout(graph, seed=seed, iterations=iterations)
     scale = scale or max(300.0, 55.0 * math.sqrt(n))
-    return {node: (round(float(x) * scale), round(float(y) * scale)) for node, (x, y) in positions.items()}
+    laid = {node: (round(float(x) * scale), round(float(y) * scale)) for node, (x, y) in positions.items()}
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(sorted(laid.items())), encoding="utf-8")
+        temporary.replace(path)
+    return laid
 
 
 def _sort_key(value) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from ..errors import KgError
 from ..vocab import GRAPH_ONTOLOGY, IMP, OA, PROV
-from ..store import KnowledgeGraph, from_ox, graph_name
+from ..store import KnowledgeGraph, from_ox
 from .graphdata import DCTERMS_DATE, DCTERMS_PUBLISHER, GraphData, imp
 from .network import View, environment
 
@@ -102,9 +103,8 @@ def ontology_page(graph: KnowledgeGraph) -> str:
     from rdflib import Graph
 
     ontology = Graph()
-    for quad in graph.quads():
-        if graph_name(quad) == str(GRAPH_ONTOLOGY):
-            ontology.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+    for quad in _ontology_quads(graph):
+        ontology.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
     if not len(ontology):
         raise KgError(f"the graph has no named graph <{GRAPH_ONTOLOGY}>: the views need a graph as "
                       "kg build makes it (a store, or TriG), not a merged file such as impasse.ttl")
@@ -132,27 +132,64 @@ def ontology_page(graph: KnowledgeGraph) -> str:
     return html if html.endswith("\n") else html + "\n"
 
 
-def render_views(graph: KnowledgeGraph) -> dict[str, str]:
+def render_views(graph: KnowledgeGraph, cache: str | Path | None = None) -> dict[str, str]:
     """Every page ``kg views`` writes, rendered in memory: file name -> HTML.
 
     :param graph: the built graph (with its derived graph, for the mismatch map).
+    :param cache: keep the layouts and the ontology page here (ROOT/.kg-cache), each under the
+        digest of what it was made from, and reuse them while that is unchanged; None: no cache.
     """
-    data = GraphData(graph)
-    built = [(spec.file, spec.build(graph, data)) for spec in _registry()]
+    from .network import LAYOUT_CACHE
+
+    folder = Path(cache) if cache is not None else None
+    token = LAYOUT_CACHE.set(folder)
+    try:
+        data = GraphData(graph)
+        built = [(spec.file, spec.build(graph, data)) for spec in _registry()]
+    finally:
+        LAYOUT_CACHE.reset(token)
     pages = {name: view.generate_html() for name, view in built}
     pages["index.html"] = index_page(data, built)
-    pages[ONTOLOGY_PAGE] = ontology_page(graph)
+    pages[ONTOLOGY_PAGE] = _cached_ontology_page(graph, folder)
     return pages
 
 
-def write_views(graph: KnowledgeGraph, folder: str | Path) -> dict[str, int]:
+def _ontology_quads(graph: KnowledgeGraph):
+    """The quads of the ontology's graph, looked up by its name (not by reading every quad)."""
+    import pyoxigraph as ox
+
+    return graph.quads_for_pattern(None, None, None, ox.NamedNode(str(GRAPH_ONTOLOGY)))
+
+
+def _cached_ontology_page(graph: KnowledgeGraph, folder: Path | None) -> str:
+    """The ontology page, from the cache while the ontology graph is unchanged (pyLODE takes seconds)."""
+    if folder is None:
+        return ontology_page(graph)
+    import hashlib
+    from importlib.metadata import version
+
+    lines = sorted(f"{q.subject} {q.predicate} {q.object} .\n" for q in _ontology_quads(graph))
+    key = hashlib.sha256(("".join(lines) + f"pylode {version('pylode')}").encode("utf-8")).hexdigest()
+    path = folder / "views" / f"ontology-{key}.html"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    html = ontology_page(graph)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(html, encoding="utf-8")
+    temporary.replace(path)
+    return html
+
+
+def write_views(graph: KnowledgeGraph, folder: str | Path, cache: str | Path | None = None) -> dict[str, int]:
     """Render every page, then write each atomically into ``folder``.
 
+    :param cache: see :func:`render_views`.
     :returns: the size in bytes of each file written.
     """
     from ..formats import write_atomic
 
-    pages = {name: html.encode("utf-8") for name, html in render_views(graph).items()}
+    pages = {name: html.encode("utf-8") for name, html in render_views(graph, cache).items()}
     for name, data in pages.items():
         write_atomic(Path(folder) / name, data)
     return {name: len(data) for name, data in pages.items()}
