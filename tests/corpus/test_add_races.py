@@ -67,7 +67,7 @@ def test_a_signal_during_kg_add_leaves_no_staging_and_no_document(project, tmp_p
     os.mkfifo(reference)  # read by the extraction, once the article is staged
     proc = _kg_add(project, article)
     try:
-        with open(reference, "wb") as writer:  # returns when kg add is reading it: mid-add
+        with open(reference, "wb"):  # returns when kg add is reading it: mid-add
             assert [p.name for p in _staging(project)] and len(list(_staging(project)[0].iterdir())) == 1
             proc.send_signal(signum)
             _, err = proc.communicate(timeout=60)
