@@ -22,7 +22,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from .dates import parse_date
-from .documents import Document, PlainLoader
+from .documents import Document, PlainLoader, refuse_aliases
 from ..errors import FactsError, QuoteError, UnknownKeyError
 from .factkinds import (
     BOOL, COMMON_FIELDS, DATE, DURATION, ENUMS, KINDS, METHODS, NUMBER, STATUSES, TEXT,
@@ -86,6 +86,8 @@ class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 
     It parses with libyaml where PyYAML has it: the pure-Python scanner took 90% of the time
     to load a corpus (docs/stores.md, "Growth"). Dates stay as written, as in ``PlainLoader``.
+    libyaml composes in C, where aliases cannot be refused: :func:`read_facts_file` checks a
+    text with a ``*`` in it with :func:`kg.corpus.documents.refuse_aliases` first.
     """
 
     yaml_implicit_resolvers = PlainLoader.yaml_implicit_resolvers
@@ -137,6 +139,8 @@ def read_facts_file(path: Path, document: Document, reference: Reference) -> lis
     except UnicodeDecodeError as exc:
         raise FactsError(f"{path}: not valid UTF-8 (byte offset {exc.start})") from exc
     try:
+        if "*" in text:  # libyaml's composer cannot refuse aliases: the pure one checks, only here
+            refuse_aliases(text)
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader
     except FactsError as exc:
         raise FactsError(f"{path}:{exc}") from exc

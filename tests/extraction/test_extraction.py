@@ -559,3 +559,10 @@ def test_rounds_listed_as_place_on_date_after_a_dated_round(index, steps):
 def test_a_place_after_a_noun_after_the_talks_is_no_venue(index, steps):
     text = "Selin Aydemir, who follows the talks for the Anatolia Strategy Institute in Ankara, said Moscow could agree."
     assert facts(extract(index, steps, text), "round") == []
+
+
+def test_a_venue_the_parser_hangs_on_the_topic_of_the_talks_is_still_the_venue(index, steps):
+    text = ("Iran and the United States held a first round of talks on Tehran's nuclear programme in Muscat on "
+            "Saturday through Omani mediation, officials said.")
+    [found] = facts(extract(index, steps, text, published="2025-04-12"), "round")
+    assert (found["venue"], found["round_status"], found["date"]) == ("muscat", "held", "2025-04-12")

@@ -25,6 +25,9 @@ facts:
 """
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
+#: What a project keeps between builds beside its store: the lock file and the build cache.
+_PROJECT_STATE = {".kg.lock", ".kg-cache"}
+
 
 def count(project, db) -> int:
     result = run_cli("query", "-C", project.root, "--store", f"oxigraph:{db}", "-e", COUNT, "--format", "csv")
@@ -81,8 +84,8 @@ def test_rebuild_replaces_the_content(stored):
     result = run_cli("build", "-C", project.root, "--exports", out, "--store", f"oxigraph:{db}", "--no-reason")
     assert result.exit_code == 0, result.output
     assert count(project, db) > before
-    # nothing staged is left beside the store (the project lock file stays, as it always does)
-    assert [p.name for p in db.parent.iterdir() if p.name.startswith(".") and p.name != ".kg.lock"] == []
+    # nothing staged is left beside the store (the project's lock file and build cache stay)
+    assert [p.name for p in db.parent.iterdir() if p.name.startswith(".") and p.name not in _PROJECT_STATE] == []
 
 
 def test_a_failed_build_leaves_the_previous_store(stored):
@@ -149,8 +152,8 @@ def test_a_locked_store_is_not_replaced(stored):
         assert result.exit_code == 2 and "locked" in result.output
     finally:
         del writer
-    # nothing staged is left beside the store (the project lock file stays, as it always does)
-    assert [p.name for p in db.parent.iterdir() if p.name.startswith(".") and p.name != ".kg.lock"] == []
+    # nothing staged is left beside the store (the project's lock file and build cache stay)
+    assert [p.name for p in db.parent.iterdir() if p.name.startswith(".") and p.name not in _PROJECT_STATE] == []
     assert count(project, db) > 1000
 
 

@@ -67,6 +67,7 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
     if not places:
         return
     seen: set[tuple[int, str]] = set()  # (sentence, venue): one round per venue a sentence names
+    actor_tokens = {i for m in mentions(chunk, "actor") for i in range(m.token_start, m.token_end)}
     for i, lemma in enumerate(chunk.lemmas):
         if lemma not in TALK_NOUNS and chunk.lowers[i] not in MEET_VERBS and lemma not in MEET_VERBS:
             continue
@@ -82,7 +83,7 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
             gap = doc[i + 1:place.token_start]
             if i < place.token_start <= i + settings["max_gap"] and before in {"in", "at"} and not any(
                 t.lower_ in BOUNDARY for t in gap
-            ) and _attached(doc[place.token_start - 1], token):
+            ) and _attached(doc[place.token_start - 1], token, actor_tokens):
                 venues.append(place)
             elif place.token_end == i and lemma in TALK_NOUNS:  # "the Vienna talks"
                 venues.append(place)
@@ -172,8 +173,8 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
 def _status(talk) -> str | None:
     """ "held" or "scheduled" from the verb of the talk noun's clause: "held talks", "the talks
     began" (past) are held; "will resume", "are due to meet", "the next round" are scheduled."""
-    verb = talk if talk.pos_ == "VERB" else next((t for t in [talk.head, talk.head.head] if t.pos_ in {"VERB", "AUX"}),
-                                                 None)
+    verb = talk if talk.pos_ == "VERB" else next((t for t in list(talk.ancestors)[:4] if t.pos_ in {"VERB", "AUX"}),
+                                                 None)  # "held a first round of talks"
     near = [c.lower_ for c in talk.children] + ([c.lower_ for c in verb.subtree if c.i < talk.i + 4] if verb else [])
     if any(w in _SCHEDULED for w in near):
         return "scheduled"
@@ -183,15 +184,17 @@ def _status(talk) -> str | None:
     return None
 
 
-def _attached(prep, talk) -> bool:
+def _attached(prep, talk, actor_tokens: set[int]) -> bool:
     """The "in"/"at" before a place belongs to the talks or to the clause they are in ("held
-    talks in Muscat"), not to a noun after them ("follows the talks for an institute in Ankara")."""
+    talks in Muscat"), not to an actor named after them ("follows the talks for the Anatolia
+    Strategy Institute in Ankara"). Other nouns between are the parser's attachment, often
+    wrong ("talks on Tehran's nuclear programme in Muscat")."""
     if not prep.doc.has_annotation("DEP"):
         return True  # the blank fallback: the surface window alone
     node = prep.head
     while node.i != talk.i and node.pos_ not in {"VERB", "AUX"}:
-        if node.pos_ in {"NOUN", "PROPN"} and node.ent_type_ not in {"DATE", "TIME"}:
-            return False  # "an institute in Ankara"; a date may stand between ("on 12 April in Muscat")
+        if node.i in actor_tokens:
+            return False
         if node.head.i == node.i:
             return False
         node = node.head
