@@ -270,6 +270,9 @@ def add_articles(root: str | Path, paths, *, title: str | None = None, publisher
                  kind: str = "news", date: str | None = None, jobs: int = 1, pipeline=None):
     """Add several articles; yield ``(path, AddResult)`` or ``(path, KgError)`` for each, in order.
 
+    The reference index the pipeline reads is made once for all of them (making it and its
+    matchers costs seconds; adding proposals never changes it).
+
     :param jobs: worker processes that run the pipeline ahead of the writing (1: none).
     """
     from ..errors import KgError
@@ -277,10 +280,14 @@ def add_articles(root: str | Path, paths, *, title: str | None = None, publisher
     known: dict[str, str] = {}  # the texts added so far (the corpus's own are checked under the lock)
     paths = list(paths)
     if jobs <= 1 or len(paths) < 2:
+        state = _reader(root, pipeline) if len(paths) > 1 else None
         for path in paths:
             try:
+                extracted = _read((str(path), title, publisher, kind, date), state) if state else None
+                if isinstance(extracted, KgError):
+                    raise extracted
                 yield path, add_article(root, path, title=title, publisher=publisher, kind=kind, date=date,
-                                        pipeline=pipeline, known_hashes=known)
+                                        pipeline=pipeline, known_hashes=known, extracted=extracted)
             except KgError as exc:
                 yield path, exc
         return
@@ -304,20 +311,28 @@ def add_articles(root: str | Path, paths, *, title: str | None = None, publisher
         pool.join()
 
 
-_WORKER: dict = {}  # in a worker process of add_articles: the root, its reference index and pipeline
+_WORKER: dict = {}  # in a worker process of add_articles: what _reader made
+
+
+def _reader(root, pipeline) -> dict:
+    """What reading articles needs: the project's reference index and the pipeline."""
+    from ..extraction import load_pipeline
+
+    return {"index": _index(Path(root), exclude=None)[0], "steps": pipeline if pipeline is not None else load_pipeline()}
 
 
 def _start_worker(root: str, pipeline) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
-    from ..extraction import load_pipeline
-
-    _WORKER.update(root=Path(root), index=_index(Path(root), exclude=None)[0],
-                   steps=pipeline if pipeline is not None else load_pipeline())
+    _WORKER.update(_reader(root, pipeline))
 
 
 def _read_in_worker(job):
+    return _read(job, _WORKER)
+
+
+def _read(job, state: dict):
     """The pipeline's result for one article, as add_article would get it, or the KgError."""
     from ..errors import KgError
     from ..extraction import run_pipeline
@@ -327,7 +342,7 @@ def _read_in_worker(job):
         article, title, header = _prepare(path, title, publisher, kind, date)
         with tempfile.TemporaryDirectory(prefix="kg-add-") as folder:
             document = _stored(article.source, Path(folder) / f"article{DOCUMENT_SUFFIX}", header + article.text)
-        return document.text, run_pipeline(document.text, _WORKER["index"], _WORKER["steps"], published=document.date,
+        return document.text, run_pipeline(document.text, state["index"], state["steps"], published=document.date,
                                            furniture=document.furniture, publisher=document.publisher)
     except KgError as exc:
         return exc
