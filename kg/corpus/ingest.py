@@ -279,26 +279,20 @@ def add_articles(root: str | Path, paths, *, title: str | None = None, publisher
 
     known: dict[str, str] = {}  # the texts added so far (the corpus's own are checked under the lock)
     paths = list(paths)
+    work = [(str(path), title, publisher, kind, date) for path in paths]
+    pool = None
     if jobs <= 1 or len(paths) < 2:
         state = _reader(root, pipeline) if len(paths) > 1 else None
-        for path in paths:
-            try:
-                extracted = _read((str(path), title, publisher, kind, date), state) if state else None
-                if isinstance(extracted, KgError):
-                    raise extracted
-                yield path, add_article(root, path, title=title, publisher=publisher, kind=kind, date=date,
-                                        pipeline=pipeline, known_hashes=known, extracted=extracted)
-            except KgError as exc:
-                yield path, exc
-        return
-    import multiprocessing
+        readings = (_read(job, state) if state else None for job in work)
+    else:
+        import multiprocessing
 
-    # spawn: a worker starts clean (no copy of this process's signal handlers or open files)
-    pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(paths)), initializer=_start_worker,
-                                                     initargs=(str(root), pipeline))
+        # spawn: a worker starts clean (no copy of this process's signal handlers or open files)
+        pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(paths)), initializer=_start_worker,
+                                                         initargs=(str(root), pipeline))
+        readings = pool.imap(_read_in_worker, work)
     try:
-        work = [(str(path), title, publisher, kind, date) for path in paths]
-        for path, extracted in zip(paths, pool.imap(_read_in_worker, work)):
+        for path, extracted in zip(paths, readings):
             try:
                 if isinstance(extracted, KgError):
                     raise extracted
@@ -307,8 +301,9 @@ def add_articles(root: str | Path, paths, *, title: str | None = None, publisher
             except KgError as exc:
                 yield path, exc
     finally:
-        pool.terminate()  # an error or a signal here: the workers stop with it
-        pool.join()
+        if pool is not None:
+            pool.terminate()  # an error or a signal here: the workers stop with it
+            pool.join()
 
 
 _WORKER: dict = {}  # in a worker process of add_articles: what _reader made
