@@ -32,7 +32,7 @@ MEET_VERBS = {"meet", "met", "convene", "gather"}
 _MAYBE = {"may", "might", "could", "possibly", "perhaps", "suggested", "proposed", "floated"}
 #: Verbs that tell a round's status (imp:roundStatus) outright.
 STATUS_VERBS = {"cancel": "cancelled", "postpone": "postponed", "delay": "postponed", "scrap": "cancelled",
-                "call": "cancelled"}  # "call" only with "off": see _status
+                "call": "cancelled"}  # "call" only with "off" ("the talks were called off")
 _SCHEDULED = {"will", "shall", "due", "expected", "scheduled", "set", "planned", "plan", "next", "upcoming"}
 
 

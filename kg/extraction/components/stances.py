@@ -227,7 +227,7 @@ def _region(token, skip=()) -> list:
 
 
 def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings, cue) -> list[tuple[str, float]]:
-    """Issue keys named in the cue's region (the first and those coordinated with it), else one minted."""
+    """Issue keys named in the cue's region (the first and those coordinated or listed with it), else one minted."""
     found: list[Mention] = []
     for t in region:
         if _in_relative_clause(t, cue, lex.containers):
