@@ -566,3 +566,16 @@ def test_a_venue_the_parser_hangs_on_the_topic_of_the_talks_is_still_the_venue(i
             "Saturday through Omani mediation, officials said.")
     [found] = facts(extract(index, steps, text, published="2025-04-12"), "round")
     assert (found["venue"], found["round_status"], found["date"]) == ("muscat", "held", "2025-04-12")
+
+
+def test_each_party_of_a_coordinated_subject_holds_the_stance(index, steps):
+    text = "France, Germany and Britain demanded that Iran restore inspections."
+    holders = sorted(s["holder"] for s in facts(extract(index, steps, text), "position"))
+    assert holders == ["france", "germany", "united-kingdom"]
+
+
+def test_the_date_of_the_saying_is_not_the_date_of_the_talks(index, steps):
+    text = ("Ukraine's defence minister recently had a call with the head of the Russian delegation in the Istanbul "
+            "talks, President Volodymyr Zelenskyy said on Wednesday.")
+    [found] = facts(extract(index, steps, text, published="2025-05-28"), "round")
+    assert found["venue"] == "istanbul" and "date" not in found

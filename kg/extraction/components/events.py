@@ -41,12 +41,25 @@ def _slug(text: str) -> str:
 
 
 def _near_date(chunk: Chunk, token: int, window: int = 10) -> str | None:
+    """The one date near ``token`` in its sentence, not across a clause boundary, and not the
+    date of the reporting ("… in the Istanbul talks, Zelensky said on Wednesday")."""
     sent = chunk.doc[token].sent
     doc = chunk.doc
     barrier = BOUNDARY | RELATIVE | {"led", "triggered", "prompted", "after", "following"}
     near = {d.value for d in chunk.dates if sent.start <= d.token_start < sent.end and abs(d.token_start - token) <= window
-            and not any(t.lower_ in barrier for t in doc[min(token, d.token_end):max(token, d.token_start)])}
+            and not any(t.lower_ in barrier for t in doc[min(token, d.token_end):max(token, d.token_start)])
+            and not _date_of_reporting(doc[d.token_start], doc[token])}
     return next(iter(near)) if len(near) == 1 else None
+
+
+def _date_of_reporting(date, token) -> bool:
+    """The date belongs to a reporting verb ("said on Wednesday") that is not the token's own."""
+    if not date.doc.has_annotation("DEP"):
+        return False
+    verb = next((t for t in [date, *date.ancestors] if t.pos_ == "VERB"), None)
+    own = next((t for t in [token, *token.ancestors] if t.pos_ == "VERB"), None)
+    return (verb is not None and lemma_of(verb) in word_list("language", "reporting_verbs")
+            and (own is None or verb.i != own.i))
 
 
 def _actor_kind(ctx: Context, key: str) -> str:

@@ -532,6 +532,7 @@ def stances(chunk: Chunk, ctx: Context, settings: dict) -> None:
 
 
 def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
+    also: list[tuple[str, str | None]] = []  # the other parties of a coordinated subject
     if conditional(cue, lex.conditionals) or _under_other_voice(cue, lex):
         return
     if how == "verb" and (negated(cue) or _hedged(cue, lex)):
@@ -581,6 +582,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
             if passive:
                 region += [t for c in cue.children if c.dep_ == "nsubjpass" for t in c.subtree]
             holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
+            also = _co_holders(subject, holder, at, ctx, lex, speakers)
     if holder is None:
         return
     if any(c.dep_ in {"dobj", "obj", "pobj"} and lemma(c) in lex.not_stance_objects for c in cue.children):
@@ -613,14 +615,32 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         issues = _issue_of_act(acts[:1], chunk, ctx, lex, settings)  # "Handover of land", not "Handover"
     span = chunk.sentence_span(cue.sent)
     for n, (issue, issue_penalty) in enumerate(issues):
-        fields = {"type": _TYPES[kind], "holder": holder, "issue": issue}
-        if addressee:
-            fields["addressed_to" if kind == "Demand" else "first_mover"] = addressee
-        if speaker and speaker != holder:
-            fields["speaker"] = speaker
-        confidence = settings["confidence"] - penalty - issue_penalty - 0.05 * min(n, 2)
-        ctx.propose(Candidate("position", fields, [span], f"stances.{how}", round(max(confidence, 0.1), 2),
-                              merge_on=("type", "holder", "issue", "addressed_to", "first_mover")))
+        for party, voice in [(holder, speaker), *also]:
+            fields = {"type": _TYPES[kind], "holder": party, "issue": issue}
+            if addressee and addressee != party:
+                fields["addressed_to" if kind == "Demand" else "first_mover"] = addressee
+            if voice and voice != party:
+                fields["speaker"] = voice
+            confidence = settings["confidence"] - penalty - issue_penalty - 0.05 * min(n, 2)
+            ctx.propose(Candidate("position", fields, [span], f"stances.{how}", round(max(confidence, 0.1), 2),
+                                  merge_on=("type", "holder", "issue", "addressed_to", "first_mover")))
+
+
+def _co_holders(subject, holder, at, ctx: Context, lex: _Lexicon, speakers: _Speakers) -> list[tuple[str, str | None]]:
+    """The other parties of a coordinated subject ("France, Germany and Britain demanded …";
+    "Both Iran and the United States have said they want …"): (holder, speaker) each."""
+    if subject is not None and subject.lower_ in _PRONOUNS_OTHER and subject.i not in speakers.quoted:
+        verb = speakers.speaker_of(subject)
+        subject = subject_of(verb)[0] if verb is not None else None
+    if subject is None or holder is None:
+        return []
+    found = []
+    for other in subject.conjuncts:
+        actor = actor_of(other, at, lex.people)
+        party = _party(ctx, actor.key, lex) if actor is not None else (None, None)
+        if party[0] is not None and party[0] != holder and party not in found:
+            found.append(party)
+    return found
 
 
 def _reporter_for(cue, holder: str, at, ctx: Context, lex: _Lexicon, speakers: _Speakers) -> str | None:
