@@ -579,3 +579,9 @@ def test_the_date_of_the_saying_is_not_the_date_of_the_talks(index, steps):
             "talks, President Volodymyr Zelenskyy said on Wednesday.")
     [found] = facts(extract(index, steps, text, published="2025-05-28"), "round")
     assert found["venue"] == "istanbul" and "date" not in found
+
+
+def test_regions_the_recognizer_calls_persons_are_places(index, steps):
+    text = "Ukraine must pull its forces out of the Donetsk, Luhansk, Zaporizhzhia and Kherson regions. Russia seized Crimea."
+    minted = {e.key: e.cls for e in extract(index, steps, text).entities}
+    assert {minted.get(k) for k in ("luhansk", "zaporizhzhia", "kherson", "crimea")} == {"Place"}

@@ -96,12 +96,18 @@ class _World:
             self.surnames[surname] = None if surname in self.surnames else key  # None: shared
             if entry.get("affiliation") in parties:
                 self.affiliations[key] = parties[entry["affiliation"]]
+        # places the recognizer often calls persons or organisations ("Zaporizhzhia", "Crimea")
+        self.places: dict[str, str] = {}  # name -> label
+        for entry in data.get("places") or []:
+            for name in [entry["name"], *(entry.get("aliases") or [])]:
+                if name not in self.names and name not in self.capitals:
+                    self.places[name] = entry["name"]
 
     def matcher(self, nlp):
         from spacy.matcher import PhraseMatcher
 
         exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for name in sorted(set(self.names) | set(self.capitals)):
+        for name in sorted(set(self.names) | set(self.capitals) | set(self.places)):
             exact.add(name, [nlp.make_doc(name)])
             if name.startswith("the "):
                 exact.add(name, [nlp.make_doc("The " + name[4:])])
@@ -203,6 +209,12 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 _register_world(ctx, chunk, world, state, start, end)
                 _add(chunk, ctx, start, end, "actor", state, "lexicon.capital")
             continue
+        if name in world.places and name not in world.names:
+            key = mint(ctx, chunk, "place", world.places[name], "Place", start, end, "lexicon.places",
+                       settings["confidence"])
+            if key:
+                _add(chunk, ctx, start, end, "place", key, "lexicon.places")
+            continue
         category, key, cls, rule = world.names[name]
         _register_world(ctx, chunk, world, key, start, end)
         _add(chunk, ctx, start, end, category, key, rule)
@@ -281,7 +293,7 @@ def _site(chunk: Chunk, start: int, end: int, label: str) -> bool:
     doc, sites = chunk.doc, words("language", "site_nouns")
     if label == "PERSON" and start > 0 and doc[start - 1].lower_ in {"at", "near", "outside"}:
         return True
-    if end < len(doc) and doc[end].lower_ in sites:
+    if end < len(doc) and (doc[end].lower_ in sites or doc[end].lemma_.lower() in sites):  # "Kherson regions"
         return True
     head = doc[end - 1]
     related = [head.head, *head.conjuncts]
