@@ -78,10 +78,9 @@ def _called_leverage(chunk: Chunk, ctx: Context) -> None:
     nouns, describing = words("language", "leverage_nouns"), words("language", "describing_verbs")
     people = words("language", "people_nouns")
     for token in chunk.doc:
-        if token.pos_ != "NOUN" or lemma(token) not in nouns or (lemma(token) == "bargaining" and token.dep_ != "compound"):
+        if token.pos_ != "NOUN" or lemma(token) not in nouns:
             continue
-        noun = token.head if lemma(token) == "bargaining" else token  # "bargaining chip"
-        head = noun.head
+        noun, head = token, token.head
         asset, holder_token = None, None
         if noun.dep_ in {"attr", "acomp"} and head.lemma_ in {"be", "remain", "become"}:
             asset = subject_of(head)[0]  # "the hostages remain the group's main bargaining chip"
