@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -100,3 +101,31 @@ def project(tmp_path):
             return path
 
     return Project
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's, which .ci/run installs
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+
+
+def require_chromium() -> None:
+    """Skip the calling test module where Chromium or Playwright is missing, with the reason;
+    never in CI, where the browser tests must run."""
+    if os.environ.get("CI"):
+        return
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (Debian: apt-get install chromium); in CI these tests must run",
+                    allow_module_level=True)
+    pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by Playwright, for a module's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+

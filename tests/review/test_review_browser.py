@@ -9,39 +9,20 @@ test-output/review/ for a person to look at (the path is printed).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 import yaml
 
-from ..conftest import run_cli
+from ..conftest import require_chromium, run_cli
 from .conftest import SHOTS, Served
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
 
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip(f"{CHROMIUM} is missing (Debian: apt-get install chromium); in CI these tests must run",
-                allow_module_level=True)
-if not os.environ.get("CI"):
-    pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+require_chromium()
 
 PREFIXES = """PREFIX imp: <https://w3id.org/impasse/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 class Tab:

@@ -7,27 +7,19 @@ Skipped, with the reason, only where /usr/bin/chromium is missing and CI is not 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from kg.views.site import ONTOLOGY_PAGE, VIEWS, write_views
 
+from ..conftest import require_chromium
 from .test_views import xss_project
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "test-output" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
 
-if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip(f"{CHROMIUM} is missing (Debian: apt-get install chromium); in CI these tests must run",
-                allow_module_level=True)
-
-if not os.environ.get("CI"):
-    pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+require_chromium()
 
 PREFIXES = """
 PREFIX imp: <https://w3id.org/impasse/ontology#>
@@ -87,16 +79,6 @@ def expected_counts(graph, name: str) -> tuple[int, int]:
         nodes = explorer.explorer_nodes(data)
         return len(nodes), len(explorer.explorer_edges(data, nodes))
     return _count(graph, nodes_query), _count(graph, edges_query)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 class Visit:
