@@ -6,7 +6,7 @@ import shutil
 
 from kg.pipeline import run
 
-from ..conftest import ROOT
+from ..conftest import RED_LINE, ROOT
 
 EVENTS = """\
 document: one
@@ -48,15 +48,8 @@ def test_adding_an_article_rebuilds_it_alone_and_writes_what_a_clean_build_write
         if path.name.endswith((".txt", ".yaml")):
             shutil.copy(path, project.corpus / path.name)
     run(project.root, exports=tmp_path / "first", views=False, validate=False)
-    project.add("iran-rejects", "Iran rejects talks on missiles.\n", """\
-        document: iran-rejects
-        facts:
-          - kind: position
-            type: red-line
-            holder: iran
-            issue: ballistic-missiles
-            quote: "Iran rejects talks on missiles."
-        """)
+    project.add("iran-rejects", "Iran rejects talks on missiles.\n",
+                RED_LINE.replace("document: doc", "document: iran-rejects"))
     incremental = run(project.root, exports=tmp_path / "incremental", views=False)
     assert sorted(incremental.build.reused) == sorted(p.stem for p in (ROOT / "corpus").glob("*.txt"))
     files = {p.name: p.read_bytes() for p in sorted((tmp_path / "incremental").iterdir()) if p.is_file()}
