@@ -585,3 +585,94 @@ def test_regions_the_recognizer_calls_persons_are_places(index, steps):
     text = "Ukraine must pull its forces out of the Donetsk, Luhansk, Zaporizhzhia and Kherson regions. Russia seized Crimea."
     minted = {e.key: e.cls for e in extract(index, steps, text).entities}
     assert {minted.get(k) for k in ("luhansk", "zaporizhzhia", "kherson", "crimea")} == {"Place"}
+
+
+def stances_of(result):
+    return sorted((s["type"], s["holder"], s["issue"]) for s in facts(result, "position"))
+
+
+@pytest.mark.parametrize("text", [
+    # inside quotation marks the tokenizer splits "non-negotiable" into three tokens
+    "Iran's enrichment of uranium is \u201cnon-negotiable,\u201d Foreign Minister Abbas Araghchi told reporters.",
+    "Iran's enrichment of uranium is non-negotiable, Foreign Minister Abbas Araghchi told reporters.",
+])
+def test_a_hyphenated_red_line_predicate_is_found_however_it_is_tokenized(index, steps, text):
+    assert ("red-line", "iran", "uranium-enrichment") in stances_of(extract(index, steps, text))
+
+
+def test_a_typographic_apostrophe_does_not_break_the_parse(index, steps):
+    text = ("A foreign ministry spokesman for Iran, Esmaeil Baghaei, wrote that Iran\u2019s right to enrichment "
+            "\u201cis not up for negotiation\u201d.")
+    assert ("red-line", "iran", "uranium-enrichment") in stances_of(extract(index, steps, text))
+
+
+def test_coordinated_verbs_of_an_obligation_share_their_object(index, steps):
+    text = "On Tuesday, Witkoff said Iran must \u201chalt and dismantle\u201d its enrichment of uranium."
+    [found] = facts(extract(index, steps, text), "position")
+    assert (found["type"], found["holder"], found["issue"], found["addressed_to"]) == (
+        "demand", "united-states", "uranium-enrichment", "iran")
+
+
+def test_a_participle_after_a_quotation_is_said_by_the_quotations_speaker(index, steps):
+    text = ("Witkoff posted, \u201cAny deal will only be done if it is a good deal,\u201d adding that Iran must "
+            "dismantle its enrichment programme.")
+    assert ("demand", "united-states", "uranium-enrichment") in stances_of(extract(index, steps, text))
+
+
+def test_a_reporting_verb_the_parser_hangs_below_the_act_still_gives_the_holder(index, steps):
+    text = ("President Vladimir Putin has said that for a truce to be reached, Ukraine must stop its mobilization, "
+            "stop receiving western weapons, and withdraw its troops from the regions.")
+    found = facts(extract(index, steps, text), "position")
+    assert {(s["type"], s["holder"], s.get("first_mover")) for s in found} == {("precondition", "russia", "ukraine")}
+    assert "mobilization" in {s["issue"] for s in found}
+    assert "ceasefire" not in {s["issue"] for s in found}  # the purpose clause is not what is asked
+
+
+def test_each_act_of_an_obligation_is_a_stance(index, steps):
+    text = "Putin said Ukraine must halt its mobilization and withdraw its troops from the four regions."
+    issues = {s["issue"] for s in facts(extract(index, steps, text), "position")}
+    assert {"mobilization", "withdrawal-of-troops"} <= issues
+
+
+def test_the_next_he_is_the_speaker_of_an_inverted_report(index, steps):
+    text = ("President Vladimir Putin has said that for a truce to be reached, Ukraine must stop its mobilization. "
+            "He also insists that Kyiv must abandon its plans to join NATO.")
+    assert ("demand", "russia", "nato-membership") in stances_of(extract(index, steps, text))
+
+
+def test_issue_cues_match_proper_nouns_whatever_their_case(index, steps):
+    keys = {m.key for m in extract(index, steps, "Kyiv will not give up its plans to join NATO.").mentions
+            if m.category == "issue"}
+    assert "nato-membership" in keys
+
+
+def test_a_container_noun_subject_gives_the_speakers_demand(index, steps):
+    text = "White House press secretary Karoline Leavitt said that any agreement must require Iran to end uranium enrichment."
+    [found] = facts(extract(index, steps, text), "position")
+    assert (found["type"], found["holder"], found["issue"], found.get("addressed_to")) == (
+        "demand", "united-states", "uranium-enrichment", "iran")
+
+
+def test_an_act_that_is_only_asked_for_is_no_event(index, steps):
+    text = "Putin said Ukraine must halt its mobilization and withdraw its forces from Russian territory."
+    assert facts(extract(index, steps, text, published="2025-05-29"), "event") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Araghchi spoke after a cabinet session in Tehran on Wednesday.",
+    "Erdogan said he hoped to bring Putin and Zelensky together for a meeting in Turkey.",
+])
+def test_a_bodys_own_sitting_or_a_wished_meeting_is_no_round(index, steps, text):
+    assert facts(extract(index, steps, text, published="2025-04-17"), "round") == []
+
+
+@pytest.mark.parametrize("text, day", [
+    # the sentence speaks of the future ("would"), the talks' own verb is in the past
+    ("Russia and Ukraine held direct talks in Istanbul on May 16, agreeing that each side would draft a memorandum.",
+     "2025-05-16"),
+    ("Talks between the two envoys resumed in Oman last Saturday and are scheduled to continue next week.",
+     "2025-05-24"),
+])
+def test_the_date_of_a_past_round_is_in_the_past_whatever_else_the_sentence_says(index, steps, text, day):
+    [found] = facts(extract(index, steps, text, published="2025-05-29"), "round")
+    assert found["date"] == day

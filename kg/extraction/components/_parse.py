@@ -5,13 +5,25 @@ Shared by the parse-based components (stances, events); each takes the lexicon i
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..model import Chunk, Mention
 
 
 def lemma(token) -> str:
-    """The token's lemma in lower case, "n't" read as "not"."""
+    """The token's lemma in lower case, "n't" read as "not", with the lemmatizer's known misreadings
+    of a word as written corrected (``lemma_corrections`` in language.yaml: "hoped" is not "hop")."""
     value = token.lemma_.lower()
-    return "not" if value == "n't" else value
+    if value == "n't":
+        return "not"
+    return _corrections().get(token.lower_, value)
+
+
+@lru_cache(maxsize=1)
+def _corrections() -> dict[str, str]:
+    from ..lexicon import load_lexicon
+
+    return {str(k): str(v) for k, v in load_lexicon("language")["lemma_corrections"].items()}
 
 
 def negated(token) -> bool:

@@ -102,6 +102,17 @@ def _alias_seen(ctx: Context, chunk: Chunk, category: str, key: str, start: int,
         entity.aliases.add(span.text if span[0].pos_ == "PROPN" else span.text.lower())
 
 
+def _lowered(doc):
+    """The doc with lower-case lemmas: the cues are lower case, and the lemmatizer keeps a proper
+    noun's case ("join NATO" has the lemmas "join NATO", the cue "join nato")."""
+    from spacy.tokens import Doc
+
+    lowered = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+    for mine, theirs in zip(lowered, doc):
+        mine.lemma_ = theirs.lemma_.lower()
+    return lowered
+
+
 @component("agenda", requires=("doc", "mentions"), provides=("issues",), defaults={"confidence": 0.6})
 def agenda(chunk: Chunk, ctx: Context, settings: dict) -> None:
     """Issues and leverage kinds the lexicons name, linked to the reference data or minted."""
@@ -109,7 +120,7 @@ def agenda(chunk: Chunk, ctx: Context, settings: dict) -> None:
     doc = chunk.doc
     strings = doc.vocab.strings
     added = []
-    for match_id, start, end in sorted(matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1])):
+    for match_id, start, end in sorted(matcher(_lowered(doc)), key=lambda m: (-(m[2] - m[1]), m[1])):
         category, key = strings[match_id].split("|", 1)
         if any(m.category == category and m.token_start < end and start < m.token_end for m in chunk.mentions):
             continue

@@ -102,7 +102,7 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 venues.append(place)
             elif lemma in TALK_NOUNS and place.token_start in _attached_places(token):
                 venues.append(place)  # "a fourth round … that had been due to take place in Rome"
-        if not venues or conditional(chunk, i) or negated(chunk, i, window=4):
+        if not venues or conditional(chunk, i) or negated(chunk, i, window=4) or _not_talks(token):
             continue
         if lemma in MEET_VERBS and not any(m.rule for m in mentions(chunk, "actor")
                                            if sent.start <= m.token_start < sent.end):
@@ -181,6 +181,16 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 "round", round_fields, [chunk.sentence_span(sent)], "rounds.talks-at-place",
                 round(confidence, 2), key_hint=hint, merge_on=("venue", "date", "label"),
             ))
+
+
+def _not_talks(talk) -> bool:
+    """A body's own sitting ("a cabinet session") or a meeting only wished for ("hoped to bring
+    the two leaders together for a meeting in Turkey"): no round."""
+    if any(c.dep_ in {"compound", "amod"} and c.lower_ in word_list("language", "not_talks_modifiers")
+           for c in talk.children):
+        return True
+    wished = word_list("language", "wished_meeting_verbs")
+    return any(lemma_of(t) in wished for t in talk.ancestors if t.pos_ == "VERB")
 
 
 def _status(talk) -> str | None:
@@ -492,6 +502,22 @@ def _reported_act(token) -> bool:
     return token.pos_ == "VERB" and token.tag_ == "VBD" and token.dep_ in {"ROOT", "conj", "ccomp", "advcl", "relcl"}
 
 
+def _required(token) -> bool:
+    """An act that is asked for or supposed, not reported: "Ukraine must halt its mobilization …
+    and withdraw its forces", "Israel would withdraw" (the modal may sit on a verb the act is
+    coordinated with)."""
+    verb = token
+    while True:
+        if any(c.dep_ == "aux" and c.lower_ in _REQUIRING for c in verb.children):
+            return True
+        if verb.dep_ != "conj" or verb.head.i == verb.i:
+            return False
+        verb = verb.head
+
+
+_REQUIRING = {"must", "should", "ought", "would", "need"}
+
+
 def _weapon_near(token, lex: _EventLexicon) -> bool:
     near = [*token.children, *(t for c in token.children for t in c.subtree)]
     subject, _ = subject_of(token) if token.pos_ == "VERB" else (None, False)
@@ -530,7 +556,7 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
             continue  # "launched an invasion": the noun is the event
         if has_negation(token) or (cls != "Threat" and in_condition(token, lex.conditionals)):
             continue
-        if any(c.dep_ == "aux" and c.lower_ in lex.hedges for c in token.children):
+        if any(c.dep_ == "aux" and c.lower_ in lex.hedges for c in token.children) or _required(token):
             continue
         agent = _agent(token, at, lex)
         if agent is None:

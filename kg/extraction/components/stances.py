@@ -34,7 +34,7 @@ _OBJECT_DEPS = {"dobj", "xcomp", "ccomp", "attr", "oprd", "acomp", "pcomp", "obj
 _ISSUE_PREPS = {"for", "on", "to", "over", "about", "against", "of", "in"}
 _OBLIGATION = {"must", "should", "need", "have", "ought"}
 _QUOTES_OPEN = {"“", '"', "‘"}
-_QUOTES_CLOSE = {"”", '"', "’"}
+_QUOTES_CLOSE = {"”", '"', "’", "'"}  # "'" too: the parser reads "’" after a word as "'" (pipeline._for_parser)
 
 
 class _Lexicon:
@@ -50,7 +50,7 @@ class _Lexicon:
             self.verbs.setdefault(entry["lemma"], []).append((particle, entry["kind"]))
         self.nouns = {e["lemma"]: e["kind"] for e in data["stance_nouns"]}
         self.concessions = words("language", "concession_verbs")
-        self.predicates = sorted((p.split() for p in data["red_line_predicates"]), key=len, reverse=True)
+        self.predicates = sorted((p.replace("-", " ").split() for p in data["red_line_predicates"]), key=len, reverse=True)
         self.reporting = words("language", "reporting_verbs")
         self.not_own = words("language", "not_own_voice")
         self.hedges = words("language", "hedges")
@@ -127,6 +127,15 @@ class _Speakers:
                 return verb
         return None
 
+    def reporter(self, verb):
+        """The subject of a reporting verb: its own, or for a participle that the parser hung on
+        a verb inside a quotation ("He tweeted, “A deal … will only be completed …,” stressing
+        that …"), the subject of the verb the quotation is attributed to."""
+        subject, _ = subject_of(verb)
+        if subject is None and verb.tag_ == "VBG" and verb.i not in self.quoted and verb.head.i in self.quoted:
+            subject, _ = subject_of(self.quoted[verb.head.i])
+        return subject
+
     def speaker_of(self, token):
         """The reporting verb whose speaker says the token's clause, or None."""
         verb = _reporting_head(token, self.lex)
@@ -135,7 +144,19 @@ class _Speakers:
         if verb is None:  # "…, he said, banning enrichment was not negotiable": a parenthetical
             verb = next((c for t in clause_chain(token) for c in t.children if c.dep_ == "parataxis"
                          and lemma(c) in self.lex.reporting and subject_of(c)[0] is not None), None)
+        if verb is None:
+            verb = _inverted_reporting(token.sent.root, self.lex) if token.sent.root in clause_chain(token) else None
         return verb
+
+
+def _inverted_reporting(root, lex: _Lexicon):
+    """A reporting verb that the parser hung below what it reports: "Putin has stated that for a
+    ceasefire to be achieved, Ukraine must halt …" parses "halt" as the root and "stated" as its
+    ``ccomp``. Only a verb before the root with a subject of its own counts."""
+    if lemma(root) in lex.reporting:
+        return None
+    return next((c for c in root.children if c.dep_ in {"ccomp", "parataxis"} and c.i < root.i and c.pos_ == "VERB"
+                 and lemma(c) in lex.reporting and subject_of(c)[0] is not None), None)
 
 
 def _commentator(ctx: Context, key: str, lex: _Lexicon) -> bool:
@@ -184,7 +205,7 @@ def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
     if token.lower_ in _PRONOUNS_SPEAKER | _PRONOUNS_OTHER:
         verb = speakers.speaker_of(token)
         if verb is not None and (token.lower_ in _PRONOUNS_SPEAKER or verb.i != token.head.i):
-            subject, _ = subject_of(verb)
+            subject = speakers.reporter(verb)
             if subject is not None and subject.i != token.i:
                 holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
                 return holder, speaker, penalty + 0.05
@@ -218,12 +239,28 @@ def _region(token, skip=()) -> list:
     tokens = []
     skipped = {t.i for t in skip}
     for c in token.children:
-        if c.i in skipped:
+        if c.i in skipped or (_purpose(c) and c.i < token.i):
             continue
         if (c.dep_ in _OBJECT_DEPS or c.dep_ == "prt" or (c.dep_ in {"prep", "agent", "dative"} and c.lower_ in _ISSUE_PREPS)
                 or (c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))):
             tokens.extend(c.subtree)
+    if not tokens and token.pos_ == "VERB":
+        # "must stop and eliminate its enrichment": coordinated verbs share the object the last one has
+        shared = next((c for c in token.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                       and not any(s.dep_ in {"nsubj", "nsubjpass"} for s in c.children)), None)
+        if shared is not None:
+            return _region(shared, skip)
     return sorted(tokens, key=lambda t: t.i)
+
+
+def _purpose(clause) -> bool:
+    """ "for a full ceasefire to be achieved, Ukraine must halt …": a clause before the verb that
+    says what the act is for; what is asked is the act, the purpose is what it comes before."""
+    if clause.dep_ == "prep" and clause.lower_ == "for":  # parsed as "for [a truce [to be reached]]"
+        return any(c.dep_ in {"acl", "relcl"} and any(a.lower_ == "to" for a in c.children)
+                   for p in clause.children if p.dep_ == "pobj" for c in p.children)
+    return clause.dep_ in {"ccomp", "advcl", "xcomp"} and any(
+        m.dep_ == "mark" and m.lower_ == "for" for m in clause.children)
 
 
 def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings, cue) -> list[tuple[str, float]]:
@@ -498,12 +535,20 @@ def _cues(sent, lex: _Lexicon):
                 c.dep_ in {"advcl", "prep"} and any(m.lower_ in {"after", "if", "once", "when"} for m in [c, *c.children])
                 for c in t.children):
             yield t, "Precondition", "only-after"  # "would resume talks only after …"
-    lowers = [t.lower_ for t in sent]
+    # Words with the hyphens of compounds dropped, each with its token: the tokenizer keeps
+    # "non-negotiable" whole in some contexts and splits it into "non", "-", "negotiable" in
+    # others (inside quotation marks).
+    tokens, lowers = [], []
+    for t in sent:
+        for part in t.lower_.split("-"):
+            if part:
+                tokens.append(t)
+                lowers.append(part)
     for phrase in lex.predicates:
         n = len(phrase)
         for i in range(len(lowers) - n + 1):
-            if lowers[i:i + n] == phrase or ("-".join(lowers[i:i + n]) == "-".join(phrase)):
-                yield sent[i], "RedLine", "predicate"
+            if lowers[i:i + n] == phrase:
+                yield tokens[i], "RedLine", "predicate"
                 break
 
 
@@ -550,7 +595,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         speaker_verb = speakers.speaker_of(verb)
         holder_token = None
         if speaker_verb is not None:
-            holder_token, _ = subject_of(speaker_verb)
+            holder_token = speakers.reporter(speaker_verb)
         possessor = next((c for c in subject.children if c.dep_ == "poss"), None)
         if possessor is not None and any(m.category == "actor" for m in at.get(possessor.i, [])):
             holder_token = possessor
@@ -568,7 +613,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         if subject is None or verb is None:
             return
         region = list(subject.subtree)
-        holder, speaker, penalty = _resolve(subject_of(verb)[0], at, ctx, lex, speakers)
+        holder, speaker, penalty = _resolve(speakers.reporter(verb), at, ctx, lex, speakers)
     else:
         subject, passive = subject_of(cue)
         skip = [c for c in cue.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
@@ -576,13 +621,18 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         if passive and how == "negated" and subject is None:
             # "Iran will not be allowed to enrich, Trump said": the speaker's side refuses it
             verb = speakers.speaker_of(cue)
-            reporter = subject_of(verb)[0] if verb is not None else None
+            reporter = speakers.reporter(verb) if verb is not None else None
             holder, speaker, penalty = _resolve(reporter, at, ctx, lex, speakers)
         else:
             if passive:
                 region += [t for c in cue.children if c.dep_ == "nsubjpass" for t in c.subtree]
             holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
             also = _co_holders(subject, holder, at, ctx, lex, speakers)
+            if holder is None and subject is not None and lemma(subject) in lex.containers:
+                # "…, Leavitt said, any agreement must require Iran to end enrichment": the speaker's side asks it
+                verb = speakers.speaker_of(cue)
+                if verb is not None:
+                    holder, speaker, penalty = _resolve(speakers.reporter(verb), at, ctx, lex, speakers)
     if holder is None:
         return
     if any(c.dep_ in {"dobj", "obj", "pobj"} and lemma(c) in lex.not_stance_objects for c in cue.children):
@@ -631,7 +681,7 @@ def _co_holders(subject, holder, at, ctx: Context, lex: _Lexicon, speakers: _Spe
     "Both Iran and the United States have said they want …"): (holder, speaker) each."""
     if subject is not None and subject.lower_ in _PRONOUNS_OTHER and subject.i not in speakers.quoted:
         verb = speakers.speaker_of(subject)
-        subject = subject_of(verb)[0] if verb is not None else None
+        subject = speakers.reporter(verb) if verb is not None else None
     if subject is None or holder is None:
         return []
     found = []
@@ -648,7 +698,7 @@ def _reporter_for(cue, holder: str, at, ctx: Context, lex: _Lexicon, speakers: _
     verb = speakers.speaker_of(cue)
     if verb is None:
         return None
-    subject, _ = subject_of(verb)
+    subject = speakers.reporter(verb)
     actor = actor_of(subject, at, lex.people) if subject is not None else None
     if actor is not None and ctx.kind(actor.key) == "Person" and ctx.party_of(actor.key) == holder:
         return actor.key
@@ -670,26 +720,40 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
         verb = speakers.speaker_of(t)
         if verb is None or _under_other_voice(verb, lex):
             continue
-        reporter, _ = subject_of(verb)
+        reporter = speakers.reporter(verb)
         holder, speaker, penalty = _resolve(reporter, at, ctx, lex, speakers)
         subject, passive = subject_of(t)
         if subject is None and passive:  # "Hamas must be disarmed, he said"
             subject = next(c for c in t.children if c.dep_ == "nsubjpass")
         target = actor_of(subject, at, lex.people) if subject is not None else None
-        if holder is None or target is None:
+        if holder is None:
             continue
-        addressee = ctx.party_of(target.key) if ctx.kind(target.key) == "Person" else target.key
-        if addressee is None or addressee == holder:
+        if target is None and subject is not None and lemma(subject) in lex.containers:
+            addressee = None  # "any settlement must remove the root causes of the conflict, he said": asked of no one
+        elif target is None:
             continue
-        region = _region(t, [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}])
-        kind = "Precondition" if _precondition(t, region, lex) else "Demand"
+        else:
+            addressee = ctx.party_of(target.key) if ctx.kind(target.key) == "Person" else target.key
+            if addressee is None or addressee == holder:
+                continue
+        # the reporting verb itself when the parser hung it below the act (_inverted_reporting)
+        skip = [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"} or c.i == verb.i]
+        region = _region(t, skip)
+        purposes = [c for c in [*t.children, *verb.children] if _purpose(c) and c.i < t.i]
+        kind = "Precondition" if _precondition(t, region, lex) or purposes else "Demand"
         issues = _issues(region, at, chunk, ctx, lex, settings, t)
         if not issues and passive:  # the act done to the addressee is the issue
             issues = _act_without_object(t, chunk, ctx, lex, settings)
+        for act in t.conjuncts:  # "must halt its mobilization, stop receiving weapons and withdraw …": each act
+            if act.i > t.i and act.pos_ == "VERB" and not any(s.dep_ in {"nsubj", "nsubjpass"} for s in act.children):
+                named = _issues(_region(act), at, chunk, ctx, lex, settings, act) or _issue_of_act(
+                    [act], chunk, ctx, lex, settings)
+                issues += [i for i in named if i not in issues]
         span = chunk.sentence_span(sent)
         for issue, issue_penalty in issues:
-            fields = {"type": _TYPES[kind], "holder": holder, "issue": issue,
-                      "addressed_to" if kind == "Demand" else "first_mover": addressee}
+            fields = {"type": _TYPES[kind], "holder": holder, "issue": issue}
+            if addressee is not None:
+                fields["addressed_to" if kind == "Demand" else "first_mover"] = addressee
             if speaker and speaker != holder:
                 fields["speaker"] = speaker
             ctx.propose(Candidate("position", fields, [span], "stances.obligation",
@@ -704,7 +768,7 @@ def _remember_subject(sent, at, ctx: Context, lex: _Lexicon) -> None:
              and m.token_start == i]
     ctx.cache.setdefault("recent-actors", []).append(named)
     root = sent.root
-    subject, _ = subject_of(root)
+    subject, _ = subject_of(_inverted_reporting(root, lex) or root)
     if subject is None:
         return
     actor = actor_of(subject, at, lex.people)

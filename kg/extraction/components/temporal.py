@@ -2,10 +2,12 @@
 
 "June 2025" → ``2025-06``; "June 12, 2025" / "12 June 2025" → ``2025-06-12``; "in 2018" →
 ``2018``; "on Saturday" → a day only when the publication date anchors it (the Saturday on or
-before publication, or after it when the sentence speaks of the future). A bare "June 12" is
-a day too when the publication date anchors it: news writes "on May 16" for the last May 16,
-or for the next one when the sentence speaks of the future or the day is at most a month
-ahead; without a publication date it takes no year, which would invent precision. "60%" / "60 percent" → 60, ``percent``.
+before publication, or after it when the date's clause speaks of the future: a word of the
+future in the sentence, unless the verb the date belongs to is in the past). A bare "June 12"
+is a day too when the publication date anchors it: news writes "on May 16" for the last May 16,
+or for the next one when the clause speaks of the future or the day is at most a month ahead;
+without a publication date it takes no year, which would invent precision. "60%" / "60
+percent" → 60, ``percent``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 
 from ..model import Chunk, Context, DateMention, Quantity
 from ..registry import component
+from ._parse import clause_chain
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -32,7 +35,7 @@ PATTERNS = (
 WEEKDAYS = {d: i for i, d in enumerate(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
 _WEEKDAY = re.compile(r"\b(?:on|last|this|next)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-_FUTURE = re.compile(r"\b(will|would|shall|is set to|are set to|scheduled|plans? to|expected to|next)\b", re.I)
+_FUTURE = re.compile(r"\b(will|would|shall|is set to|are set to|scheduled|plans? to|expected to|next|due to (?:meet|take place|resume|begin|start|be held|hold|convene|travel|visit|arrive))\b", re.I)
 
 
 _DAY_MONTH = (re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?![,.]?\s*\d)"), re.compile(rf"\b{_DAY}\s+{_MONTH}\b"))
@@ -40,6 +43,24 @@ _DAY_MONTH = (re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?![,.]?\s*\d)"), re.compile(rf
 
 #: How far ahead of publication a bare day may be read without a word of the future.
 _SOON = datetime.timedelta(days=31)
+
+
+def _future(span) -> bool:
+    """The date's clause speaks of the future: a word of the future in the sentence, unless the
+    verb the date belongs to is in the past ("Russia and Ukraine held talks in Istanbul on May 16,
+    agreeing that each side would draft …" speaks of the last May 16)."""
+    for t in clause_chain(span.root)[1:]:
+        if t.pos_ not in {"VERB", "AUX"}:
+            continue
+        auxiliaries = [c for c in t.children if c.dep_ in {"aux", "auxpass"}]
+        if any(a.lower_ in {"will", "shall", "'ll"} for a in auxiliaries):
+            return True
+        if t.tag_ == "VBD" and not auxiliaries or any(a.tag_ == "VBD" and a.lower_ != "would" for a in auxiliaries):
+            return False
+        if t.tag_ in {"VBZ", "VBP"} or any(a.tag_ in {"VBZ", "VBP", "MD"} for a in auxiliaries):
+            break  # a present or a modal: the words of the sentence tell
+        # a participle or an infinitive ("Speaking … on Wednesday, X said"): the verb above tells
+    return bool(_FUTURE.search(span.sent.text))
 
 
 def _anchored(published: datetime.date, future: bool, first: str, second: str) -> datetime.date | None:
@@ -97,8 +118,8 @@ def dates(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 start, end = match.span()
                 if any(s < end and start < e for s, e in taken):
                     continue
-                sentence = doc.char_span(start, end, alignment_mode="expand").sent.text
-                day = _anchored(ctx.published, bool(_FUTURE.search(sentence)), *match.groups())
+                day = _anchored(ctx.published, _future(doc.char_span(start, end, alignment_mode="expand")),
+                                *match.groups())
                 if day is None:
                     continue
                 taken.append((start, end))
@@ -107,11 +128,10 @@ def dates(chunk: Chunk, ctx: Context, settings: dict) -> None:
                                                "dates.day-month", span.start, span.end))
         for match in _WEEKDAY.finditer(text):
             span = doc.char_span(*match.span(1), alignment_mode="expand")
-            sentence = span.sent.text
             target = WEEKDAYS[match.group(1).lower()]
             delta = (ctx.published.weekday() - target) % 7
             day = ctx.published - datetime.timedelta(days=delta)
-            if _FUTURE.search(sentence) or match.group(0).lower().startswith("next"):
+            if _future(span) or match.group(0).lower().startswith("next"):
                 day = ctx.published + datetime.timedelta(days=(target - ctx.published.weekday()) % 7 or 7)
             elif match.group(0).lower().startswith("last") and delta == 0:
                 day -= datetime.timedelta(days=7)
