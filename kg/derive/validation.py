@@ -65,7 +65,9 @@ def validate(graph: KnowledgeGraph, shapes: str | Path, engine: str = SPARQL) ->
     # Over the union, a bag, a node described by N documents would be counted N times; each
     # triple once here (and the copy is the validation's own: the focus nodes are written to it).
     store = distinct_triples(graph)
-    if store is None:
+    if store is not None:  # a graph read from a file of triples sits in the default graph
+        store.extend(graph.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    else:
         store = ox.Store()
         store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in graph.quads())
     results = run(compiled, store)
