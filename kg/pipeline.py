@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .build.builder import BuildResult, Project, build
 from .derive.reasoning import ReasoningReport, classify
-from .derive.validation import ValidationReport, validate_by_graph
+from .derive.validation import ValidationReport, validate as validate_graph
 from .errors import NotConformingError
 from .corpus.lock import project_lock
 from .formats import staged_folder, write_exports
@@ -79,7 +79,7 @@ def run(root: str | Path = ".", *, store: str | StoreSpec = "memory", exports: s
         say("reasoned", outcome.reasoning)
     if validate:
         say("validating", project.shapes)
-        outcome.validation = validate_by_graph(built.graph, project.shapes, cache=project.cache)
+        outcome.validation = validate_graph(built.graph, project.shapes)
         if not outcome.validation.conforms:
             raise NotConformingError(f"the graph does not conform to {project.shapes}; nothing written\n"
                                      f"{outcome.validation.text}")

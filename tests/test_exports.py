@@ -155,3 +155,25 @@ def test_one_format_registry_serves_exports_results_endpoint_and_cli():
     assert {t.match for t in GRAPH_TYPES} >= {FORMATS[n].media_type for n in ("turtle", "ntriples", "jsonld", "rdfxml")}
     for f in FORMATS.values():
         assert f.extensions and f.media_types and all(e.startswith(".") for e in f.extensions), f.name
+
+
+def test_the_jsonld_export_is_laid_out_as_json_dumps_would(exported):
+    """The JSON-LD writer indents nodes itself (json's indenting encoder is pure Python)."""
+    text = exported["impasse.jsonld"].decode("utf-8")
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n"
+    assert json.loads(export_module.write_jsonld(FORMATS["jsonld"], [])) == {**export_module.jsonld_context(),
+                                                                            "@graph": []}
+
+
+def test_sorting_on_the_engine_gives_the_order_sorting_terms_gives(built):
+    """Graph names that are prefixes of others ("…/doc" and "…/doc-c1"), literals with and without tags."""
+    store = ox.Store()
+    a, b = ox.NamedNode("http://example.org/graph/doc"), ox.NamedNode("http://example.org/graph/doc-c1")
+    s, p = ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p")
+    objects = [ox.Literal("x"), ox.Literal("x", language="en"), ox.Literal("x y"), ox.NamedNode("http://example.org/o"),
+               ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), ox.BlankNode("b1")]
+    store.extend(ox.Quad(s, p, o, g) for o in objects for g in (a, b))
+    engine = export_module.EngineQuads(store)
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    assert engine.sorted_quads() == export_module._sorted_quads(quads)
+    assert [q.triple for q in engine.sorted_triples()] == export_module._sorted_triples(quads)

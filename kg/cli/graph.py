@@ -106,9 +106,11 @@ def export_command(project, graph_file, store, fmt, output, force):
 @graph_option
 @read_store_option
 @click.option("--shapes", type=click.Path(dir_okay=False), help="SHACL shapes [default: PROJECT/ontology/shapes.ttl].")
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="The shapes compiled to SPARQL and run on the store, or pySHACL (the reference; slow).")
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True,
               help="pySHACL's human-readable report, or the validation report graph in Turtle.")
-def validate(project, graph_file, store, shapes, fmt):
+def validate(project, graph_file, store, shapes, engine, fmt):
     """Validate the built graph against the SHACL shapes (exit 0 conforms, 1 does not, 2 error).
 
     Example:
@@ -118,11 +120,13 @@ def validate(project, graph_file, store, shapes, fmt):
         kg validate --format turtle > report.ttl
         kg validate --graph other-graph.trig
         kg validate --store oxigraph:./kgdb
+        kg validate --engine pyshacl
     """
     from ..build.builder import Project
     from ..derive.validation import validate as shacl
 
-    report = shacl(built_graph(project, graph_file, store), Path(shapes) if shapes else Project(Path(project)).shapes)
+    report = shacl(built_graph(project, graph_file, store), Path(shapes) if shapes else Project(Path(project)).shapes,
+                   engine=engine)
     if fmt == "turtle":
         click.echo(report.graph.serialize(format="turtle"), nl=False)
     else:
