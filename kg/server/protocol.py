@@ -106,12 +106,14 @@ def _guard(text: str) -> str | None:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
+    from ..sparql.syntax import parse_error_problem
+
     try:
         algebra = translateQuery(parseQuery(text)).algebra
     except RecursionError:
         return "query nested too deeply: more levels of { ( [ than the parser reads"
-    except ParseBaseException as exc:
-        return f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
+    except ParseBaseException as exc:  # described as `kg query` describes it, caret and all
+        return parse_error_problem(exc).render()
     except Exception as exc:  # noqa: BLE001 - rdflib raises plain exceptions (an undefined prefix …)
         return f"SPARQL error: {exc}"
     services = _services(algebra)

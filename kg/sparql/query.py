@@ -28,7 +28,7 @@ import yaml
 from ..corpus.documents import NoAliasLoader
 from ..errors import InputError
 from ..vocab import IMP, PREFIXES, XSD_INTEGER
-from .syntax import check_syntax
+from .syntax import QuerySyntaxError, check_syntax, engine_error_problem
 from ..store import KnowledgeGraph, Solutions
 
 #: Entity parameter types and the class their values must belong to.
@@ -264,7 +264,11 @@ def run_query(graph: KnowledgeGraph, text: str, bindings: dict[str, object] | No
     :raises QuerySyntaxError: naming ``where``, line and column, when the query does not parse.
     """
     check_syntax(text, where)
-    answer = graph.query(text, substitutions=dict(bindings or {}))
+    try:
+        answer = graph.query(text, substitutions=dict(bindings or {}))
+    except SyntaxError as exc:  # Oxigraph refuses some queries rdflib's parser reads (SELECT * with GROUP BY)
+        problem = engine_error_problem(str(exc), text)
+        raise QuerySyntaxError(problem.render(where) if problem else f"{where}: SPARQL syntax error: {exc}") from exc
     if isinstance(answer, bool):
         return Result(boolean=answer)
     if isinstance(answer, Solutions):
