@@ -64,6 +64,11 @@ class NamedQuery:
     description: str = ""
     params: tuple[Param, ...] = field(default=())
 
+    @property
+    def body(self) -> str:
+        """The query without its ``#+`` header lines (comments: it gives the same rows)."""
+        return "".join(line for line in self.text.splitlines(keepends=True) if not line.startswith("#+"))
+
     def param(self, name: str) -> Param:
         """The parameter called ``name``.
 

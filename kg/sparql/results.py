@@ -29,16 +29,30 @@ CELL_WIDTH = 80  # a terminal table cuts longer cells; every other format keeps 
 
 
 def labels_for(graph: KnowledgeGraph, result: Result) -> dict[str, str]:
-    """The rdfs:label of every IRI in the result (an English or plain one, the first in order)."""
+    """The rdfs:label of every IRI in the result (see :func:`labels_of`)."""
+    return labels_of(graph, (term.value for row in result.rows for term in row if isinstance(term, ox.NamedNode)))
+
+
+def labels_of(graph: KnowledgeGraph, iris) -> dict[str, str]:
+    """The rdfs:label of each IRI that has one: an English or plain one, the first in order.
+
+    :param iris: IRIs (strings), repeats allowed.
+    """
     found = {}
-    for row in result.rows:
-        for term in row:
-            if isinstance(term, ox.NamedNode) and term.value not in found:
-                names = sorted((q.object for q in graph.quads_for_pattern(term, OX_RDFS_LABEL, None, None)),
-                               key=lambda t: (t.language not in (None, "en"), t.value))
-                if names:
-                    found[term.value] = names[0].value
+    for iri in dict.fromkeys(iris):
+        names = sorted((q.object for q in graph.quads_for_pattern(ox.NamedNode(iri), OX_RDFS_LABEL, None, None)),
+                       key=lambda t: (t.language not in (None, "en"), t.value))
+        if names:
+            found[iri] = names[0].value
     return found
+
+
+def shown_names(graph: KnowledgeGraph, iris) -> dict[str, str]:
+    """What a table shows for each IRI: its label, else ``prefix:name``, else ``<IRI>`` (the
+    terminal table and the endpoint's query page alike)."""
+    iris = list(dict.fromkeys(iris))
+    labels = labels_of(graph, iris)
+    return {iri: labels.get(iri) or compact(iri) for iri in iris}
 
 
 def compact(iri: str) -> str:
