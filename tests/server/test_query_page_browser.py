@@ -104,7 +104,7 @@ def test_copy_to_editor_keeps_the_parameters_and_gives_the_same_rows(page):
     assert page.locator("#results tbody").inner_text() == named
 
 
-def test_results_under_an_edited_editor_are_marked_stale(page, shots):
+def test_results_under_an_edited_editor_are_marked_stale(page):
     page.locator("#run").click()
     expect(page.locator("#status")).to_contain_text("result(s)")
     assert page.locator("#stale").is_hidden()
