@@ -87,7 +87,7 @@ read_store_option = click.option(
 )
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="impasse", prog_name="kg")
 def cli():
     """Impasse: a knowledge graph of the US–Iran nuclear talks, every fact traceable to its quote."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..formats import GRAPH, RESULTS, names
+from ..formats import DATASET, GRAPH, RESULTS, names
 from .base import built_graph, cli, graph_option, output_options, project_option, read_store_option
 
 
@@ -30,21 +30,78 @@ def queries(project):
             click.echo(f"    --param {param.name}=<{param.type}>{default}  {param.description}")
 
 
+def _project_of(ctx: click.Context) -> str:
+    """The project folder given so far on the command line (for completion: nothing is run yet)."""
+    while ctx is not None:
+        if ctx.params.get("project"):
+            return ctx.params["project"]
+        ctx = ctx.parent
+    return "."
+
+
+def _complete_query(ctx: click.Context, _param, incomplete: str):
+    """Shell completion of QUERY: the project's named queries, with their summaries; a path
+    (with a / or ending in .rq) is left to the shell's own file completion."""
+    from click.shell_completion import CompletionItem
+
+    if "/" in incomplete or incomplete.endswith(".rq"):
+        return [CompletionItem(incomplete, type="file")]
+    from ..build.builder import Project
+    from ..sparql.query import QueryError, parse_header
+
+    items = []
+    for path in sorted(Project(Path(_project_of(ctx))).queries.glob(f"{incomplete}*.rq")):
+        try:
+            summary = parse_header(path.read_text(encoding="utf-8"), str(path))["summary"]
+        except (QueryError, OSError, UnicodeDecodeError):
+            summary = None
+        items.append(CompletionItem(path.stem, help=summary))
+    return items
+
+
+def _complete_param(ctx: click.Context, _param, incomplete: str):
+    """Shell completion of --param: NAME= for each parameter of the query given before it, then its default."""
+    from click.shell_completion import CompletionItem
+
+    from ..build.builder import Project
+    from ..sparql.query import QueryError, header_params, parse_header
+
+    # While completing an option's value, click leaves QUERY unparsed, among ctx.args (click 8.5).
+    query = ctx.params.get("query") or next((a for a in ctx.args if not a.startswith("-")), None)
+    if not query:
+        return []
+    path = Path(query) if query.endswith(".rq") else Project(Path(_project_of(ctx))).queries / f"{query}.rq"
+    try:
+        params = header_params(parse_header(path.read_text(encoding="utf-8"), str(path)), str(path))
+    except (QueryError, OSError, UnicodeDecodeError):
+        return []
+    name, eq, value = incomplete.partition("=")
+    if not eq:
+        return [CompletionItem(f"{p.name}=", help=f"<{p.type}> {p.description}".strip())
+                for p in params if p.name.startswith(name)]
+    return [CompletionItem(f"{p.name}={p.default}", help=p.description) for p in params
+            if p.name == name and p.default is not None and p.default.startswith(value)]
+
+
 @cli.command()
-@click.argument("query", required=False)
+@click.argument("query", required=False, shell_complete=_complete_query)
 @click.option("-e", "--expression", help="Run this SPARQL text instead of a named query or file.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", shell_complete=_complete_param,
               help="A query parameter; an entity may be named by label, alias, key or IRI. Repeatable.")
-@click.option("--format", "fmt", type=click.Choice(names(RESULTS) + names(GRAPH)),
+@click.option("--format", "fmt", type=click.Choice(names(RESULTS) + names(GRAPH, DATASET)),
               default="table", show_default=True, help="Output format (graphs from CONSTRUCT: turtle …).")
 @click.option("--iris", is_flag=True, help="Show IRIs instead of labels in table and markdown output.")
+@click.option("--width", type=click.IntRange(min=0), metavar="COLUMNS",
+              help="Fit the table to this many columns, cutting the widest cells (0: no limit, nothing cut) "
+                   "[default: the terminal's width ($COLUMNS); written to a pipe or a file, cells are cut at "
+                   "80 characters].")
 @output_options
 @click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(min=0.1), metavar="SECONDS",
               help="Stop the query after this long (exit 2); loading the graph is not counted.")
 @project_option
 @graph_option
 @read_store_option
-def query(query, expression, params, fmt, iris, output, force, timeout, project, graph_file, store):
+def query(query, expression, params, fmt, iris, width, output, force, timeout, project, graph_file, store):
     """Run a named query, a query file, or inline SPARQL over the built graph.
 
     QUERY is a name from `kg queries` or the path of a .rq file. Exit code 2 for a syntax
@@ -73,9 +130,11 @@ def query(query, expression, params, fmt, iris, output, force, timeout, project,
         given[name.strip()] = value
     if expression is not None and given:
         raise click.UsageError("--param needs a named query or a query file with a '#+ params:' header")
+    if width is None and not output:
+        width = _terminal_width()
     with clean_exit_on_signals():
         try:
-            rendered = run_killable(_run, project, graph_file, store, query, expression, given, fmt, iris,
+            rendered = run_killable(_run, project, graph_file, store, query, expression, given, fmt, iris, width,
                                     timeout=timeout)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
@@ -87,7 +146,19 @@ def query(query, expression, params, fmt, iris, output, force, timeout, project,
         click.echo(rendered, nl=False)
 
 
-def _run(started, project, graph_file, store, query, expression, given, fmt, iris) -> str:
+def _terminal_width() -> int | None:
+    """The width of the terminal the table is shown on: $COLUMNS, else the terminal's own; None
+    when standard output is not a terminal (a pipe, a file)."""
+    import os
+    import shutil
+    import sys
+
+    if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def _run(started, project, graph_file, store, query, expression, given, fmt, iris, width) -> str:
     """Load the graph, bind, run and render one query (in the child process of run_killable)."""
     from ..build.builder import Project
     from ..sparql.query import bind_params, resolve_query, run_query
@@ -105,4 +176,4 @@ def _run(started, project, graph_file, store, query, expression, given, fmt, iri
     started()
     result = run_query(graph, text, bindings, where=where)
     labels = None if iris or fmt not in ("table", "markdown") else labels_for(graph, result)
-    return format_result(result, fmt, labels)
+    return format_result(result, fmt, labels, width if fmt == "table" else None)

@@ -6,7 +6,11 @@ An ASGI app (Starlette), run by uvicorn. Routes:
   ``application/sparql-query``; content negotiation on Accept with q-values; the service
   description (Turtle by default) when no query is given; updates refused with 403.
 - ``/queries`` (JSON list) and ``/queries/{name}?param=…`` — the named queries, parameters
-  bound as RDF terms by :func:`kg.sparql.query.bind_params`, never pasted into the text.
+  bound as RDF terms by :func:`kg.sparql.query.bind_params`, never pasted into the text;
+  ``/queries/{name}.rq?param=…`` — its text (without the ``#+`` header) with those terms in a
+  ``VALUES`` block, bound as the workers bind them: what the query page puts in its editor.
+- ``/labels`` — POST a JSON list of IRIs: what a table shows for each (label, else
+  ``prefix:name``), as ``kg query`` shows them.
 - ``/`` — the query page (own HTML and JavaScript, nothing from a CDN); ``/static/…`` its files.
 - ``/views/…`` — the HTML views (exports/views/), when the folder exists.
 
@@ -17,6 +21,8 @@ Queries never run in the server process: a pool of killable worker processes
 from __future__ import annotations
 
 import contextlib
+import json
+from html import escape
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,11 +34,12 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..formats import W3C_FORMATS
+from ..formats import RESULTS, W3C_FORMATS
 from ..vocab import OX_RDF_TYPE as _RDF_TYPE
 from ..vocab import XSD, XSD_INTEGER
 from ..sparql.query import NamedQuery, QueryError, Result, bind_params
-from ..sparql.results import format_result
+from ..sparql.results import format_result, shown_names
+from ..sparql.syntax import bind
 from .protocol import (ENDPOINT_FORMATS, GRAPH_TYPES, MAX_QUERY_BYTES, ProtocolError, negotiate,
                               not_acceptable, one, parse_params, term_to_wire)
 from .worker import DEFAULT_QUERY_MEMORY, Job, QueryPool
@@ -80,7 +87,7 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
                      query_memory=query_memory)
     description = _dataset_description(graph)
     views = Path(views_dir) if views_dir is not None and Path(views_dir).is_dir() else None
-    page = (STATIC / "index.html").read_text(encoding="utf-8")
+    page = (STATIC / "index.html").read_text(encoding="utf-8").replace("<!-- formats -->", _format_options())
     if views is not None:
         page = page.replace(" data-views hidden", " data-views")
 
@@ -103,23 +110,53 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
                    for q in queries.values()]
         return JSONResponse(listing, headers=_CORS)
 
+    def bound_query(request: Request) -> tuple[NamedQuery, dict[str, object]]:
+        """The named query of the path and its parameters (URL values, else defaults) as terms."""
+        name = request.path_params["name"]
+        if name not in queries:
+            raise ProtocolError(404, f"no named query {name!r}; named queries: {', '.join(queries) or 'none'}")
+        named = queries[name]
+        params = _url_params(request)
+        given = {key: one(params, key) for key in params}
+        try:
+            return named, bind_params(graph, named, given)
+        except QueryError as exc:
+            raise ProtocolError(400, str(exc)) from exc
+
     async def named_query(request: Request) -> Response:
         if request.method == "OPTIONS":
             return Response(status_code=204, headers=_PREFLIGHT)
         try:
-            name = request.path_params["name"]
-            if name not in queries:
-                raise ProtocolError(404, f"no named query {name!r}; named queries: {', '.join(queries) or 'none'}")
-            named = queries[name]
-            params = _url_params(request)
-            given = {key: one(params, key) for key in params}
-            try:
-                bound = bind_params(graph, named, given)
-            except QueryError as exc:
-                raise ProtocolError(400, str(exc)) from exc
+            named, bound = bound_query(request)
             job = Job(query=named.text, accept=request.headers.get("accept"), max_results=max_results,
                       bindings={k: term_to_wire(v) for k, v in bound.items()})
             return _answer(await pool.run(job))
+        except ProtocolError as exc:
+            return _error(exc)
+
+    async def named_query_text(request: Request) -> Response:
+        try:
+            named, bound = bound_query(request)
+            text, late = bind(named.body, bound)  # as the workers bind it: the same rows
+            if late:
+                raise ProtocolError(422, f"{named.name} has no WHERE group to write its parameters into; "
+                                         f"run it as /queries/{named.name}")
+            return Response(text, media_type="application/sparql-query; charset=utf-8", headers=_CORS)
+        except ProtocolError as exc:
+            return _error(exc)
+
+    async def labels(request: Request) -> Response:
+        try:
+            try:
+                iris = json.loads(await _read_body(request))
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise ProtocolError(400, f"POST a JSON list of IRIs ({exc})") from exc
+            if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
+                raise ProtocolError(400, "POST a JSON list of IRIs (strings)")
+            try:
+                return JSONResponse(shown_names(graph, iris), headers=_CORS)
+            except ValueError as exc:  # pyoxigraph's reason for a string that is not an IRI
+                raise ProtocolError(400, f"not an IRI: {exc}") from exc
         except ProtocolError as exc:
             return _error(exc)
 
@@ -145,7 +182,9 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
         Route("/", index, methods=["GET"]),
         Route("/sparql", sparql, methods=["GET", "POST", "OPTIONS"]),
         Route("/queries", query_list, methods=["GET"]),
+        Route("/queries/{name}.rq", named_query_text, methods=["GET"]),  # before /queries/{name}, which would match it
         Route("/queries/{name}", named_query, methods=["GET", "OPTIONS"]),
+        Route("/labels", labels, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     if views is not None:
@@ -154,6 +193,19 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool
     return app
+
+
+def _format_options() -> str:
+    """The query page's choice of formats: every format the endpoint answers with (one list,
+    :data:`ENDPOINT_FORMATS`), results and graphs apart, each with the file extension of its download."""
+    groups = []
+    for kind, title in ((True, "SELECT and ASK results"), (False, "CONSTRUCT and DESCRIBE graphs")):
+        options = "".join(
+            f'<option value="{escape(f.media_type)}" data-ext="{escape(f.extensions[0][1:])}">'
+            f'{escape(f.w3c.replace("RDF_XML", "RDF/XML").replace("_", " "))}</option>'
+            for f in ENDPOINT_FORMATS if (f.kind == RESULTS) == kind)
+        groups.append(f'<optgroup label="{title}">{options}</optgroup>')
+    return "".join(groups)
 
 
 def _url_params(request: Request) -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
-from ..formats import FORMATS, GRAPH, RESULTS, Format
+from ..formats import DATASET, FORMATS, GRAPH, RESULTS, Format
 
 #: Largest query (or form body) accepted, in bytes; larger requests get 413.
 MAX_QUERY_BYTES = 256 * 1024
@@ -106,12 +106,14 @@ def _guard(text: str) -> str | None:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
+    from ..sparql.syntax import parse_error_problem
+
     try:
         algebra = translateQuery(parseQuery(text)).algebra
     except RecursionError:
         return "query nested too deeply: more levels of { ( [ than the parser reads"
-    except ParseBaseException as exc:
-        return f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
+    except ParseBaseException as exc:  # described as `kg query` describes it, caret and all
+        return parse_error_problem(exc).render()
     except Exception as exc:  # noqa: BLE001 - rdflib raises plain exceptions (an undefined prefix …)
         return f"SPARQL error: {exc}"
     services = _services(algebra)
@@ -161,12 +163,14 @@ def _types(formats: list[Format]) -> tuple[MediaType, ...]:
 
 
 #: The formats of kg.formats the endpoint answers with: those with a W3C format IRI (the
-#: service description names them); so no terminal table, Markdown, TriG or N-Quads.
-ENDPOINT_FORMATS = tuple(f for f in FORMATS.values() if f.w3c and f.kind in (RESULTS, GRAPH))
+#: service description names them); so no terminal table nor Markdown. A graph result is
+#: also offered as TriG and N-Quads (its triples in the default graph), for tools that read only those.
+ENDPOINT_FORMATS = tuple(f for f in FORMATS.values() if f.w3c and f.kind in (RESULTS, GRAPH, DATASET))
 #: What each query form can be answered with, in the server's order of preference.
 SOLUTION_TYPES = _types([f for f in ENDPOINT_FORMATS if f.kind == RESULTS])
 BOOLEAN_TYPES = _types([f for f in ENDPOINT_FORMATS if f.kind == RESULTS and f.boolean])
-GRAPH_TYPES = _types([f for f in ENDPOINT_FORMATS if f.kind == GRAPH])
+GRAPH_TYPES = _types([f for f in ENDPOINT_FORMATS if f.kind == GRAPH]  # the datasets last: asked for by name
+                     + [f for f in ENDPOINT_FORMATS if f.kind == DATASET])
 ALL_TYPES = tuple({t.match: t for t in (*SOLUTION_TYPES, *GRAPH_TYPES)}.values())
 
 

@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 import itertools
 import multiprocessing
-import re
 import signal
 import threading
 from dataclasses import dataclass
@@ -52,9 +51,6 @@ class Job:
 
 # A reply is ("ok", content_type, body, headers) or ("error", status, message, headers).
 
-_SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
-
-
 def execute(store, job: Job) -> tuple:
     """Run ``job`` on a pyoxigraph store and serialize the answer (used inside a worker)."""
     import itertools
@@ -63,7 +59,7 @@ def execute(store, job: Job) -> tuple:
 
     from ..sparql.query import Result
     from ..sparql.results import format_result
-    from ..sparql.syntax import bind
+    from ..sparql.syntax import bind, engine_error_problem
     from .protocol import (BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, ProtocolError, check_query, negotiate,
                            not_acceptable, term_from_wire)
 
@@ -82,12 +78,9 @@ def execute(store, job: Job) -> tuple:
     substitutions = {ox.Variable(k): term for k, term in late.items()}
     try:
         answer = store.query(text, substitutions=substitutions, **options)
-    except SyntaxError as exc:
-        found = _SYNTAX.match(str(exc))
-        if found:
-            line, col, message = found.groups()
-            return ("error", 400, f"SPARQL syntax error at line {line}, column {col}: {message}", {})
-        return ("error", 400, f"SPARQL syntax error: {exc}", {})
+    except SyntaxError as exc:  # Oxigraph refuses some queries rdflib's parser reads (SELECT * with GROUP BY)
+        problem = engine_error_problem(str(exc), text)
+        return ("error", 400, problem.render() if problem else f"SPARQL syntax error: {exc}", {})
     try:
         if isinstance(answer, ox.QueryBoolean):
             media = negotiate(job.accept, BOOLEAN_TYPES)

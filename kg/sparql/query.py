@@ -28,7 +28,7 @@ import yaml
 from ..corpus.documents import NoAliasLoader
 from ..errors import InputError
 from ..vocab import IMP, PREFIXES, XSD_INTEGER
-from .syntax import check_syntax
+from .syntax import QuerySyntaxError, check_syntax, engine_error_problem
 from ..store import KnowledgeGraph, Solutions
 
 #: Entity parameter types and the class their values must belong to.
@@ -63,6 +63,11 @@ class NamedQuery:
     summary: str
     description: str = ""
     params: tuple[Param, ...] = field(default=())
+
+    @property
+    def body(self) -> str:
+        """The query without its ``#+`` header lines (comments: it gives the same rows)."""
+        return "".join(line for line in self.text.splitlines(keepends=True) if not line.startswith("#+"))
 
     def param(self, name: str) -> Param:
         """The parameter called ``name``.
@@ -111,24 +116,34 @@ def load_query(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     header = parse_header(text, str(path))
     check_syntax(text, str(path))
+    params = header_params(header, str(path))
     projected = _projection(text)
+    for param in params:
+        if f"?{param.name}" not in text:
+            raise QueryError(f"{path}: parameter {param.name} is not a variable of the query")
+        if projected is not None and param.name not in projected:
+            # Oxigraph binds only projected variables (SEP-0007 substitutions; docs/engine-notes.md, "Binding parameters").
+            raise QueryError(f"{path}: parameter {param.name} must be in the SELECT projection to be bound")
+    return NamedQuery(name=path.stem, path=path, text=text, summary=header["summary"].strip(),
+                      description=str(header.get("description", "")).strip(), params=params)
+
+
+def header_params(header: dict, where: str) -> tuple[Param, ...]:
+    """The parameters a query's header declares (see :func:`parse_header`), without reading the query.
+
+    :raises QueryError: naming ``where`` for a parameter without a name, or of an unknown type.
+    """
     params = []
     for item in header.get("params") or []:
         if not isinstance(item, dict) or "name" not in item or "type" not in item:
-            raise QueryError(f"{path}: every parameter needs a name and a type")
+            raise QueryError(f"{where}: every parameter needs a name and a type")
         if item["type"] not in ENTITY_TYPES and item["type"] not in VALUE_TYPES:
-            raise QueryError(f"{path}: parameter {item['name']} has unknown type {item['type']!r}; "
+            raise QueryError(f"{where}: parameter {item['name']} has unknown type {item['type']!r}; "
                              f"types: {', '.join([*ENTITY_TYPES, *VALUE_TYPES])}")
-        if f"?{item['name']}" not in text:
-            raise QueryError(f"{path}: parameter {item['name']} is not a variable of the query")
-        if projected is not None and item["name"] not in projected:
-            # Oxigraph binds only projected variables (SEP-0007 substitutions; docs/engine-notes.md, "Binding parameters").
-            raise QueryError(f"{path}: parameter {item['name']} must be in the SELECT projection to be bound")
         default = item.get("default")
-        params.append(Param(item["name"], item["type"], None if default is None else str(default),
+        params.append(Param(str(item["name"]), item["type"], None if default is None else str(default),
                             str(item.get("description", ""))))
-    return NamedQuery(name=path.stem, path=path, text=text, summary=header["summary"].strip(),
-                      description=str(header.get("description", "")).strip(), params=tuple(params))
+    return tuple(params)
 
 
 def _projection(text: str) -> set[str] | None:
@@ -264,7 +279,11 @@ def run_query(graph: KnowledgeGraph, text: str, bindings: dict[str, object] | No
     :raises QuerySyntaxError: naming ``where``, line and column, when the query does not parse.
     """
     check_syntax(text, where)
-    answer = graph.query(text, substitutions=dict(bindings or {}))
+    try:
+        answer = graph.query(text, substitutions=dict(bindings or {}))
+    except SyntaxError as exc:  # Oxigraph refuses some queries rdflib's parser reads (SELECT * with GROUP BY)
+        problem = engine_error_problem(str(exc), text)
+        raise QuerySyntaxError(problem.render(where) if problem else f"{where}: SPARQL syntax error: {exc}") from exc
     if isinstance(answer, bool):
         return Result(boolean=answer)
     if isinstance(answer, Solutions):

@@ -25,20 +25,35 @@ from .query import Result
 #: The formats of SELECT and ASK results, and of CONSTRUCT and DESCRIBE graphs (from the registry).
 TABLE_FORMATS = names(RESULTS)
 GRAPH_FORMATS = names(GRAPH, DATASET)
-CELL_WIDTH = 80  # a terminal table cuts longer cells; every other format keeps them whole
+CELL_WIDTH = 80  # a table of no set width cuts longer cells; every other format keeps them whole
+MIN_COLUMN = 6  # the narrowest a column of a table fitted to a width gets ("Iran", "Unit…")
 
 
 def labels_for(graph: KnowledgeGraph, result: Result) -> dict[str, str]:
-    """The rdfs:label of every IRI in the result (an English or plain one, the first in order)."""
+    """The rdfs:label of every IRI in the result (see :func:`labels_of`)."""
+    return labels_of(graph, (term.value for row in result.rows for term in row if isinstance(term, ox.NamedNode)))
+
+
+def labels_of(graph: KnowledgeGraph, iris) -> dict[str, str]:
+    """The rdfs:label of each IRI that has one: an English or plain one, the first in order.
+
+    :param iris: IRIs (strings), repeats allowed.
+    """
     found = {}
-    for row in result.rows:
-        for term in row:
-            if isinstance(term, ox.NamedNode) and term.value not in found:
-                names = sorted((q.object for q in graph.quads_for_pattern(term, OX_RDFS_LABEL, None, None)),
-                               key=lambda t: (t.language not in (None, "en"), t.value))
-                if names:
-                    found[term.value] = names[0].value
+    for iri in dict.fromkeys(iris):
+        names = sorted((q.object for q in graph.quads_for_pattern(ox.NamedNode(iri), OX_RDFS_LABEL, None, None)),
+                       key=lambda t: (t.language not in (None, "en"), t.value))
+        if names:
+            found[iri] = names[0].value
     return found
+
+
+def shown_names(graph: KnowledgeGraph, iris) -> dict[str, str]:
+    """What a table shows for each IRI: its label, else ``prefix:name``, else ``<IRI>`` (the
+    terminal table and the endpoint's query page alike)."""
+    iris = list(dict.fromkeys(iris))
+    labels = labels_of(graph, iris)
+    return {iri: labels.get(iri) or compact(iri) for iri in iris}
 
 
 def compact(iri: str) -> str:
@@ -77,12 +92,15 @@ def _json_term(term) -> dict:
     return value
 
 
-def format_result(result: Result, fmt: str = "table", labels: dict[str, str] | None = None) -> str:
+def format_result(result: Result, fmt: str = "table", labels: dict[str, str] | None = None,
+                  width: int | None = None) -> str:
     """Render a query result.
 
     :param fmt: for SELECT and ASK one of :data:`TABLE_FORMATS`; for CONSTRUCT/DESCRIBE one
         of :data:`GRAPH_FORMATS` (``table`` means Turtle there).
     :param labels: IRI -> label, used by ``table`` and ``markdown`` (None: show IRIs).
+    :param width: for ``table``: the characters a line may take (a terminal's width), the widest
+        columns cut to fit; 0: no limit and no cell cut; None: no limit, cells cut at :data:`CELL_WIDTH`.
     """
     if result.triples is not None:
         name = "turtle" if fmt == "table" else fmt
@@ -92,11 +110,12 @@ def format_result(result: Result, fmt: str = "table", labels: dict[str, str] | N
         return FORMATS[name].write(quads).decode("utf-8")
     if fmt not in TABLE_FORMATS:
         raise ValueError(f"results are written as one of {', '.join(TABLE_FORMATS)}, not {fmt}")
-    return FORMATS[fmt].write(result, labels)
+    return FORMATS[fmt].write(result, labels, width)
 
 
-def write_results(fmt: Format, result: Result, labels: dict[str, str] | None = None) -> str:
-    """The writer of every results format of :data:`kg.formats.FORMATS`: a SELECT or ASK answer as text."""
+def write_results(fmt: Format, result: Result, labels: dict[str, str] | None = None, width: int | None = None) -> str:
+    """The writer of every results format of :data:`kg.formats.FORMATS`: a SELECT or ASK answer as text
+    (``width``: see :func:`format_result`)."""
     fmt = fmt.name
     if fmt == "xml":
         return results_xml(result.variables, result.rows, result.boolean)
@@ -126,20 +145,45 @@ def write_results(fmt: Format, result: Result, labels: dict[str, str] | None = N
         lines = ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
         lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in cells]
         return "\n".join(lines) + "\n"
-    return _table(result.variables, cells) + f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n"
+    return _table(result.variables, cells, width) + f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n"
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    def cut(text: str) -> str:
-        text = " ".join(text.split())
-        return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
-    rows = [[cut(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+def _table(headers: list[str], rows: list[list[str]], width: int | None = None) -> str:
+    """Columns two spaces apart, one line per row (white space in a cell folded to one space)."""
+    rows = [[" ".join(c.split()) for c in row] for row in rows]
+    if width is None:
+        rows = [[_cut(c, CELL_WIDTH) for c in row] for row in rows]
+    natural = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    widths = _fit(natural, width) if width else natural
+    headers = [_cut(h, w) for h, w in zip(headers, widths, strict=True)]
+    rows = [[_cut(c, w) for c, w in zip(row, widths, strict=True)] for row in rows]
     line = "  ".join("-" * w for w in widths)
-    text = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]
+    text = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(), line]
     text += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     return "\n".join(text) + "\n"
+
+
+def _fit(natural: list[int], width: int) -> list[int]:
+    """Column widths whose line fits ``width``: the columns narrower than an equal share keep
+    their width, and the wider ones share the rest equally (the leftmost get the odd characters).
+    Never below :data:`MIN_COLUMN`, so a table of many columns may still be wider than ``width``."""
+    available = width - 2 * (len(natural) - 1)
+    if sum(natural) <= available:
+        return natural
+    widths, wide = list(natural), set(range(len(natural)))
+    for i in sorted(wide, key=lambda i: natural[i]):
+        if natural[i] * len(wide) > available:
+            break
+        wide.discard(i)
+        available -= natural[i]
+    share, odd = divmod(max(available, 0), len(wide))
+    for rank, i in enumerate(sorted(wide)):
+        widths[i] = max(MIN_COLUMN, share + (rank < odd))
+    return widths
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

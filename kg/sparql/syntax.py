@@ -11,6 +11,7 @@ endpoint alike.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import InputError
@@ -20,19 +21,98 @@ class QuerySyntaxError(InputError):
     """A SPARQL query or rule does not parse; the message names file, line and column."""
 
 
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """Where a query stops parsing and why: the one description of a syntax error that
+    ``kg query``, the rules and the endpoint (and so its query page) all show.
+
+    :param line: 1-based line of the query text.
+    :param column: 1-based column in that line (it may be one past its end).
+    :param reason: what the parser expected, in one line.
+    :param source: the text of that line.
+    """
+
+    line: int
+    column: int
+    reason: str
+    source: str
+
+    def render(self, where: str | None = None) -> str:
+        """``where:line:column: SPARQL syntax error: reason`` (without ``where``: ``SPARQL syntax
+        error at line L, column C: reason``), then the line and a caret under the column."""
+        head = (f"{where}:{self.line}:{self.column}: SPARQL syntax error: {self.reason}" if where is not None
+                else f"SPARQL syntax error at line {self.line}, column {self.column}: {self.reason}")
+        return f"{head}\n{_caret(self.source, self.column)}"
+
+
+#: The widest excerpt of a line shown above a caret (a one-line query may be thousands of characters).
+EXCERPT = 76
+
+
+def _caret(source: str, column: int) -> str:
+    """The line (an excerpt around the column when it is long) and a ``^`` under the column,
+    each indented by two spaces; tabs before the column are kept so the caret stays aligned."""
+    start = 0
+    if len(source) > EXCERPT:
+        start = max(0, min(column - 1 - EXCERPT // 2, len(source) - EXCERPT))
+    shown = source[start:start + EXCERPT]
+    before = "".join("\t" if c == "\t" else " " for c in shown[:column - 1 - start])
+    lead = "…" if start else ""
+    tail = "…" if start + EXCERPT < len(source) else ""
+    return f"  {lead}{shown}{tail}\n  {' ' * len(lead)}{before}^"
+
+
+def parse_error_problem(exc) -> SyntaxProblem:
+    """The :class:`SyntaxProblem` of rdflib's parser error (a pyparsing ``ParseBaseException``).
+
+    pyparsing reads the query with its tabs expanded, so the line shown is its own.
+    """
+    return SyntaxProblem(exc.lineno, exc.col, " ".join(str(exc.msg).split()), exc.line)
+
+
+_ENGINE_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+#: The reasons Oxigraph gives in words (``SELECT * is not authorized with GROUP BY``), found in
+#: its list of expected tokens, where they sit among keywords and character classes.
+_ENGINE_REASON = re.compile(r"(?:^|, )([A-Z][A-Za-z]*(?: [^\s,\[\]]+){2,})(?=,|$)")
+
+
+def engine_error_problem(message: str, text: str) -> SyntaxProblem | None:
+    """The :class:`SyntaxProblem` of Oxigraph's ``SyntaxError`` message (``error at L:C: …``),
+    for a query rdflib's parser accepts and Oxigraph refuses; None when the message has no position.
+
+    Oxigraph lists every token it would have accepted, character classes included; what is
+    kept is a reason it gives in words, else the keywords and punctuation it expected.
+    """
+    found = _ENGINE_ERROR.match(message)
+    if found is None:
+        return None
+    line, column, raw = int(found.group(1)), int(found.group(2)), " ".join(found.group(3).split())
+    expected = raw.removeprefix("expected one of ").removeprefix("expected ")
+    reasons = _ENGINE_REASON.findall(expected)
+    if reasons:
+        reason = "; ".join(reasons)
+    else:
+        tokens = [t for t in re.split(r", (?![^\[]*\])", expected) if t and not t.startswith("[")]
+        reason = f"expected {' or '.join(tokens)}" if tokens else "not valid SPARQL 1.1 here (Oxigraph)"
+    lines = text.splitlines() or [""]
+    return SyntaxProblem(line, column, reason, lines[min(line, len(lines)) - 1])
+
+
 def check_syntax(text: str, where: str) -> None:
     """Parse ``text`` with rdflib's SPARQL parser.
 
     :param where: the file name (or ``<inline>``) to name in the message.
-    :raises QuerySyntaxError: naming ``where``, line and column.
+    :raises QuerySyntaxError: naming ``where``, line and column, with a caret under the column.
     """
-    error = _syntax_error(text)
-    if error is not None:
-        raise QuerySyntaxError(f"{where}{error}")
+    problem = _syntax_problem(text)
+    if isinstance(problem, SyntaxProblem):
+        raise QuerySyntaxError(problem.render(where))
+    if problem is not None:
+        raise QuerySyntaxError(f"{where}: SPARQL error: {problem}")
 
 
 @lru_cache(maxsize=1024)
-def _syntax_error(text: str) -> str | None:
+def _syntax_problem(text: str) -> SyntaxProblem | str | None:
     # Cached: rdflib's parser takes 20-90 ms over a named query, more than Oxigraph takes
     # to answer most of them, and a server or a benchmark runs the same text again and again.
     from pyparsing import ParseBaseException
@@ -41,9 +121,9 @@ def _syntax_error(text: str) -> str | None:
     try:
         prepareQuery(text)
     except ParseBaseException as exc:
-        return f":{exc.lineno}:{exc.col}: SPARQL syntax error: {exc.msg}: {exc.line.strip()!r}"
+        return parse_error_problem(exc)
     except Exception as exc:  # rdflib raises plain exceptions for undefined prefixes and the like
-        return f": SPARQL error: {exc}"
+        return str(exc)
     return None
 
 

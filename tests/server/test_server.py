@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 import warnings
 import xml.etree.ElementTree as ET
@@ -21,7 +22,7 @@ with warnings.catch_warnings():  # Starlette 1.x suggests httpx2; httpx is what 
 
 from kg.sparql.query import load_queries
 from kg.server.app import create_app
-from kg.server.protocol import negotiate, parse_accept, SOLUTION_TYPES
+from kg.server.protocol import ENDPOINT_FORMATS, SOLUTION_TYPES, negotiate, parse_accept
 from kg.store import load_graph, open_store
 
 from ..conftest import run_cli
@@ -214,11 +215,18 @@ def test_updates_are_refused_with_403(client):
 # --- bad input -----------------------------------------------------------------------------------
 
 
-def test_bad_query_is_400_with_line_and_column(client):
-    response = select(client, "SELECT ?s\nWHERE { ?s ?p }")
+@pytest.mark.parametrize("query", ["SELECT ?s\nWHERE { ?s ?p }",  # refused by rdflib's parser (the guard)
+                                   "SELECT *\nWHERE { ?s ?p ?o } GROUP BY ?s"])  # read by rdflib, refused by Oxigraph
+def test_bad_query_is_400_with_the_clis_line_column_and_caret(client, query):
+    response = select(client, query)
     assert response.status_code == 400
     assert response.headers["content-type"] == "text/plain; charset=utf-8"
-    assert "line 2, column" in response.text
+    cli = run_cli("query", "-e", query, "-C", ROOT)
+    assert cli.exit_code == 2
+    head, *under = cli.output.removeprefix("Error: ").splitlines()
+    line, column, reason = re.match(r"<inline>:(\d+):(\d+): SPARQL syntax error: (.*)", head).groups()
+    assert response.text.splitlines() == [f"SPARQL syntax error at line {line}, column {column}: {reason}", *under]
+    assert line == "2" and under[-1].strip() == "^" and "[_]" not in reason
 
 
 def test_missing_or_repeated_query_parameter_is_400(client):
@@ -458,3 +466,65 @@ def test_an_invalid_iri_parameter_is_400_not_500(client):
     # Regression: /queries/evidence?fact=<a bad IRI> answered 500.
     response = client.get("/queries/evidence", params={"fact": "https://x> }"})
     assert response.status_code == 400 and "is not a valid IRI" in response.text
+
+
+def test_a_named_querys_text_has_its_parameters_bound_and_gives_the_same_rows(client):
+    # Regression: the query page copied the text without its parameters: every mismatch of
+    # every pair of actors instead of those between the two it was given.
+    params = {"a": "United States", "b": "Iran"}
+    text = client.get("/queries/agenda-mismatches.rq", params=params)
+    assert text.status_code == 200 and text.headers["content-type"] == "application/sparql-query; charset=utf-8"
+    assert "VALUES (?a ?b) { (<https://w3id.org/impasse/id/actor/united-states> " in text.text
+    assert "#+" not in text.text
+    tsv = {"Accept": "text/tab-separated-values"}
+    named = client.get("/queries/agenda-mismatches", params=params, headers=tsv)
+    copied = client.post("/sparql", data={"query": text.text}, headers=tsv)
+    unbound = client.post("/sparql", data={"query": QUERIES_TEXT}, headers=tsv)
+    assert copied.text == named.text and copied.text.splitlines()[1:] == EXPECTED_MISMATCHES
+    assert len(unbound.text.splitlines()) > len(copied.text.splitlines())
+    refused = client.get("/queries/agenda-mismatches.rq", params={"a": "Atlantis"})
+    assert refused.status_code == 400 and "no actor called 'Atlantis'" in refused.text
+
+
+QUERIES_TEXT = (ROOT / "queries" / "agenda-mismatches.rq").read_text(encoding="utf-8")
+
+
+def test_labels_are_those_the_cli_shows(client):
+    iris = ["https://w3id.org/impasse/id/actor/iran", "https://w3id.org/impasse/ontology#RedLine",
+            "https://w3id.org/impasse/id/no-such-thing", "urn:x:y"]
+    names = client.post("/labels", json=iris).json()
+    assert names == {iris[0]: "Iran", iris[1]: "Red line", iris[2]: "id:no-such-thing", iris[3]: "<urn:x:y>"}
+    assert client.post("/labels", content=b"[1]").status_code == 400
+    assert client.post("/labels", content=b"not json").status_code == 400
+    assert client.post("/labels", json=["not an iri"]).status_code == 400
+
+
+@pytest.mark.parametrize("accept, rdflib_format", [("application/n-quads", "nquads"), ("application/trig", "trig")])
+def test_construct_answers_as_n_quads_and_trig(client, accept, rdflib_format):
+    response = select(client, CONSTRUCT, accept=accept)
+    assert response.status_code == 200 and response.headers["content-type"] == accept
+    from rdflib import Dataset
+
+    parsed = Dataset()
+    parsed.parse(data=response.text, format=rdflib_format)
+    assert len(parsed) == 20
+    assert f"<http://www.w3.org/ns/formats/{'N-Quads' if rdflib_format == 'nquads' else 'TriG'}>" in \
+        client.get("/sparql", headers={"Accept": "application/n-triples"}).text
+    assert select(client, CONSTRUCT, accept="application/*").headers["content-type"] == "application/n-triples"
+
+
+def test_the_query_page_offers_every_endpoint_format(client):
+    class Options(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.options = {}
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "option":
+                attrs = dict(attrs)
+                self.options[attrs["value"]] = attrs["data-ext"]
+
+    parser = Options()
+    parser.feed(client.get("/").text)
+    assert parser.options["application/n-quads"] == "nq" and parser.options["application/trig"] == "trig"
+    assert set(parser.options) == {"table"} | {f.media_type for f in ENDPOINT_FORMATS}

@@ -15,23 +15,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from rdflib import Graph, URIRef
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
 from kg.sparql.query import load_queries
 from kg.server.app import create_app
-from kg.server.http import server_config
 from kg.store import load_graph
+
+from .conftest import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -39,19 +33,8 @@ def base_url():
     graph = load_graph(ROOT / "exports" / "impasse.ttl")
     app = create_app(graph, queries=load_queries(ROOT / "queries"), timeout=1.5, max_results=1000,
                      workers=2, allowed_hosts=["127.0.0.1", "localhost"])
-    port = _free_port()
-    server = uvicorn.Server(server_config(app, "127.0.0.1", port, request_timeout=2, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start within 60 s"
-        assert thread.is_alive(), "uvicorn stopped while starting"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(15)
-    assert not thread.is_alive()
+    with serving(app, request_timeout=2) as url:
+        yield url
 
 
 def _raw(base_url: str, request: bytes) -> bytes:
@@ -164,7 +147,7 @@ def test_query_page_and_named_queries_over_http(base_url):
 
 def test_kg_serve_command(tmp_path):
     """`kg serve` starts, prints its URL, answers, and stops when asked (its own PID only)."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "-C", str(ROOT), "--port", str(port),
                              "--timeout", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

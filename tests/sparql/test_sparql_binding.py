@@ -115,8 +115,8 @@ def test_bound_inside_or_outside_the_answer_is_the_same():
 
 
 def test_one_tokenizer_and_one_binder_serve_the_stores_and_the_endpoint():
-    """bind_values reads SPARQL with the one TOKENS; every store and the endpoint's worker bind
-    parameters with the same bind()."""
+    """bind_values reads SPARQL with the one TOKENS; every store, the endpoint's worker and the
+    text of a named query the endpoint hands out (/queries/NAME.rq) bind parameters with the same bind()."""
     import ast
 
     from kg.sparql.syntax import TOKENS, bind
@@ -129,7 +129,7 @@ def test_one_tokenizer_and_one_binder_serve_the_stores_and_the_endpoint():
     callers = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "kg").rglob("*.py")
                      if any(isinstance(n, ast.Call) and getattr(n.func, "id", None) == "bind"
                             for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))))
-    assert callers == ["kg/server/worker.py", "kg/store/oxigraph.py"]
+    assert callers == ["kg/server/app.py", "kg/server/worker.py", "kg/store/oxigraph.py"]
     iri = ox.NamedNode("urn:x")
     text, late = bind("SELECT ?s WHERE { ?s ?p ?o }", {"s": iri})
     assert late == {} and "VALUES (?s) { (<urn:x>) }" in text
