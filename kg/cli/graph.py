@@ -105,7 +105,8 @@ def export_command(project, graph_file, store, fmt, output, force):
 @project_option
 @graph_option
 @read_store_option
-@click.option("--shapes", type=click.Path(dir_okay=False), help="SHACL shapes [default: PROJECT/ontology/shapes.ttl].")
+@click.option("--shapes", type=click.Path(dir_okay=False),
+              help="SHACL shapes [default: PROJECT/ontology/shapes.ttl, else the shapes that ship with Impasse].")
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True,
               help="pySHACL's human-readable report, or the validation report graph in Turtle.")
 def validate(project, graph_file, store, shapes, fmt):
@@ -119,10 +120,14 @@ def validate(project, graph_file, store, shapes, fmt):
         kg validate --graph other-graph.trig
         kg validate --store oxigraph:./kgdb
     """
-    from ..build.builder import Project
     from ..derive.validation import validate as shacl
+    from ..project import Project
 
-    report = shacl(built_graph(project, graph_file, store), Path(shapes) if shapes else Project(Path(project)).shapes)
+    graph = built_graph(project, graph_file, store)
+    located = Project(Path(project)).locate_shapes()
+    if not shapes and located.note:
+        click.echo(f"Note: {located.note}.", err=True)
+    report = shacl(graph, Path(shapes) if shapes else located.path)
     if fmt == "turtle":
         click.echo(report.graph.serialize(format="turtle"), nl=False)
     else:
