@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	# the distribution was called impasse before it became impasse-kg: drop an old install of it
+	$(PY) -m pip uninstall --quiet --yes impasse 2>/dev/null || true
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 

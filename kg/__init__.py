@@ -3,6 +3,7 @@
 The library API (the CLI in :mod:`kg.cli` is a thin layer over it)::
 
     import kg
+    kg.init_project("selva-talks", title="The Selva river talks")   # what `kg init` does
     outcome = kg.run(".")                # what `kg build` does: build, derive, reason, validate, write
     result = kg.build(".")               # only the graph: ontology + reference data + corpus, derived
     kg.reason(result.graph)
@@ -16,11 +17,12 @@ Names are imported on first use so that ``import kg`` (and ``kg --help``) stays 
 from importlib import import_module
 
 __version__ = "0.1.0"
-__all__ = ["Project", "open_graph", "build", "run", "derive", "reason", "validate", "export", "write_exports",
+__all__ = ["Project", "init_project", "open_graph", "build", "run", "derive", "reason", "validate", "export", "write_exports",
            "load_queries", "run_query", "KgError"]
 
 _HOMES = {
-    "Project": "kg.build.builder",
+    "Project": "kg.project",
+    "init_project": "kg.project",
     "open_graph": "kg.store",
     "build": "kg.build",  # the package is callable: see kg/build/__init__.py
     "run": "kg.pipeline",

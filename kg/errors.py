@@ -31,6 +31,11 @@ class UnknownKeyError(FactsError):
     """A fact names an entity key that neither the reference data nor the corpus declares."""
 
 
+class ProjectError(InputError):
+    """The folder is not an Impasse project, or lacks a part of one, or a project cannot be made there;
+    the message names the folder and what is missing."""
+
+
 class ReferenceDataError(InputError):
     """The ontology or the reference data cannot be read or is inconsistent with itself."""
 

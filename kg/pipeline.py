@@ -18,16 +18,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .build.builder import BuildResult, Project, build
+from .build.builder import BuildResult, build
 from .derive.reasoning import ReasoningReport, classify
 from .derive.validation import ValidationReport, validate as validate_graph
 from .errors import NotConformingError
 from .corpus.lock import project_lock
 from .formats import staged_folder, write_exports
+from .project import Project
 from .store import StoreSpec
 
 #: What :func:`run` reports as it goes: (stage, detail). Stages: ``reading`` (the
 #: :class:`Project`), ``reasoning`` (None), ``reasoned`` (the :class:`ReasoningReport`),
+#: ``note`` (a message: the project lacks its shapes, the shipped ones are used),
 #: ``validating`` (the shapes file), ``exporting`` (the staging folder the exports and views
 #: are written into), ``publishing`` (the exports folder, about to be replaced by the staging).
 Progress = Callable[[str, object], None]
@@ -78,10 +80,13 @@ def run(root: str | Path = ".", *, store: str | StoreSpec = "memory", exports: s
         outcome.reasoning = classify(built.graph, cache=project.cache)
         say("reasoned", outcome.reasoning)
     if validate:
-        say("validating", project.shapes)
-        outcome.validation = validate_graph(built.graph, project.shapes)
+        shapes = project.locate_shapes()
+        if shapes.note:
+            say("note", shapes.note)
+        say("validating", shapes.path)
+        outcome.validation = validate_graph(built.graph, shapes.path)
         if not outcome.validation.conforms:
-            raise NotConformingError(f"the graph does not conform to {project.shapes}; nothing written\n"
+            raise NotConformingError(f"the graph does not conform to {shapes.path}; nothing written\n"
                                      f"{outcome.validation.text}")
     outcome.sizes = publish(built.graph, outcome.exports, views=views, project=project.root, say=say,
                             cache=project.cache)

@@ -16,6 +16,7 @@ KG = ROOT / "kg"
 #: Lowest first. A module is placed by the longest prefix of its name listed here.
 LAYERS = [
     ("kg.vocab", "kg.errors"),
+    ("kg.project",),                # the layout of a project and the files the package ships for it
     ("kg.sparql.syntax",),          # the SPARQL tokenizer and binder every store uses
     ("kg.store",),
     ("kg.formats",),

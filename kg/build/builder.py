@@ -33,50 +33,11 @@ from ..corpus.factkinds import METHODS
 from ..corpus.mentions import EntityDecl, MentionRecord, Mentions, load_mentions
 from ..vocab import GRAPH_ONTOLOGY, GRAPH_REFERENCE, ID, IMP, OA, document_graph, document_iri
 from ..corpus.reference import Reference, load_reference, parse_turtle
+from ..project import Project
 from ..store import KnowledgeGraph, graph_name, open_store, to_ox, to_ox_quad
 from .cache import BuildCache
 
 _DOCUMENT_KINDS = {"news": IMP.NewsReport, "analysis": IMP.Analysis}
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a project keeps its inputs and outputs (the repository layout of DESIGN.md)."""
-
-    root: Path
-
-    @property
-    def ontology(self) -> Path:
-        return self.root / "ontology" / "impasse.ttl"
-
-    @property
-    def shapes(self) -> Path:
-        return self.root / "ontology" / "shapes.ttl"
-
-    @property
-    def reference(self) -> Path:
-        return self.root / "ontology" / "reference"
-
-    @property
-    def corpus(self) -> Path:
-        return self.root / "corpus"
-
-    @property
-    def exports(self) -> Path:
-        return self.root / "exports"
-
-    @property
-    def queries(self) -> Path:
-        return self.root / "queries"
-
-    @property
-    def rules(self) -> Path:
-        return self.root / "queries" / "rules"
-
-    @property
-    def cache(self) -> Path:
-        """Where builds keep what they can reuse (HermiT's verdicts, document quads); never committed."""
-        return self.root / ".kg-cache"
 
 
 @dataclass
@@ -139,7 +100,7 @@ def build(root: str | Path = ".", store: str = "memory", include_proposed: Decim
 
 def _build(root: Path, store: str, include_proposed: Decimal | None, rules: bool,
            cache: str | Path | None) -> BuildResult:
-    project = Project(root)
+    project = Project(root).require()
     store_cache = BuildCache(cache) if cache is not None else None
     ontology = load_ontology(project.ontology)
     reference = load_reference(project.reference)

@@ -67,10 +67,20 @@ def echo_progress(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _project_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """The project folder of a command: its own -C, else the -C given before the command, else '.'."""
+    before = ctx.find_root().params.get("project")
+    if value is not None and before is not None and Path(value) != Path(before):
+        raise click.BadParameter(f"given twice, {before!r} before the command and {value!r} after it; give it once",
+                                 ctx=ctx, param=param)
+    chosen = value if value is not None else before if before is not None else "."
+    return click.Path(file_okay=False, exists=True).convert(chosen, param, ctx)
+
+
 project_option = click.option(
-    "-C", "--project", default=".", show_default=True,
-    type=click.Path(file_okay=False, exists=True),
-    help="The project folder, holding ontology/ and corpus/.",
+    "-C", "--project", default=None, callback=_project_folder, metavar="DIRECTORY",
+    help="The project folder, holding ontology/ and corpus/ (also accepted before the command: kg -C DIR …) "
+         "[default: .].",
 )
 store_option = click.option(
     "--store", default="memory", show_default=True,
@@ -88,9 +98,14 @@ read_store_option = click.option(
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="impasse", prog_name="kg")
-def cli():
-    """Impasse: a knowledge graph of the US–Iran nuclear talks, every fact traceable to its quote."""
+@click.option("-C", "--project", type=click.Path(file_okay=False), default=None,
+              help="The project folder for the command that follows (as `git -C`) [default: .].")
+@click.version_option(package_name="impasse-kg", prog_name="kg")
+def cli(project):
+    """Impasse: a knowledge graph of a negotiation, every fact traceable to its quote.
+
+    Start a project with `kg init DIR`, add articles with `kg add`, build with `kg build`.
+    """
 
 
 def reason_and_report(graph, prefer: str | None = None, written: bool = True):
@@ -128,7 +143,7 @@ graph_option = click.option(
 def built_graph(project: str, graph_file: str | None, store: str = "memory", default: str = "impasse.ttl"):
     """The built graph a reading command works on: the graph in ``store`` (oxigraph:PATH,
     sparql:URL), else ``graph_file`` (default: PROJECT/exports/``default``) loaded into ``store``."""
-    from ..build.builder import Project
+    from ..project import Project
     from ..store import load_graph, open_graph, parse_spec
 
     spec = parse_spec(store)
@@ -136,4 +151,4 @@ def built_graph(project: str, graph_file: str | None, store: str = "memory", def
         if graph_file:
             raise click.UsageError(f"give --graph FILE or --store {store}, not both")
         return open_graph(spec)
-    return load_graph(Path(graph_file) if graph_file else Project(Path(project)).exports / default, spec)
+    return load_graph(Path(graph_file) if graph_file else Project(Path(project)).built(default), spec)

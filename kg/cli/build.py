@@ -44,6 +44,8 @@ def build(project, store, exports_dir, include_proposed, reason, validate):
             echo_progress("Reasoning …")
         elif stage == "reasoned":
             report_reasoning(detail)
+        elif stage == "note":
+            click.echo(f"Note: {detail}.", err=True)
         elif stage == "validating":
             echo_progress(f"Validating against {detail} …")
 
@@ -117,7 +119,8 @@ def views(project, output_dir, reason, store):
         kg views -C path/to/project --output /tmp/views
         kg views --store oxigraph:./kgdb --output /tmp/views
     """
-    from ..build.builder import Project, build as build_graph
+    from ..build.builder import build as build_graph
+    from ..project import Project
     from ..views import write_views
 
     from ..store import parse_spec

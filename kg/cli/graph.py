@@ -105,7 +105,8 @@ def export_command(project, graph_file, store, fmt, output, force):
 @project_option
 @graph_option
 @read_store_option
-@click.option("--shapes", type=click.Path(dir_okay=False), help="SHACL shapes [default: PROJECT/ontology/shapes.ttl].")
+@click.option("--shapes", type=click.Path(dir_okay=False),
+              help="SHACL shapes [default: PROJECT/ontology/shapes.ttl, else the shapes that ship with Impasse].")
 @click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
               help="The shapes compiled to SPARQL and run on the store, or pySHACL (the reference; slow).")
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True,
@@ -122,11 +123,14 @@ def validate(project, graph_file, store, shapes, engine, fmt):
         kg validate --store oxigraph:./kgdb
         kg validate --engine pyshacl
     """
-    from ..build.builder import Project
     from ..derive.validation import validate as shacl
+    from ..project import Project
 
-    report = shacl(built_graph(project, graph_file, store), Path(shapes) if shapes else Project(Path(project)).shapes,
-                   engine=engine)
+    graph = built_graph(project, graph_file, store)
+    located = Project(Path(project)).locate_shapes()
+    if not shapes and located.note:
+        click.echo(f"Note: {located.note}.", err=True)
+    report = shacl(graph, Path(shapes) if shapes else located.path, engine=engine)
     if fmt == "turtle":
         click.echo(report.graph.serialize(format="turtle"), nl=False)
     else:

@@ -15,15 +15,20 @@ from .base import built_graph, cli, graph_option, output_options, project_option
 def queries(project):
     """List the named queries (queries/*.rq) with their summaries and parameters.
 
+    A folder without queries/ lists the named queries that ship with Impasse (and says so).
+
     Example:
 
     \b
         kg queries
     """
-    from ..build.builder import Project
+    from ..project import Project
     from ..sparql.query import load_queries
 
-    for query in load_queries(Project(Path(project)).queries).values():
+    located = Project(Path(project)).locate_queries()
+    if located.note:
+        click.echo(f"Note: {located.note}.", err=True)
+    for query in load_queries(located.path).values():
         click.echo(f"{query.name}: {query.summary}")
         for param in query.params:
             default = f" (default: {param.default})" if param.default is not None else ""
@@ -117,6 +122,7 @@ def query(query, expression, params, fmt, iris, width, output, force, timeout, p
         kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --timeout 30
         kg query agenda-mismatches --store oxigraph:./kgdb
     """
+    from ..project import Project
     from ..sparql.killable import run_killable
     from .base import clean_exit_on_signals
 
@@ -132,10 +138,13 @@ def query(query, expression, params, fmt, iris, width, output, force, timeout, p
         raise click.UsageError("--param needs a named query or a query file with a '#+ params:' header")
     if width is None and not output:
         width = _terminal_width()
+    located = Project(Path(project)).locate_queries()
+    if located.note and expression is None and not (query.endswith(".rq") or Path(query).is_file()):
+        click.echo(f"Note: {located.note}.", err=True)
     with clean_exit_on_signals():
         try:
-            rendered = run_killable(_run, project, graph_file, store, query, expression, given, fmt, iris, width,
-                                    timeout=timeout)
+            rendered = run_killable(_run, project, graph_file, store, located.path, query, expression, given, fmt,
+                                    iris, width, timeout=timeout)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
     if output:
@@ -158,9 +167,8 @@ def _terminal_width() -> int | None:
     return None
 
 
-def _run(started, project, graph_file, store, query, expression, given, fmt, iris, width) -> str:
+def _run(started, project, graph_file, store, queries_dir, query, expression, given, fmt, iris, width) -> str:
     """Load the graph, bind, run and render one query (in the child process of run_killable)."""
-    from ..build.builder import Project
     from ..sparql.query import bind_params, resolve_query, run_query
     from ..sparql.results import format_result, labels_for
 
@@ -171,7 +179,7 @@ def _run(started, project, graph_file, store, query, expression, given, fmt, iri
     if expression is not None:
         text, where, bindings = expression, "<inline>", {}
     else:
-        text, where, named = resolve_query(query, Project(Path(project)).queries, with_params=bool(given))
+        text, where, named = resolve_query(query, queries_dir, with_params=bool(given))
         bindings = bind_params(graph, named, given) if named is not None else {}
     started()
     result = run_query(graph, text, bindings, where=where)

@@ -38,14 +38,17 @@ def serve(project, graph_file, store, host, port, timeout, max_results, workers,
         kg serve --store oxigraph:./kgdb
         curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=ASK%20%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
-    from ..build.builder import Project
+    from ..project import Project
     from ..sparql.query import load_queries
     from ..server.app import LOOPBACK_HOSTS, create_app, serve as run_server
 
     paths = Project(Path(project))
     graph = built_graph(project, graph_file, store)
+    queries = paths.locate_queries()
+    if queries.note:
+        click.echo(f"Note: {queries.note}.", err=True)
     loopback = host in LOOPBACK_HOSTS  # then the Host header must name loopback (DNS rebinding guard)
-    app = create_app(graph, views_dir=paths.exports / "views", queries=load_queries(paths.queries),
+    app = create_app(graph, views_dir=paths.exports / "views", queries=load_queries(queries.path),
                      timeout=timeout, max_results=max_results, workers=workers,
                      allowed_hosts=LOOPBACK_HOSTS if loopback else None, query_memory=query_memory * 1024 * 1024)
     shown = f"[{host}]" if ":" in host else host

@@ -184,7 +184,8 @@ def load_corpus(corpus_dir: str | Path) -> list[Document]:
     corpus_dir = Path(corpus_dir)
     paths = sorted(corpus_dir.glob(f"*{DOCUMENT_SUFFIX}"))
     if not paths:
-        raise DocumentError(f"{corpus_dir}: no documents (*{DOCUMENT_SUFFIX}) in the corpus folder")
+        raise DocumentError(f"{corpus_dir}: no documents (*{DOCUMENT_SUFFIX}) in the corpus folder yet "
+                            f"(kg add ARTICLE stores one)")
     return [load_document(p) for p in paths]
 
 

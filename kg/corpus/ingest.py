@@ -48,6 +48,7 @@ from ..errors import DocumentError, InputError
 from .facts import FACTS_SUFFIX, load_facts, read_facts_file, resolve_event_keys
 from .lock import project_lock
 from .mentions import MENTIONS_SUFFIX
+from ..project import Project
 
 #: The prefix of the staging folders in corpus/ (git-ignored).
 STAGING_PREFIX = ".kg-add-"
@@ -203,9 +204,7 @@ def add_article(
     :raises LockError: when another writer holds the project for longer than 30 s.
     """
     root = Path(root)
-    corpus = root / "corpus"
-    if not corpus.is_dir():
-        raise InputError(f"{corpus}: no corpus folder in the project")
+    corpus = Project(root).require().corpus
     article, title, header = _prepare(path, title, publisher, kind, date)
     path = article.source
     with project_lock(root):
@@ -277,6 +276,7 @@ def add_articles(root: str | Path, paths, *, title: str | None = None, publisher
     """
     from ..errors import KgError
 
+    Project(Path(root)).require()  # once, before any article is read
     known: dict[str, str] = {}  # the texts added so far (the corpus's own are checked under the lock)
     paths = list(paths)
     work = [(str(path), title, publisher, kind, date) for path in paths]
@@ -366,7 +366,7 @@ def extract_again(root: str | Path, name: str, *, pipeline=None) -> AddResult:
     :raises InputError: when there is no such document or a rewritten file does not load.
     """
     root = Path(root)
-    corpus = root / "corpus"
+    corpus = Project(root).require().corpus
     slug = Path(name).name.removesuffix(DOCUMENT_SUFFIX).removesuffix(FACTS_SUFFIX)
     doc_path = corpus / f"{slug}{DOCUMENT_SUFFIX}"
     if not doc_path.is_file():

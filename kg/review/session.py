@@ -37,6 +37,7 @@ from ..corpus.factkinds import COMMON_FIELDS, ENUMS, KINDS
 from ..corpus.lock import project_lock
 from ..corpus.mentions import CLASSES, MENTIONS_SUFFIX
 from ..errors import KgError, ReviewError
+from ..project import Project
 from .files import dump_yaml, fingerprint, inside, load_yaml, plain, write_atomically
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -63,10 +64,11 @@ class Review:
 
     :param root: the project folder (with ``ontology/`` and ``corpus/``).
     :param lock_timeout: seconds a decision waits for another writer before it is refused.
+    :raises ProjectError: when the folder is no project (nothing would be there to review).
     """
 
     def __init__(self, root: str | Path, *, lock_timeout: float = 30.0):
-        self.root = Path(root).resolve()
+        self.root = Project(Path(root).resolve()).require().root
         self.corpus = self.root / "corpus"
         self.reference_dir = self.root / "ontology" / "reference"
         self.lock_timeout = lock_timeout

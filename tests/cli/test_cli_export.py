@@ -141,7 +141,7 @@ def test_bad_input_exits_2_naming_the_thing(stored, tmp_path):
         (["--store", f"oxigraph:{tmp_path / 'none'}"], f"{tmp_path / 'none'}: no such store"),
         (["--store", "postgres:db"], "unknown store 'postgres:db'"),
         (["--graph", tmp_path / "none.trig"], f"{tmp_path / 'none.trig'}: no such file"),
-        (["-C", tmp_path], f"{tmp_path / 'exports' / 'impasse.trig'}: no such file"),
+        (["-C", tmp_path], f"no Impasse project in {tmp_path}: ontology/impasse.ttl is missing"),
         (["--store", f"oxigraph:{db}", "--graph", tmp_path / "x.trig"], "not both"),
         (["--store", f"sparql:http://127.0.0.1:{free_port()}/sparql"], "cannot reach the SPARQL endpoint"),
     ]
