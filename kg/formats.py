@@ -57,6 +57,8 @@ class Format:
     w3c: str | None = None
     #: For results: whether it writes an ASK answer (a boolean) too.
     boolean: bool = True
+    #: Whether its media type is in IANA's registry (DCAT then names it by its IRI there).
+    iana: bool = True
 
     @property
     def media_type(self) -> str:
@@ -308,8 +310,9 @@ FORMATS: dict[str, Format] = {
                boolean=False),
         Format("table", RESULTS, (".txt",), ("text/plain",), _RESULTS),
         Format("markdown", RESULTS, (".md",), ("text/markdown",), _RESULTS),
-        Format("gexf", NETWORK, (".gexf",), ("application/gexf+xml",), "kg.views.gephi:write_gexf"),
-        Format("graphml", NETWORK, (".graphml",), ("application/graphml+xml",), "kg.views.gephi:write_graphml"),
+        Format("gexf", NETWORK, (".gexf",), ("application/gexf+xml",), "kg.views.gephi:write_gexf", iana=False),
+        Format("graphml", NETWORK, (".graphml",), ("application/graphml+xml",), "kg.views.gephi:write_graphml",
+               iana=False),
         Format("nodes-csv", NETWORK, (".csv",), ("text/csv",), "kg.views.gephi:write_nodes_csv"),
         Format("edges-csv", NETWORK, (".csv",), ("text/csv",), "kg.views.gephi:write_edges_csv"),
     )
@@ -427,6 +430,8 @@ STANDARD_EXPORTS: dict[str, tuple[str, tuple[str, ...] | None]] = {
 }
 
 
+#: What describes the dataset (VoID, DCAT) in exports/void.ttl, one layer up.
+_DESCRIPTION = "kg.void:describe", "kg.void:write_description"
 #: What makes the network the network formats write: the views' own data, one layer up (the
 #: same ``module:function`` late binding as the writers, so this module imports no view).
 _NETWORK = "kg.views.gephi:actor_issue_network"
@@ -445,6 +450,10 @@ def render_exports(graph: KnowledgeGraph) -> dict[str, bytes]:
     files["context.jsonld"] = (json.dumps(jsonld_context(graph.quads()), indent=1) + "\n").encode("utf-8")
     network = _resolve(_NETWORK)(graph)
     files.update({name: FORMATS[fmt].write(network) for name, fmt in NETWORK_EXPORTS.items()})
+    formats = {**{name: fmt for name, (fmt, _) in STANDARD_EXPORTS.items()}, "context.jsonld": "jsonld",
+               **NETWORK_EXPORTS}
+    describe, write = map(_resolve, _DESCRIPTION)
+    files["void.ttl"] = write(describe(graph, files={name: (formats[name], len(data)) for name, data in files.items()}))
     return files
 
 

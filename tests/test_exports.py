@@ -186,7 +186,7 @@ def test_render_exports_names(exported):
     assert sorted(exported) == sorted(
         ["impasse.ttl", "impasse.trig", "impasse.nq", "impasse.nt", "impasse.jsonld", "impasse-framed.jsonld",
          "ontology.ttl", "ontology.nt", "ontology.owl", "context.jsonld", "network.gexf", "network.graphml",
-         "network-nodes.csv", "network-edges.csv"])
+         "network-nodes.csv", "network-edges.csv", "void.ttl"])
 
 
 def test_one_format_registry_serves_exports_results_endpoint_and_cli():
@@ -203,3 +203,52 @@ def test_one_format_registry_serves_exports_results_endpoint_and_cli():
     assert {t.match for t in GRAPH_TYPES} >= {FORMATS[n].media_type for n in ("turtle", "ntriples", "jsonld", "rdfxml")}
     for f in FORMATS.values():
         assert f.extensions and f.media_types and all(e.startswith(".") for e in f.extensions), f.name
+
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+
+
+def test_void_describes_the_dataset_and_every_export(built, exported):
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDF, XSD
+
+    void = Graph().parse(data=exported["void.ttl"], format="turtle")
+    [dataset] = void.subjects(RDF.type, URIRef(DCAT + "Dataset"))
+    assert (dataset, RDF.type, URIRef(VOID + "Dataset")) in void
+    assert (dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")) in void
+    assert void.value(dataset, URIRef(VOID + "triples")) == Literal(len(merged_graph(built.graph)), datatype=XSD.integer)
+    vocabularies = set(void.objects(dataset, URIRef(VOID + "vocabulary")))
+    assert {URIRef("https://w3id.org/impasse/ontology#"), URIRef("http://www.w3.org/ns/prov#"),
+            URIRef("http://www.w3.org/ns/oa#")} <= vocabularies
+    assert len(list(void.objects(dataset, URIRef(VOID + "exampleResource")))) >= 3
+    sources = set(void.objects(dataset, DCTERMS.source))
+    assert len(sources) == len(built.documents) and all(void.value(s, DCTERMS.title) for s in sources)
+    distributions = {str(void.value(d, DCTERMS.title)): d for d in void.objects(dataset, URIRef(DCAT + "distribution"))}
+    assert set(distributions) == set(exported) - {"void.ttl"}
+    for name, node in distributions.items():
+        assert void.value(node, URIRef(DCAT + "byteSize")) == Literal(len(exported[name]), datatype=XSD.integer)
+    media = void.value(distributions["impasse.ttl"], URIRef(DCAT + "mediaType"))
+    assert media == URIRef("https://www.iana.org/assignments/media-types/text/turtle")
+    assert str(void.value(distributions["network.gexf"], DCTERMS["format"])) == "application/gexf+xml"
+    assert void.value(distributions["network.gexf"], URIRef(DCAT + "mediaType")) is None  # not registered
+    subsets = set(void.objects(dataset, URIRef(VOID + "subset")))
+    assert URIRef(str(GRAPH_ONTOLOGY)) in subsets and len(subsets) == len(set(built.graph.dataset.graphs())) - 1
+
+
+def test_void_names_each_sources_url_date_and_publisher(project):
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDFS, XSD
+
+    from kg.build.builder import build
+    from kg.void import describe, write_description
+
+    header = ("---\ntitle: A test article\npublisher: Shafaq News\nkind: news\n"
+              "url: https://example.org/a?b=1&c=2\ndate: 2025-04\n---\n")
+    project.add("doc", "Iran rejects talks on missiles.\n", header=header)
+    void = Graph().parse(data=write_description(describe(build(project.root).graph)), format="turtle")
+    document = URIRef("https://w3id.org/impasse/id/document/doc")
+    assert void.value(document, DCTERMS.source) == URIRef("https://example.org/a?b=1&c=2")
+    assert void.value(document, DCTERMS.date) == Literal("2025-04", datatype=XSD.gYearMonth)
+    publisher = void.value(document, DCTERMS.publisher)
+    assert str(publisher).endswith("/actor/shafaq-news") and str(void.value(publisher, RDFS.label)) == "Shafaq News"
