@@ -288,6 +288,41 @@ def _value_id(value) -> str | None:
     return value
 
 
+#: The datatypes of the OWL 2 datatype map (OWL 2 Structural Specification §4,
+#: https://www.w3.org/TR/owl2-syntax/#Datatype_Maps), with RDF 1.1's rdf:langString.
+OWL2_DATATYPES = frozenset(
+    [f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
+        "decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger", "negativeInteger",
+        "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+        "double", "float", "string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN",
+        "boolean", "hexBinary", "base64Binary", "anyURI", "dateTime", "dateTimeStamp")]
+    + [f"http://www.w3.org/1999/02/22-rdf-syntax-ns#{name}" for name in ("PlainLiteral", "XMLLiteral", "langString")]
+    + ["http://www.w3.org/2000/01/rdf-schema#Literal", "http://www.w3.org/2002/07/owl#real",
+       "http://www.w3.org/2002/07/owl#rational"])
+
+
+def owl2_dl_quads(quads: Iterable) -> Iterator:
+    """The quads with every literal whose datatype OWL 2 DL lacks (``xsd:date``, ``xsd:gYear``,
+    ``xsd:gYearMonth``, ``xsd:duration`` …) as an ``xsd:string`` of the same lexical form.
+
+    HermiT and the OWL API refuse such literals (they are outside the OWL 2 datatype map); the
+    lexical form keeps the precision the source gave ("2025-06" is still a year and a month),
+    and no day is invented (docs/exports.md, "The OWL 2 DL variant").
+    """
+    import pyoxigraph as ox
+
+    for quad in quads:
+        obj = quad.object
+        if isinstance(obj, ox.Literal) and not obj.language and obj.datatype.value not in OWL2_DATATYPES:
+            quad = ox.Quad(quad.subject, quad.predicate, ox.Literal(obj.value), quad.graph_name)
+        yield quad
+
+
+def write_owl_dl(fmt: Format, quads: list) -> bytes:
+    """RDF/XML of :func:`owl2_dl_quads`: the graph as OWL 2 DL tools (Protégé with HermiT) read it."""
+    return write_rdf(fmt, list(owl2_dl_quads(quads)))
+
+
 _RDF, _JSONLD, _RESULTS = "kg.formats:write_rdf", "kg.formats:write_jsonld", "kg.sparql.results:write_results"
 
 #: Every format, by name. Within a kind, the order is the endpoint's order of preference.
@@ -301,6 +336,7 @@ FORMATS: dict[str, Format] = {
         Format("jsonld", GRAPH, (".jsonld",), ("application/ld+json",), _JSONLD, "JSON-LD"),
         Format("jsonld-framed", GRAPH, (".jsonld",), ("application/ld+json",), "kg.formats:write_jsonld_framed"),
         Format("rdfxml", GRAPH, (".owl", ".rdf"), ("application/rdf+xml",), _RDF, "RDF_XML"),
+        Format("owl-dl", GRAPH, (".owl",), ("application/rdf+xml",), "kg.formats:write_owl_dl"),
         Format("json", RESULTS, (".srj",), ("application/sparql-results+json", "application/json"), _RESULTS,
                "SPARQL_Results_JSON"),
         Format("xml", RESULTS, (".srx",), ("application/sparql-results+xml", "application/xml"), _RESULTS,
@@ -424,6 +460,7 @@ STANDARD_EXPORTS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "impasse.nt": ("ntriples", None),
     "impasse.jsonld": ("jsonld", None),
     "impasse-framed.jsonld": ("jsonld-framed", None),
+    "impasse-dl.owl": ("owl-dl", None),
     "ontology.ttl": ("turtle", (_ONTOLOGY_GRAPH,)),
     "ontology.nt": ("ntriples", (_ONTOLOGY_GRAPH,)),
     "ontology.owl": ("rdfxml", (_ONTOLOGY_GRAPH,)),

@@ -186,7 +186,7 @@ def test_render_exports_names(exported):
     assert sorted(exported) == sorted(
         ["impasse.ttl", "impasse.trig", "impasse.nq", "impasse.nt", "impasse.jsonld", "impasse-framed.jsonld",
          "ontology.ttl", "ontology.nt", "ontology.owl", "context.jsonld", "network.gexf", "network.graphml",
-         "network-nodes.csv", "network-edges.csv", "void.ttl"])
+         "network-nodes.csv", "network-edges.csv", "void.ttl", "impasse-dl.owl"])
 
 
 def test_one_format_registry_serves_exports_results_endpoint_and_cli():
