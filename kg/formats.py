@@ -31,8 +31,9 @@ from .errors import ExportError
 if TYPE_CHECKING:
     from .store import KnowledgeGraph
 
-#: Kinds of format: RDF triples, RDF quads (named graphs kept), query results (SELECT, ASK).
-GRAPH, DATASET, RESULTS = "graph", "dataset", "results"
+#: Kinds of format: RDF triples, RDF quads (named graphs kept), query results (SELECT, ASK), and
+#: the actor/issue network (a networkx graph, :func:`kg.views.gephi.actor_issue_network`).
+GRAPH, DATASET, RESULTS, NETWORK = "graph", "dataset", "results", "network"
 #: The W3C's IRIs for formats (https://www.w3.org/ns/formats/), named in the service description.
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
 
@@ -43,7 +44,8 @@ class Format:
 
     ``writer`` is a callable or the ``module:function`` that holds it (imported on first
     use). RDF writers take the format and a list of quads and return bytes; results writers
-    take the format, a :class:`kg.sparql.query.Result` and labels, and return text.
+    take the format, a :class:`kg.sparql.query.Result` and labels, and return text; network
+    writers take the format and a networkx graph and return bytes.
     """
 
     name: str
@@ -55,6 +57,8 @@ class Format:
     w3c: str | None = None
     #: For results: whether it writes an ASK answer (a boolean) too.
     boolean: bool = True
+    #: Whether its media type is in IANA's registry (DCAT then names it by its IRI there).
+    iana: bool = True
 
     @property
     def media_type(self) -> str:
@@ -72,10 +76,7 @@ class Format:
 
     def write(self, *args, **kwargs):
         """Write with this format's writer (see the class)."""
-        writer = self.writer
-        if isinstance(writer, str):
-            module, _, function = writer.partition(":")
-            writer = getattr(import_module(module), function)
+        writer = _resolve(self.writer) if isinstance(self.writer, str) else self.writer
         return writer(self, *args, **kwargs)
 
 
@@ -120,6 +121,12 @@ class EngineQuads:
         return iter(self.sorted_quads())
 
 
+def _resolve(name: str) -> Callable:
+    """The function a ``module:function`` string names, imported now (not when this module loads)."""
+    module, _, function = name.partition(":")
+    return getattr(import_module(module), function)
+
+
 def _sorted_triples(quads: Iterable) -> list:
     if isinstance(quads, EngineQuads):
         return quads.sorted_triples()
@@ -150,11 +157,57 @@ def write_rdf(fmt: Format, quads: list) -> bytes:
         raise ExportError(f"cannot serialize as {target}: {exc}") from exc
 
 
-def jsonld_context() -> dict:
-    """The JSON-LD context of every export: the fixed prefixes, nothing remote."""
+def jsonld_context(quads: Iterable | None = None) -> dict:
+    """The JSON-LD context of the exports: the fixed prefixes, then a term per property.
+
+    Each property the quads use gets its local name as a term (``heldBy``, ``label``,
+    ``wasDerivedFrom``), unless that name is a prefix or another property's term: then it is
+    written ``prefix:name`` (a property of the Impasse ontology wins a tie, then the order of
+    :data:`kg.vocab.PREFIXES`). A property whose objects are all IRIs or blank nodes is coerced
+    to ``@id``; one whose objects are all literals of one datatype (not a plain string) to that
+    datatype. Nothing remote: processors never fetch a context (docs/exports.md, "JSON-LD").
+
+    :param quads: the quads the context is for (none: the prefixes alone).
+    """
     from .vocab import PREFIXES
 
-    return {"@context": dict(PREFIXES)}
+    return {"@context": {**PREFIXES, **{term: definition for term, (_, definition) in _terms(quads or ()).items()}}}
+
+
+def _terms(quads: Iterable) -> dict[str, tuple[str, object]]:
+    """term -> (property IRI, its definition) for the properties ``quads`` use, sorted by term."""
+    import pyoxigraph as ox
+
+    from .vocab import IMP, OX_RDF_TYPE, PREFIXES, XSD_STRING
+
+    kinds: dict[str, set] = {}  # property -> {"@id"} | {datatype IRIs} | {"@language"}
+    for quad in quads:
+        if quad.predicate == OX_RDF_TYPE:
+            continue
+        obj = quad.object
+        kind = ("@id" if isinstance(obj, (ox.NamedNode, ox.BlankNode)) else "@language" if obj.language
+                else obj.datatype.value)
+        kinds.setdefault(quad.predicate.value, set()).add(kind)
+    order = list(PREFIXES)
+    candidates: dict[str, list[tuple[tuple, str]]] = {}
+    for iri in kinds:
+        name = iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        prefix = (compact(iri) or ":").split(":")[0]
+        if name.isidentifier() and name not in PREFIXES and not name.startswith("_"):
+            rank = (not iri.startswith(str(IMP)), order.index(prefix) if prefix in order else len(order), iri)
+            candidates.setdefault(name, []).append((rank, iri))
+    terms = {}
+    for name in sorted(candidates):
+        iri = min(candidates[name])[1]
+        found = kinds[iri]
+        definition: dict = {"@id": compact(iri) or iri}
+        if found == {"@id"}:
+            definition["@type"] = "@id"
+        elif len(found) == 1 and next(iter(found)) not in ("@language", XSD_STRING.value):
+            datatype = next(iter(found))
+            definition["@type"] = compact(datatype) or datatype
+        terms[name] = (iri, definition)
+    return terms
 
 
 @lru_cache(maxsize=1 << 16)  # called per term of the JSON-LD export: 3.8 of its 6.8 s at 20 documents
@@ -167,67 +220,152 @@ def compact(iri: str) -> str | None:
     return f"{best}:{iri[len(PREFIXES[best]):]}" if best else None
 
 
-def _jsonld_value(term) -> object:
+def _node_id(term) -> str:
+    import pyoxigraph as ox
+
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact(term.value) or term.value
+
+
+def _jsonld_value(term, coerced: str | None) -> object:
+    """One object as JSON-LD, as the term's coercion (``@id``, a datatype or None) reads it back."""
     import pyoxigraph as ox
 
     from .vocab import XSD_STRING
 
-    if isinstance(term, ox.NamedNode):
-        return {"@id": compact(term.value) or term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"@id": f"_:{term.value}"}
+    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+        return _node_id(term) if coerced == "@id" else {"@id": _node_id(term)}
     if term.language:
         return {"@value": term.value, "@language": term.language}
-    if term.datatype == XSD_STRING:
+    if coerced is not None and coerced != "@id":
         return term.value
+    if term.datatype == XSD_STRING:
+        return term.value if coerced is None else {"@value": term.value}
     return {"@value": term.value, "@type": compact(term.datatype.value) or term.datatype.value}
 
 
-def write_jsonld(fmt: Format, quads: list) -> bytes:
-    """Compact JSON-LD with the context inline, so that no processor ever fetches one."""
+def _jsonld_nodes(triples: list) -> tuple[dict, dict[str, dict]]:
+    """(the context, every subject as a JSON-LD node object keyed by its id), keys and values sorted."""
     import pyoxigraph as ox
 
     from .vocab import OX_RDF_TYPE
 
+    context = jsonld_context(triples)
+    keys = {iri: (term, definition.get("@type")) for term, (iri, definition) in _terms(triples).items()}
     nodes: dict[str, dict] = {}
-    for triple in _sorted_triples(quads):
-        subject = triple.subject
-        key = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else compact(subject.value) or subject.value
+    for triple in triples:
+        key = _node_id(triple.subject)
         node = nodes.setdefault(key, {"@id": key})
         if triple.predicate == OX_RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(triple.object.value) or triple.object.value)
-        else:
-            node.setdefault(compact(triple.predicate.value) or triple.predicate.value, []).append(
-                _jsonld_value(triple.object))
-    graph = [
-        {k: node[k] for k in ["@id", "@type"] + sorted(k for k in node if not k.startswith("@")) if k in node}
-        for _, node in sorted(nodes.items())
-    ]
-    # json.dumps(document, ensure_ascii=False, indent=1) gives this text, but its indenting
-    # encoder is pure Python and took half of the JSON-LD export; nodes are written here with
-    # the C string encoder, in the same layout (tests/test_exports.py checks the two agree).
-    if not graph:
-        return (json.dumps({**jsonld_context(), "@graph": []}, indent=1) + "\n").encode("utf-8")
-    head = json.dumps({**jsonld_context(), "@graph": [0]}, ensure_ascii=False, indent=1)
-    head, tail = head[:head.rindex("  0\n")], head[head.rindex("  0\n") + 3:]
-    return (head + ",\n".join(_jsonld_node(node) for node in graph) + tail + "\n").encode("utf-8")
+            node.setdefault("@type", []).append(_node_id(triple.object))
+            continue
+        predicate = triple.predicate.value
+        name, coerced = keys.get(predicate, (compact(predicate) or predicate, None))
+        node.setdefault(name, []).append(_jsonld_value(triple.object, coerced))
+    ordered = {key: {k: node[k] for k in ["@id", "@type"] + sorted(k for k in node if not k.startswith("@")) if k in node}
+               for key, node in sorted(nodes.items())}
+    return context, ordered
 
 
-def _jsonld_node(node: dict) -> str:
-    """A node of the JSON-LD ``@graph`` as ``json.dumps(…, indent=1)`` writes it at that depth."""
-    from json.encoder import encode_basestring as text  # ensure_ascii=False's encoder, in C
+def _jsonld_bytes(document: dict) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
-    def value(item) -> str:
-        if isinstance(item, str):
-            return text(item)
-        return "{\n" + ",\n".join(f"     {text(k)}: {text(v)}" for k, v in item.items()) + "\n    }"
 
-    def entry(key: str, values) -> str:
-        if isinstance(values, str):
-            return f"   {text(key)}: {text(values)}"
-        return f"   {text(key)}: [\n" + ",\n".join(f"    {value(v)}" for v in values) + "\n   ]"
+def write_jsonld(fmt: Format, quads: list) -> bytes:
+    """Compact JSON-LD with the term context inline (:func:`jsonld_context`), so no processor fetches one."""
+    context, nodes = _jsonld_nodes(_sorted_triples(quads))
+    return _jsonld_bytes({**context, "@graph": list(nodes.values())})
 
-    return "  {\n" + ",\n".join(entry(k, v) for k, v in node.items()) + "\n  }"
+
+#: The properties whose object :func:`write_jsonld_framed` nests under the subject: a fact's
+#: evidence (PROV-O), and an evidence's selectors (Web Annotation).
+NESTED = ("http://www.w3.org/ns/prov#wasDerivedFrom", "http://www.w3.org/ns/oa#hasSelector")
+
+
+def write_jsonld_framed(fmt: Format, quads: list) -> bytes:
+    """JSON-LD as :func:`write_jsonld` writes it, but with each fact's evidence nested under it,
+    and each evidence's selectors under the evidence.
+
+    A node is nested where it is the object of a :data:`NESTED` property of exactly one triple
+    (evidence two facts share stays at the top, referred to by its id), so the document holds
+    the same triples as the flat one: it parses back to the same graph.
+    """
+    import pyoxigraph as ox
+
+    triples = _sorted_triples(quads)
+    context, nodes = _jsonld_nodes(triples)
+    keys = {iri: term for term, (iri, _) in _terms(triples).items()}
+    nesting = {keys.get(iri, compact(iri) or iri) for iri in NESTED}  # their keys in the node objects
+    references: dict[str, int] = {}
+    parent: dict[str, str] = {}
+    for triple in triples:
+        if not isinstance(triple.object, ox.Literal):
+            target = _node_id(triple.object)
+            references[target] = references.get(target, 0) + 1
+            if triple.predicate.value in NESTED:
+                parent[target] = _node_id(triple.subject)
+    nested = {node for node, owner in parent.items() if references[node] == 1 and node in nodes}
+    for node in sorted(nested):  # a cycle of nested nodes would leave them nowhere: keep its members at the top
+        seen, at = set(), node
+        while at in nested and at not in seen:
+            seen.add(at)
+            at = parent[at]
+        if at in seen:
+            nested -= seen
+
+    def render(key: str) -> dict:
+        node = nodes[key]
+        out = {}
+        for name, values in node.items():
+            if name.startswith("@"):
+                out[name] = values
+                continue
+            out[name] = [render(_value_id(v)) if name in nesting and _value_id(v) in nested
+                         and parent[_value_id(v)] == key else v for v in values]
+        return out
+
+    return _jsonld_bytes({**context, "@graph": [render(key) for key in nodes if key not in nested]})
+
+
+def _value_id(value) -> str | None:
+    """The node id a JSON-LD value refers to (a coerced string or ``{"@id": …}``), else None."""
+    if isinstance(value, dict):
+        return value.get("@id") if len(value) == 1 else None
+    return value
+
+
+#: The datatypes of the OWL 2 datatype map (OWL 2 Structural Specification §4,
+#: https://www.w3.org/TR/owl2-syntax/#Datatype_Maps), with RDF 1.1's rdf:langString.
+OWL2_DATATYPES = frozenset(
+    [f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
+        "decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger", "negativeInteger",
+        "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+        "double", "float", "string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN",
+        "boolean", "hexBinary", "base64Binary", "anyURI", "dateTime", "dateTimeStamp")]
+    + [f"http://www.w3.org/1999/02/22-rdf-syntax-ns#{name}" for name in ("PlainLiteral", "XMLLiteral", "langString")]
+    + ["http://www.w3.org/2000/01/rdf-schema#Literal", "http://www.w3.org/2002/07/owl#real",
+       "http://www.w3.org/2002/07/owl#rational"])
+
+
+def owl2_dl_quads(quads: Iterable) -> Iterator:
+    """The quads with every literal whose datatype OWL 2 DL lacks (``xsd:date``, ``xsd:gYear``,
+    ``xsd:gYearMonth``, ``xsd:duration`` …) as an ``xsd:string`` of the same lexical form.
+
+    HermiT and the OWL API refuse such literals (they are outside the OWL 2 datatype map); the
+    lexical form keeps the precision the source gave ("2025-06" is still a year and a month),
+    and no day is invented (docs/exports.md, "The OWL 2 DL variant").
+    """
+    import pyoxigraph as ox
+
+    for quad in quads:
+        obj = quad.object
+        if isinstance(obj, ox.Literal) and not obj.language and obj.datatype.value not in OWL2_DATATYPES:
+            quad = ox.Quad(quad.subject, quad.predicate, ox.Literal(obj.value), quad.graph_name)
+        yield quad
+
+
+def write_owl_dl(fmt: Format, quads: list) -> bytes:
+    """RDF/XML of :func:`owl2_dl_quads`: the graph as OWL 2 DL tools (Protégé with HermiT) read it."""
+    return write_rdf(fmt, list(owl2_dl_quads(quads)))
 
 
 _RDF, _JSONLD, _RESULTS = "kg.formats:write_rdf", "kg.formats:write_jsonld", "kg.sparql.results:write_results"
@@ -241,7 +379,9 @@ FORMATS: dict[str, Format] = {
         Format("ntriples", GRAPH, (".nt",), ("application/n-triples", "text/plain"), _RDF, "N-Triples"),
         Format("nquads", DATASET, (".nq",), ("application/n-quads",), _RDF, "N-Quads"),
         Format("jsonld", GRAPH, (".jsonld",), ("application/ld+json",), _JSONLD, "JSON-LD"),
+        Format("jsonld-framed", GRAPH, (".jsonld",), ("application/ld+json",), "kg.formats:write_jsonld_framed"),
         Format("rdfxml", GRAPH, (".owl", ".rdf"), ("application/rdf+xml",), _RDF, "RDF_XML"),
+        Format("owl-dl", GRAPH, (".owl",), ("application/rdf+xml",), "kg.formats:write_owl_dl"),
         Format("json", RESULTS, (".srj",), ("application/sparql-results+json", "application/json"), _RESULTS,
                "SPARQL_Results_JSON"),
         Format("xml", RESULTS, (".srx",), ("application/sparql-results+xml", "application/xml"), _RESULTS,
@@ -251,6 +391,11 @@ FORMATS: dict[str, Format] = {
                boolean=False),
         Format("table", RESULTS, (".txt",), ("text/plain",), _RESULTS),
         Format("markdown", RESULTS, (".md",), ("text/markdown",), _RESULTS),
+        Format("gexf", NETWORK, (".gexf",), ("application/gexf+xml",), "kg.views.gephi:write_gexf", iana=False),
+        Format("graphml", NETWORK, (".graphml",), ("application/graphml+xml",), "kg.views.gephi:write_graphml",
+               iana=False),
+        Format("nodes-csv", NETWORK, (".csv",), ("text/csv",), "kg.views.gephi:write_nodes_csv"),
+        Format("edges-csv", NETWORK, (".csv",), ("text/csv",), "kg.views.gephi:write_edges_csv"),
     )
 }
 
@@ -360,11 +505,28 @@ _ONTOLOGY_GRAPH = "https://w3id.org/impasse/id/graph/ontology"  # kg.vocab.GRAPH
 STANDARD_EXPORTS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "impasse.ttl": ("turtle", None),
     "impasse.trig": ("trig", None),
+    "impasse.nq": ("nquads", None),
     "impasse.nt": ("ntriples", None),
     "impasse.jsonld": ("jsonld", None),
+    "impasse-framed.jsonld": ("jsonld-framed", None),
+    "impasse-dl.owl": ("owl-dl", None),
     "ontology.ttl": ("turtle", (_ONTOLOGY_GRAPH,)),
     "ontology.nt": ("ntriples", (_ONTOLOGY_GRAPH,)),
     "ontology.owl": ("rdfxml", (_ONTOLOGY_GRAPH,)),
+}
+
+
+#: What describes the dataset (VoID, DCAT) in exports/void.ttl, one layer up.
+_DESCRIPTION = "kg.void:describe", "kg.void:write_description"
+#: What makes the network the network formats write: the views' own data, one layer up (the
+#: same ``module:function`` late binding as the writers, so this module imports no view).
+_NETWORK = "kg.views.gephi:actor_issue_network"
+#: The actor/issue network files `kg build` writes under exports/: name -> format.
+NETWORK_EXPORTS: dict[str, str] = {
+    "network.gexf": "gexf",
+    "network.graphml": "graphml",
+    "network-nodes.csv": "nodes-csv",
+    "network-edges.csv": "edges-csv",
 }
 
 
@@ -373,7 +535,13 @@ def render_exports(graph: KnowledgeGraph) -> dict[str, bytes]:
     every = EngineQuads(graph.oxigraph) if graph.oxigraph is not None else None  # read and sorted once
     files = {name: export(graph, format=fmt, graphs=graphs, quads=every if graphs is None else None)
              for name, (fmt, graphs) in STANDARD_EXPORTS.items()}
-    files["context.jsonld"] = (json.dumps(jsonld_context(), indent=1) + "\n").encode("utf-8")
+    files["context.jsonld"] = (json.dumps(jsonld_context(graph.quads()), indent=1) + "\n").encode("utf-8")
+    network = _resolve(_NETWORK)(graph)
+    files.update({name: FORMATS[fmt].write(network) for name, fmt in NETWORK_EXPORTS.items()})
+    formats = {**{name: fmt for name, (fmt, _) in STANDARD_EXPORTS.items()}, "context.jsonld": "jsonld",
+               **NETWORK_EXPORTS}
+    describe, write = map(_resolve, _DESCRIPTION)
+    files["void.ttl"] = write(describe(graph, files={name: (formats[name], len(data)) for name, data in files.items()}))
     return files
 
 

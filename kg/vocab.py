@@ -45,6 +45,8 @@ PREFIXES: dict[str, str] = {
     "oa": str(OA),
     "sem": str(SEM),
     "vann": str(VANN),
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
     "wd": str(WD),
 }
 

@@ -45,7 +45,7 @@ def test_two_builds_in_fresh_processes_write_identical_bytes(tmp_path):
 
 
 @pytest.mark.parametrize("name, rdflib_format", [
-    ("impasse.ttl", "turtle"), ("impasse.nt", "nt"), ("impasse.jsonld", "json-ld"),
+    ("impasse.ttl", "turtle"), ("impasse.nt", "nt"), ("impasse.jsonld", "json-ld"), ("impasse-framed.jsonld", "json-ld"),
 ])
 def test_merged_exports_parse_back_isomorphic(built, exported, name, rdflib_format):
     parsed = Graph().parse(data=exported[name], format=rdflib_format)
@@ -63,9 +63,10 @@ def test_ontology_exports_parse_back_isomorphic(built, exported, name, rdflib_fo
     assert isomorphic(parsed, expected)
 
 
-def test_trig_keeps_every_named_graph(built, exported):
+@pytest.mark.parametrize("name, rdflib_format", [("impasse.trig", "trig"), ("impasse.nq", "nquads")])
+def test_datasets_keep_every_named_graph(built, exported, name, rdflib_format):
     parsed = Dataset()
-    parsed.parse(data=exported["impasse.trig"], format="trig")
+    parsed.parse(data=exported[name], format=rdflib_format)
     for context in built.graph.dataset.graphs():
         if str(context.identifier) == "urn:x-rdflib:default":
             continue
@@ -95,7 +96,53 @@ def test_jsonld_context_is_inline_and_local(exported):
     document = json.loads(exported["impasse.jsonld"])
     assert isinstance(document["@context"], dict)
     assert document["@context"] == json.loads(exported["context.jsonld"])["@context"]
-    assert all(isinstance(v, str) and v.startswith("http") for v in document["@context"].values())
+    iris = [v if isinstance(v, str) else v["@id"] for v in document["@context"].values()]
+    assert all(iri.startswith("http") or iri.split(":")[0] in document["@context"] for iri in iris)
+
+
+def test_jsonld_keys_are_terms(exported):
+    context = json.loads(exported["context.jsonld"])["@context"]
+    assert context["heldBy"] == {"@id": "imp:heldBy", "@type": "@id"}
+    assert context["label"] == {"@id": "rdfs:label"}
+    assert context["start"]["@type"].startswith("xsd:")
+    assert context["date"] == {"@id": "imp:date"}  # imp:date wins the name over dcterms:date
+    keys = {k for node in json.loads(exported["impasse.jsonld"])["@graph"] for k in node}
+    assert {"heldBy", "onIssue", "addressedTo", "label", "wasDerivedFrom"} <= keys
+    assert "imp:heldBy" not in keys
+    assert all(k.startswith("@") or k in context or k.split(":")[0] in context for k in keys)
+
+
+def test_framed_jsonld_nests_evidence_under_its_fact(exported):
+    flat = json.loads(exported["impasse.jsonld"])["@graph"]
+    framed = json.loads(exported["impasse-framed.jsonld"])["@graph"]
+    red_lines = [n for n in framed if "imp:RedLine" in n.get("@type", ())]
+    assert red_lines
+    evidence = red_lines[0]["wasDerivedFrom"][0]
+    assert "imp:Evidence" in evidence["@type"] and evidence["hasSelector"][0]["@type"]
+    assert {n["@id"] for n in framed} < {n["@id"] for n in flat}
+    evidence_at_top = [sum("imp:Evidence" in n.get("@type", ()) for n in nodes) for nodes in (flat, framed)]
+    assert evidence_at_top[1] < evidence_at_top[0] / 2
+
+
+def test_framed_jsonld_keeps_shared_evidence_at_the_top():
+    """Evidence two facts rest on is referred to by id from both, not copied under one."""
+    from kg.formats import write_jsonld_framed
+
+    nt = """<http://x/a> <http://www.w3.org/ns/prov#wasDerivedFrom> <http://x/e> .
+<http://x/b> <http://www.w3.org/ns/prov#wasDerivedFrom> <http://x/e> .
+<http://x/c> <http://www.w3.org/ns/prov#wasDerivedFrom> <http://x/f> .
+<http://x/e> <http://www.w3.org/ns/oa#exact> "shared" .
+<http://x/f> <http://www.w3.org/ns/oa#exact> "own" .
+<http://x/f> <http://www.w3.org/ns/prov#wasDerivedFrom> <http://x/c> .
+<http://x/g> <http://www.w3.org/ns/prov#wasDerivedFrom> <http://x/h> .
+<http://x/h> <http://www.w3.org/ns/oa#exact> "nested" .
+"""
+    quads = list(ox.parse(nt.encode(), format=ox.RdfFormat.N_TRIPLES))
+    data = write_jsonld_framed(FORMATS["jsonld-framed"], [ox.Quad(t.subject, t.predicate, t.object) for t in quads])
+    top = {node["@id"]: node for node in json.loads(data)["@graph"]}
+    assert set(top) == {"http://x/a", "http://x/b", "http://x/c", "http://x/e", "http://x/f", "http://x/g"}
+    assert top["http://x/g"]["wasDerivedFrom"] == [{"@id": "http://x/h", "exact": ["nested"]}]
+    assert isomorphic(Graph().parse(data=data, format="json-ld"), Graph().parse(data=nt, format="nt"))
 
 
 def test_export_returns_bytes_and_infers_the_format_from_the_suffix(built, tmp_path):
@@ -137,8 +184,9 @@ def test_write_atomic_replaces_whole_files(tmp_path):
 
 def test_render_exports_names(exported):
     assert sorted(exported) == sorted(
-        ["impasse.ttl", "impasse.trig", "impasse.nt", "impasse.jsonld", "ontology.ttl", "ontology.nt",
-         "ontology.owl", "context.jsonld"])
+        ["impasse.ttl", "impasse.trig", "impasse.nq", "impasse.nt", "impasse.jsonld", "impasse-framed.jsonld",
+         "ontology.ttl", "ontology.nt", "ontology.owl", "context.jsonld", "network.gexf", "network.graphml",
+         "network-nodes.csv", "network-edges.csv", "void.ttl", "impasse-dl.owl"])
 
 
 def test_one_format_registry_serves_exports_results_endpoint_and_cli():
@@ -161,8 +209,6 @@ def test_the_jsonld_export_is_laid_out_as_json_dumps_would(exported):
     """The JSON-LD writer indents nodes itself (json's indenting encoder is pure Python)."""
     text = exported["impasse.jsonld"].decode("utf-8")
     assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n"
-    assert json.loads(export_module.write_jsonld(FORMATS["jsonld"], [])) == {**export_module.jsonld_context(),
-                                                                            "@graph": []}
 
 
 def test_sorting_on_the_engine_gives_the_order_sorting_terms_gives(built):
@@ -177,3 +223,52 @@ def test_sorting_on_the_engine_gives_the_order_sorting_terms_gives(built):
     quads = list(store.quads_for_pattern(None, None, None, None))
     assert engine.sorted_quads() == export_module._sorted_quads(quads)
     assert [q.triple for q in engine.sorted_triples()] == export_module._sorted_triples(quads)
+
+
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+
+
+def test_void_describes_the_dataset_and_every_export(built, exported):
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDF, XSD
+
+    void = Graph().parse(data=exported["void.ttl"], format="turtle")
+    [dataset] = void.subjects(RDF.type, URIRef(DCAT + "Dataset"))
+    assert (dataset, RDF.type, URIRef(VOID + "Dataset")) in void
+    assert (dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")) in void
+    assert void.value(dataset, URIRef(VOID + "triples")) == Literal(len(merged_graph(built.graph)), datatype=XSD.integer)
+    vocabularies = set(void.objects(dataset, URIRef(VOID + "vocabulary")))
+    assert {URIRef("https://w3id.org/impasse/ontology#"), URIRef("http://www.w3.org/ns/prov#"),
+            URIRef("http://www.w3.org/ns/oa#")} <= vocabularies
+    assert len(list(void.objects(dataset, URIRef(VOID + "exampleResource")))) >= 3
+    sources = set(void.objects(dataset, DCTERMS.source))
+    assert len(sources) == len(built.documents) and all(void.value(s, DCTERMS.title) for s in sources)
+    distributions = {str(void.value(d, DCTERMS.title)): d for d in void.objects(dataset, URIRef(DCAT + "distribution"))}
+    assert set(distributions) == set(exported) - {"void.ttl"}
+    for name, node in distributions.items():
+        assert void.value(node, URIRef(DCAT + "byteSize")) == Literal(len(exported[name]), datatype=XSD.integer)
+    media = void.value(distributions["impasse.ttl"], URIRef(DCAT + "mediaType"))
+    assert media == URIRef("https://www.iana.org/assignments/media-types/text/turtle")
+    assert str(void.value(distributions["network.gexf"], DCTERMS["format"])) == "application/gexf+xml"
+    assert void.value(distributions["network.gexf"], URIRef(DCAT + "mediaType")) is None  # not registered
+    subsets = set(void.objects(dataset, URIRef(VOID + "subset")))
+    assert URIRef(str(GRAPH_ONTOLOGY)) in subsets and len(subsets) == len(set(built.graph.dataset.graphs())) - 1
+
+
+def test_void_names_each_sources_url_date_and_publisher(project):
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, RDFS, XSD
+
+    from kg.build.builder import build
+    from kg.void import describe, write_description
+
+    header = ("---\ntitle: A test article\npublisher: Shafaq News\nkind: news\n"
+              "url: https://example.org/a?b=1&c=2\ndate: 2025-04\n---\n")
+    project.add("doc", "Iran rejects talks on missiles.\n", header=header)
+    void = Graph().parse(data=write_description(describe(build(project.root).graph)), format="turtle")
+    document = URIRef("https://w3id.org/impasse/id/document/doc")
+    assert void.value(document, DCTERMS.source) == URIRef("https://example.org/a?b=1&c=2")
+    assert void.value(document, DCTERMS.date) == Literal("2025-04", datatype=XSD.gYearMonth)
+    publisher = void.value(document, DCTERMS.publisher)
+    assert str(publisher).endswith("/actor/shafaq-news") and str(void.value(publisher, RDFS.label)) == "Shafaq News"

@@ -20,6 +20,7 @@ LAYERS = [
     ("kg.sparql.syntax",),          # the SPARQL tokenizer and binder every store uses
     ("kg.store",),
     ("kg.formats",),
+    ("kg.void",),                   # the dataset description: the graph's counts and the export files
     ("kg.corpus",),
     ("kg.extraction",),
     ("kg.corpus.ingest",),          # runs the extraction over a new article

@@ -178,6 +178,7 @@ def _document_parts(reference: Reference, documents: list[Document], facts: list
     concept scheme of its entities, whether the entity a mention names is built) is part of
     its key.
     """
+    publishers = publisher_actors(reference)
     labels = dict(reference.labels)
     for fact in facts:
         if fact.spec.keyed and "label" in fact.values:
@@ -202,14 +203,15 @@ def _document_parts(reference: Reference, documents: list[Document], facts: list
     parts = []
     for doc in documents:
         own_entities, own_mentions, own_facts = by_doc[doc.slug]
-        inputs = (doc, own_entities, own_mentions, own_facts, labels, schemes, mentions, texts)
+        publisher = publishers.get(doc.publisher.strip().casefold())
+        inputs = (doc, publisher, own_entities, own_mentions, own_facts, labels, schemes, mentions, texts)
         if cache is None:
             parts.append(to_ox_quad(*quad) for quad in _document_part(*inputs))
             continue
         named = sorted({value for fact in own_facts for values in fact.values.values()
                         for value in (values if isinstance(values, tuple) else (values,)) if isinstance(value, URIRef)}
                        | {fact_iri(fact) for fact in own_facts})
-        key = cache.key("quads", _document_key(doc), repr(own_facts), repr([(n, labels.get(n)) for n in named]),
+        key = cache.key("quads", _document_key(doc), str(publisher), repr(own_facts), repr([(n, labels.get(n)) for n in named]),
                         repr([(e, mentions.first_mention(e)) for e in own_entities]), repr(own_mentions),
                         repr(sorted((c, s, d == doc.slug) for c, (s, d) in schemes.items())))
         entry = cache.get("quads", key)
@@ -223,10 +225,11 @@ def _document_parts(reference: Reference, documents: list[Document], facts: list
     return parts
 
 
-def _document_part(doc: Document, entities: list[EntityDecl], mentions_here: list[MentionRecord], facts: list[Fact],
-                   labels: dict, schemes: dict, mentions: Mentions, texts: dict[str, str]) -> Iterator[tuple]:
+def _document_part(doc: Document, publisher: URIRef | None, entities: list[EntityDecl],
+                   mentions_here: list[MentionRecord], facts: list[Fact], labels: dict, schemes: dict,
+                   mentions: Mentions, texts: dict[str, str]) -> Iterator[tuple]:
     """The quads of one document's graph."""
-    yield from _document_quads(doc)
+    yield from _document_quads(doc, publisher)
     declared = set()
     for entity in entities:
         scheme, declaring = schemes.get(entity.category, (None, None))
@@ -241,12 +244,28 @@ def _document_part(doc: Document, entities: list[EntityDecl], mentions_here: lis
         yield from _fact_quads(fact, labels)
 
 
-def _document_quads(doc: Document) -> Iterator[tuple]:
+def publisher_actors(reference: Reference) -> dict[str, URIRef]:
+    """The actors of the reference data by every name of theirs (label or alias, case folded),
+    for a document's publisher; a name two actors share names neither."""
+    found: dict[str, set[URIRef]] = {}
+    for actor in reference.keys["actor"].values():
+        if actor in reference.minted:
+            continue
+        for name in reference.aliases(actor):
+            found.setdefault(name.strip().casefold(), set()).add(actor)
+    return {name: next(iter(actors)) for name, actors in found.items() if len(actors) == 1}
+
+
+def _document_quads(doc: Document, publisher: URIRef | None) -> Iterator[tuple]:
+    """A document's description. Its publisher is the actor of the reference data with that
+    name when there is one, else the name as the header gives it (docs/exports.md, "Documents")."""
     node, g = document_iri(doc.slug), document_graph(doc.slug)
     yield node, RDF.type, IMP.Document, g
     yield node, RDFS.label, Literal(doc.title), g
     yield node, DCTERMS.title, Literal(doc.title), g
-    yield node, DCTERMS.publisher, Literal(doc.publisher), g
+    yield node, DCTERMS.publisher, publisher if publisher is not None else Literal(doc.publisher), g
+    if doc.url:
+        yield node, DCTERMS.source, URIRef(doc.url), g
     yield node, DCTERMS.language, Literal(doc.language), g
     yield node, IMP.documentKind, _DOCUMENT_KINDS[doc.kind], g
     yield node, IMP.contentSha256, Literal(doc.sha256), g

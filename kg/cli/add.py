@@ -14,13 +14,15 @@ from .base import Failure, clean_exit_on_signals, cli, project_option
 @click.option("--publisher", help="Who published it [default: from the HTML, else 'unknown'].")
 @click.option("--kind", "kind", type=click.Choice(["news", "analysis"]), default="news", show_default=True)
 @click.option("--date", help="Publication date, YYYY, YYYY-MM or YYYY-MM-DD (anchors 'on Saturday').")
+@click.option("--url", help="Where the article was published (http or https) [default: the HTML's og:url or "
+                            "canonical link]. One article only.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes that read articles ahead (each loads the language model: about "
                    "400 MB). The files written are the same as with 1.")
 @click.option("--again", is_flag=True,
               help="Run extraction again on documents already in corpus/ (names or files): their unreviewed "
                    "proposals and mentions are replaced, accepted and curated facts kept.")
-def add(project, articles, title, publisher, kind, date, jobs, again):
+def add(project, articles, title, publisher, kind, date, url, jobs, again):
     """Add articles (text or HTML) to corpus/ and propose their facts for review.
 
     Each article is stored as corpus/<slug>.txt with its header; the extraction pipeline
@@ -31,7 +33,8 @@ def add(project, articles, title, publisher, kind, date, jobs, again):
     Example:
 
     \b
-        kg add article.txt --title "Talks resume in Muscat" --publisher Reuters --date 2025-04-12
+        kg add article.txt --title "Talks resume in Muscat" --publisher Reuters --date 2025-04-12 \\
+               --url https://example.org/news/talks-resume
         kg add -C path/to/project saved-pages/*.html --jobs 2
         kg add --again iran-and-us-hold-fresh-talks-in-oman
     """
@@ -40,10 +43,12 @@ def add(project, articles, title, publisher, kind, date, jobs, again):
     from ..errors import InputError, KgError
     from ..corpus.ingest import add_articles, extract_again
 
-    if title and len(articles) > 1:
-        raise click.UsageError("--title names one article; give one file with it")
-    if again and (title or publisher or date):
-        raise click.UsageError("--again keeps each document's header; --title, --publisher and --date do not apply")
+    for name, given in (("--title", title), ("--url", url)):
+        if given and len(articles) > 1:
+            raise click.UsageError(f"{name} names one article; give one file with it")
+    if again and (title or publisher or date or url):
+        raise click.UsageError("--again keeps each document's header; --title, --publisher, --date and --url do not "
+                               "apply")
 
     def again_each():
         for article in articles:
@@ -53,7 +58,7 @@ def add(project, articles, title, publisher, kind, date, jobs, again):
                 yield article, exc
 
     outcomes = again_each() if again else add_articles(project, articles, title=title, publisher=publisher,
-                                                       kind=kind, date=date, jobs=jobs)
+                                                       kind=kind, date=date, url=url, jobs=jobs)
     results, failed = [], []
     with clean_exit_on_signals(), click.progressbar(outcomes, length=len(articles), label="Extracting" if again
                                                     else "Adding", file=sys.stderr, show_pos=True) as bar:

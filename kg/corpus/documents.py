@@ -20,7 +20,7 @@ from ..errors import DocumentError
 DOCUMENT_SUFFIX = ".txt"
 KINDS = ("news", "analysis")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_HEADER_FIELDS = {"title", "publisher", "kind", "source_file", "date", "language", "furniture"}
+_HEADER_FIELDS = {"title", "publisher", "kind", "source_file", "url", "date", "language", "furniture"}
 
 # Site labels that stand alone on a line and are never article text.
 _LABELS = {
@@ -100,6 +100,7 @@ class Document:
     sha256: str
     header_lines: int
     source_file: str | None = None
+    url: str | None = None  # where the article was published (an http or https IRI)
     date: str | None = None
     language: str = "en"
     furniture: tuple[Furniture, ...] = field(default=())
@@ -147,6 +148,7 @@ def load_document(path: str | Path) -> Document:
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         header_lines=header_lines,
         source_file=meta.get("source_file"),
+        url=meta.get("url"),
         date=meta.get("date"),
         language=meta.get("language", "en"),
         furniture=tuple(mark_furniture(path, text, title, publisher, meta.get("furniture", []))),
@@ -229,10 +231,32 @@ def _check_header(path: Path, header: str) -> dict:
         except ValueError as exc:
             raise DocumentError(f"{path}: header 'date': {exc} (write 'unknown' when the text gives none)") from exc
         meta["date"] = str(date)
+    if "url" in meta:
+        problem = url_problem(meta["url"])
+        if problem:
+            raise DocumentError(f"{path}: header 'url': {problem}")
     declared = meta.get("furniture", [])
     if not isinstance(declared, list) or not all(isinstance(x, str) for x in declared):
         raise DocumentError(f"{path}: header 'furniture' must be a list of lines")
     return meta
+
+
+def url_problem(url: object) -> str | None:
+    """Why ``url`` cannot be a document's source URL (None: it can): it must be an absolute
+    http or https IRI, as the graph holds it (``dcterms:source``)."""
+    import pyoxigraph as ox
+    from urllib.parse import urlsplit
+
+    if not isinstance(url, str) or not url.strip():
+        return f"must be the article's web address, not {url!r}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"{url!r} is not an http or https address"
+    try:
+        ox.NamedNode(url)
+    except ValueError as exc:
+        return f"{url!r} is not a valid IRI ({exc})"
+    return None
 
 
 def mark_furniture(path: Path, text: str, title: str, publisher: str, declared: list[str]) -> list[Furniture]:

@@ -43,7 +43,7 @@ from pathlib import Path
 
 import yaml
 
-from .documents import DOCUMENT_SUFFIX, KINDS, load_document, read_text_file
+from .documents import DOCUMENT_SUFFIX, KINDS, load_document, read_text_file, url_problem
 from ..errors import DocumentError, InputError
 from .facts import FACTS_SUFFIX, load_facts, read_facts_file, resolve_event_keys
 from .lock import project_lock
@@ -69,6 +69,7 @@ class Article:
     title: str | None = None
     publisher: str | None = None
     date: str | None = None
+    url: str | None = None
 
 
 @dataclass
@@ -119,6 +120,8 @@ def _read_html(path: Path, raw: str) -> Article:
     publisher = meta("og:site_name", "application-name")
     published = meta("article:published_time", "date", "pubdate")
     date = published[:10] if published and re.match(r"^\d{4}-\d{2}-\d{2}", published) else None
+    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    url = meta("og:url") or (canonical[0].strip() if canonical else None)
     for el in tree.xpath("|".join(f"//{tag}" for tag in _DROP)):
         el.drop_tree()
     for el in tree.iter():
@@ -132,7 +135,8 @@ def _read_html(path: Path, raw: str) -> Article:
     text = "\n".join(line for line in lines if line)
     if not text.strip():
         raise DocumentError(f"{path}: the HTML page holds no text")
-    return Article(path, text + "\n", title=title, publisher=publisher, date=date)
+    return Article(path, text + "\n", title=title, publisher=publisher, date=date,
+                   url=url if url and url_problem(url) is None else None)
 
 
 def slugify(title: str, limit: int = 60) -> str:
@@ -172,10 +176,11 @@ def corpus_hashes(corpus: Path) -> dict[str, str]:
     return known
 
 
-def header_text(title: str, publisher: str, kind: str, date: str | None, source_file: str) -> str:
+def header_text(title: str, publisher: str, kind: str, date: str | None, source_file: str,
+                url: str | None = None) -> str:
     """The metadata header of a corpus document (corpus/README.md)."""
     meta = {"title": title, "publisher": publisher, "kind": kind, "source_file": source_file,
-            "date": date or "unknown", "language": "en"}
+            **({"url": url} if url else {}), "date": date or "unknown", "language": "en"}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
 
 
@@ -187,12 +192,14 @@ def add_article(
     publisher: str | None = None,
     kind: str = "news",
     date: str | None = None,
+    url: str | None = None,
     pipeline=None,
     known_hashes: dict[str, str] | None = None,
     extracted=None,
 ) -> AddResult:
     """Add one article to the project at ``root`` and propose its facts.
 
+    :param url: where the article was published [default: the HTML's ``og:url`` or canonical link].
     :param pipeline: steps from :func:`kg.extraction.load_pipeline` (default: the shipped one).
     :param known_hashes: content hashes already in the corpus (computed when not given; a
         caller adding several files passes one dict so that it also catches repeats among them).
@@ -205,7 +212,7 @@ def add_article(
     """
     root = Path(root)
     corpus = Project(root).require().corpus
-    article, title, header = _prepare(path, title, publisher, kind, date)
+    article, title, header = _prepare(path, title, publisher, kind, date, url)
     path = article.source
     with project_lock(root):
         remove_stale_staging(corpus)
@@ -233,10 +240,10 @@ def add_article(
     return result
 
 
-def _prepare(path, title, publisher, kind, date):
+def _prepare(path, title, publisher, kind, date, url=None):
     """The article read, its title, and the header it will be stored with.
 
-    :raises InputError: naming the file, for a bad kind, a missing title or a bad date.
+    :raises InputError: naming the file, for a bad kind, a missing title, a bad date or URL.
     """
     from .dates import parse_date
 
@@ -253,7 +260,10 @@ def _prepare(path, title, publisher, kind, date):
             parse_date(date)
         except ValueError as exc:
             raise InputError(f"{path}: date: {exc}") from exc
-    return article, title, header_text(title, publisher or article.publisher or "unknown", kind, date, path.name)
+    url = url or article.url
+    if url and url_problem(url):
+        raise InputError(f"{path}: url: {url_problem(url)}")
+    return article, title, header_text(title, publisher or article.publisher or "unknown", kind, date, path.name, url)
 
 
 def _stored(source: Path, doc_path: Path, content: str):
@@ -266,7 +276,8 @@ def _stored(source: Path, doc_path: Path, content: str):
 
 
 def add_articles(root: str | Path, paths, *, title: str | None = None, publisher: str | None = None,
-                 kind: str = "news", date: str | None = None, jobs: int = 1, pipeline=None):
+                 kind: str = "news", date: str | None = None, url: str | None = None, jobs: int = 1,
+                 pipeline=None):
     """Add several articles; yield ``(path, AddResult)`` or ``(path, KgError)`` for each, in order.
 
     The reference index the pipeline reads is made once for all of them (making it and its
@@ -279,7 +290,7 @@ def add_articles(root: str | Path, paths, *, title: str | None = None, publisher
     Project(Path(root)).require()  # once, before any article is read
     known: dict[str, str] = {}  # the texts added so far (the corpus's own are checked under the lock)
     paths = list(paths)
-    work = [(str(path), title, publisher, kind, date) for path in paths]
+    work = [(str(path), title, publisher, kind, date, url) for path in paths]
     pool = None
     if jobs <= 1 or len(paths) < 2:
         state = _reader(root, pipeline) if len(paths) > 1 else None
@@ -296,7 +307,7 @@ def add_articles(root: str | Path, paths, *, title: str | None = None, publisher
             try:
                 if isinstance(extracted, KgError):
                     raise extracted
-                yield path, add_article(root, path, title=title, publisher=publisher, kind=kind, date=date,
+                yield path, add_article(root, path, title=title, publisher=publisher, kind=kind, date=date, url=url,
                                         pipeline=pipeline, known_hashes=known, extracted=extracted)
             except KgError as exc:
                 yield path, exc
@@ -332,9 +343,9 @@ def _read(job, state: dict):
     from ..errors import KgError
     from ..extraction import run_pipeline
 
-    path, title, publisher, kind, date = job
+    path, title, publisher, kind, date, url = job
     try:
-        article, title, header = _prepare(path, title, publisher, kind, date)
+        article, title, header = _prepare(path, title, publisher, kind, date, url)
         with tempfile.TemporaryDirectory(prefix="kg-add-") as folder:
             document = _stored(article.source, Path(folder) / f"article{DOCUMENT_SUFFIX}", header + article.text)
         return document.text, run_pipeline(document.text, state["index"], state["steps"], published=document.date,

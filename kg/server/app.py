@@ -13,6 +13,8 @@ An ASGI app (Starlette), run by uvicorn. Routes:
   ``prefix:name``), as ``kg query`` shows them.
 - ``/`` — the query page (own HTML and JavaScript, nothing from a CDN); ``/static/…`` its files.
 - ``/views/…`` — the HTML views (exports/views/), when the folder exists.
+- ``/.well-known/void`` — the VoID and DCAT description of the served graph (RFC 8615's
+  well-known ``void``, https://www.w3.org/TR/void/#well-known), linked from the service description.
 
 Queries never run in the server process: a pool of killable worker processes
 (:mod:`kg.server.worker`) runs them under a timeout and a result-size limit.
@@ -36,7 +38,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..formats import RESULTS, W3C_FORMATS
 from ..vocab import OX_RDF_TYPE as _RDF_TYPE
-from ..vocab import XSD, XSD_INTEGER
+from ..vocab import RDFS, XSD, XSD_INTEGER
 from ..sparql.query import NamedQuery, QueryError, Result, bind_params
 from ..sparql.results import format_result, shown_names
 from ..sparql.syntax import bind
@@ -86,6 +88,7 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
     pool = QueryPool(graph.store.dump_nquads(), size=workers, timeout=timeout, long_after=long_after,
                      query_memory=query_memory)
     description = _dataset_description(graph)
+    void: list = []  # the graph's VoID description, made on the first request for it
     views = Path(views_dir) if views_dir is not None and Path(views_dir).is_dir() else None
     page = (STATIC / "index.html").read_text(encoding="utf-8").replace("<!-- formats -->", _format_options())
     if views is not None:
@@ -101,6 +104,22 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
             return _answer(await pool.run(job))
         except ProtocolError as exc:
             return _error(exc)
+
+    async def well_known_void(request: Request) -> Response:
+        from ..void import describe, with_endpoint, write_description
+
+        media = negotiate(request.headers.get("accept"), GRAPH_TYPES)
+        if media is None:
+            return _error(not_acceptable(GRAPH_TYPES, "the dataset description"))
+        if not void:
+            void.extend(describe(graph))
+        try:
+            triples = with_endpoint(void, str(request.url.replace(path="/sparql", query="", fragment="")))
+        except ValueError:
+            return _error(ProtocolError(400, "the Host header does not make a valid URL"))
+        body = (write_description(triples) if media.writer == "turtle"
+                else format_result(Result(triples=triples), media.writer).encode("utf-8"))
+        return Response(body, media_type=media.content_type, headers={**_CORS, "Vary": "Accept"})
 
     async def query_list(request: Request) -> Response:
         listing = [{"name": q.name, "summary": q.summary, "description": q.description, "text": q.text,
@@ -183,6 +202,7 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
         Route("/sparql", sparql, methods=["GET", "POST", "OPTIONS"]),
         Route("/queries", query_list, methods=["GET"]),
         Route("/queries/{name}.rq", named_query_text, methods=["GET"]),  # before /queries/{name}, which would match it
+        Route("/.well-known/void", well_known_void, methods=["GET"]),
         Route("/queries/{name}", named_query, methods=["GET", "OPTIONS"]),
         Route("/labels", labels, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
@@ -305,11 +325,21 @@ def _error(exc: ProtocolError) -> Response:
                              headers={**_CORS, **exc.headers, "X-Content-Type-Options": "nosniff"})
 
 
+#: The distinct triples of the default graph the endpoint answers from: the merge of every graph.
+_DISTINCT_TRIPLES = ("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION "
+                     "{ GRAPH ?g { ?s ?p ?o } } } }")
+
+
 def _dataset_description(graph: KnowledgeGraph) -> tuple[int, list[tuple[str, int]]]:
-    """(triples in the default graph, [(named graph, triples)]) for the service description."""
+    """(distinct triples in the default graph, [(named graph, triples)]) for the service description.
+
+    The default graph is the RDF merge of all graphs, a set (:func:`kg.server.worker.load_merged`),
+    so a triple several graphs hold counts once.
+    """
     counts = graph.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", union=False)
     named = sorted((row["g"].value, int(row["n"].value)) for row in counts)
-    return len(graph), named
+    [total] = graph.query(_DISTINCT_TRIPLES, union=False)
+    return int(total["n"].value), named
 
 
 def sd(name: str) -> ox.NamedNode:
@@ -330,12 +360,14 @@ def _service_description(request: Request, description: tuple[int, list[tuple[st
     except ValueError as exc:
         raise ProtocolError(400, "the Host header does not make a valid URL") from exc
     service, dataset, default = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
+    void = ox.NamedNode(str(request.url.replace(path="/.well-known/void", query="", fragment="")))  # its VoID
     total, named = description
     triples = [
         ox.Triple(service, _RDF_TYPE, sd("Service")),
         ox.Triple(service, sd("endpoint"), endpoint),
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, ox.NamedNode(str(RDFS.seeAlso)), void),
         ox.Triple(service, sd("defaultDataset"), dataset),
         ox.Triple(dataset, _RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default),
@@ -349,7 +381,7 @@ def _service_description(request: Request, description: tuple[int, list[tuple[st
                     ox.Triple(node, sd("name"), ox.NamedNode(name))]
     if media.writer == "turtle":  # the SD vocabulary's own prefixes, not the data's
         body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={
-            "sd": _SD, "formats": W3C_FORMATS, "void": _VOID, "xsd": str(XSD)})
+            "sd": _SD, "formats": W3C_FORMATS, "void": _VOID, "xsd": str(XSD), "rdfs": str(RDFS)})
     else:
         body = format_result(Result(triples=triples), media.writer).encode("utf-8")
     return Response(body, media_type=media.content_type, headers={**_CORS, "Vary": "Accept"})

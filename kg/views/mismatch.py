@@ -67,6 +67,49 @@ def sides(data: GraphData, mismatches: list[str], held: list[str]) -> tuple[str,
     return a, b
 
 
+def bands(data: GraphData, held: list[str], mismatches: list[str], spaces: list[str]) -> dict[str, str]:
+    """The band of each issue a position is on or a mismatch names: ``mismatch``, ``space`` or ``other``."""
+    band: dict[str, str] = {}
+    for p in held:
+        band[data.object(p, imp("onIssue"))] = "other"
+    for key, nodes in (("space", spaces), ("mismatch", mismatches)):  # a mismatch outranks bargaining space
+        for node in nodes:
+            for issue in data.objects(node, imp("onIssue")):
+                band[issue] = key
+    return band
+
+
+def columns(data: GraphData, held: list[str], derived: list[str], pair: tuple[str, str] | None) -> dict[str, int]:
+    """The side of every actor the map draws: -1 (left, with ``pair[0]``) or 1 (right).
+
+    An actor other than the two sides stands with the side it does not address.
+    """
+    actors = sorted({data.object(p, imp("heldBy")) for p in held}
+                    | {a for m in derived for a in data.objects(m, imp("between"))})
+    column: dict[str, int] = {}
+    if pair:
+        column[pair[0]], column[pair[1]] = -1, 1
+    for actor in actors:
+        if actor not in column:
+            addressed = {data.object(p, imp("addressedTo")) for p in held if data.object(p, imp("heldBy")) == actor}
+            column[actor] = 1 if pair and pair[0] in addressed else -1
+    return column
+
+
+def stance_groups(data: GraphData, held: list[str]) -> dict[tuple[str, str, str], list[str]]:
+    """The map's stance edges: (holder, issue, stance class) -> the positions behind it, sorted."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for p in held:
+        key = (data.object(p, imp("heldBy")), data.object(p, imp("onIssue")), stance(data, p))
+        groups.setdefault(key, []).append(p)
+    return dict(sorted(groups.items()))
+
+
+def marked_issues(issues: list[str], drawn) -> list[str]:
+    """The issues of a derived mismatch or bargaining space that the map draws (its edges' ends)."""
+    return [i for i in issues if i in drawn]
+
+
 def mismatch_map(graph: KnowledgeGraph, data: GraphData | None = None) -> View:
     """The agenda mismatch map of a built graph.
 
@@ -85,15 +128,7 @@ def mismatch_map(graph: KnowledgeGraph, data: GraphData | None = None) -> View:
     view.smooth_edges = False
 
     issues_of = {m: data.objects(m, imp("onIssue")) for m in mismatches + spaces}
-    band: dict[str, str] = {}
-    for p in held:
-        band[data.object(p, imp("onIssue"))] = "other"
-    for s in spaces:
-        for issue in issues_of[s]:
-            band[issue] = "space"
-    for m in mismatches:
-        for issue in issues_of[m]:
-            band[issue] = "mismatch"
+    band = bands(data, held, mismatches, spaces)
 
     # Rows: one per issue, grouped into bands, alphabetical within a band.
     rows: dict[str, int] = {}
@@ -116,15 +151,8 @@ def mismatch_map(graph: KnowledgeGraph, data: GraphData | None = None) -> View:
 
     # Actors: the two sides at the edges; anyone else below the side they stand with.
     pair = sides(data, mismatches, held)
-    actors = sorted({data.object(p, imp("heldBy")) for p in held}
-                    | {a for m in mismatches + spaces for a in data.objects(m, imp("between"))})
-    column: dict[str, int] = {}
-    if pair:
-        column[pair[0]], column[pair[1]] = -1, 1
-    for actor in actors:
-        if actor not in column:
-            addressed = {data.object(p, imp("addressedTo")) for p in held if data.object(p, imp("heldBy")) == actor}
-            column[actor] = 1 if pair and pair[0] in addressed else -1
+    column = columns(data, held, mismatches + spaces, pair)
+    actors = sorted(column)
     middle = (max(rows.values()) / 2) if rows else 0
     for side in (-1, 1):
         members = [a for a in actors if column[a] == side]
@@ -154,11 +182,7 @@ def mismatch_map(graph: KnowledgeGraph, data: GraphData | None = None) -> View:
                       tip=tooltip(label, "Issue", note=note or data.comment(issue)))
 
     # One edge per actor, issue and stance, whatever the number of positions (and articles) behind it.
-    stances: dict[tuple[str, str, str], list[str]] = {}
-    for p in held:
-        key = (data.object(p, imp("heldBy")), data.object(p, imp("onIssue")), stance(data, p))
-        stances.setdefault(key, []).append(p)
-    for (holder, issue, cls), group in sorted(stances.items()):
+    for (holder, issue, cls), group in stance_groups(data, held).items():
         word, colour, dashes, width, arrow = STANCES[cls]
         fields = [("Held by", data.label(holder))]
         for name, prop in (("Addressed to", "addressedTo"), ("First mover", "firstMover")):
@@ -198,7 +222,7 @@ def _mark(view: View, data: GraphData, nodes: list[str], issues_of: dict, rows: 
     """Diamonds for derived mismatches or bargaining spaces, beside the issue they are on."""
     per_row: Counter = Counter()
     for node in nodes:
-        issues = [i for i in issues_of[node] if i in rows]
+        issues = marked_issues(issues_of[node], rows)
         if not issues:
             continue
         anchor = min(issues, key=lambda i: rows[i])

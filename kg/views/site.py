@@ -56,10 +56,12 @@ def summary(data: GraphData) -> dict:
     documents = []
     for doc in data.instances(imp("Document")):
         dates = data.values(doc, DCTERMS_DATE)
-        publishers = data.values(doc, DCTERMS_PUBLISHER)
+        # the publisher is an actor when the reference data has it, else a name
+        publishers = [data.label(a) for a in data.objects(doc, DCTERMS_PUBLISHER)]
+        publishers += [v.text for v in data.values(doc, DCTERMS_PUBLISHER)]
         documents.append({
             "title": data.label(doc),
-            "publisher": publishers[0].text if publishers else "",
+            "publisher": publishers[0] if publishers else "",
             "date": dates[0].text if dates else "not stated",
             "facts": len(facts.get(doc, ())),
         })

@@ -204,6 +204,63 @@ def test_title_with_several_files_is_a_usage_error(project, tmp_path):
     a.write_text(ARTICLE, encoding="utf-8")
     result = add(project, a, a, "--title", "X")
     assert result.exit_code == 2 and "--title names one article" in result.output
+    result = add(project, a, a, "--url", "https://example.org/a")
+    assert result.exit_code == 2 and "--url names one article" in result.output
+
+
+def test_url_is_recorded_and_the_publisher_is_the_reference_actor(project, tmp_path):
+    """`kg add --url` keeps where the article came from; a publisher the reference data has is that actor."""
+    from kg.build.builder import build
+
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    url = "https://example.org/news/talks?id=1&lang=en"
+    result = add(project, article, "--publisher", "shafaq news", "--url", url)
+    assert result.exit_code == 0, result.output
+    doc = project.corpus / "iran-and-us-hold-fresh-talks-in-oman.txt"
+    assert yaml.safe_load(doc.read_text(encoding="utf-8").split("---\n")[1])["url"] == url
+    graph = build(project.root).graph
+    node = str(ID["document/iran-and-us-hold-fresh-talks-in-oman"])
+    found = {(q.predicate.value, q.object.value) for q in graph.quads() if q.subject.value == node}
+    assert ("http://purl.org/dc/terms/source", url) in found
+    assert ("http://purl.org/dc/terms/publisher", str(ID["actor/shafaq-news"])) in found
+
+
+def test_a_publisher_the_reference_data_lacks_stays_a_name(project):
+    from kg.build.builder import build
+
+    project.add("doc", "Iran rejects talks on missiles.\n")
+    graph = build(project.root).graph
+    [publisher] = [q.object for q in graph.quads() if q.predicate.value == "http://purl.org/dc/terms/publisher"]
+    assert publisher.value == "Test Wire" and publisher.datatype.value.endswith("#string")
+
+
+def test_the_html_pages_own_url_is_read(project, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<!doctype html><html><head><title>Talks in Geneva</title>"
+                    "<link rel='canonical' href='https://example.org/geneva'></head>"
+                    "<body><p>Iran refuses to negotiate its ballistic missile program.</p></body></html>",
+                    encoding="utf-8")
+    assert add(project, page).exit_code == 0
+    assert "url: https://example.org/geneva" in (project.corpus / "talks-in-geneva.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/a", "example.org/a", "https://exa mple.org/"])
+def test_a_bad_url_is_refused_naming_the_file(project, tmp_path, url):
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    result = add(project, article, "--url", url)
+    assert result.exit_code == 2 and f"{article}: url: " in result.output
+    assert not list(project.corpus.glob("*.txt"))
+
+
+def test_a_bad_url_in_a_document_header_names_the_file(project):
+    from kg.corpus.documents import load_document
+    from kg.errors import DocumentError
+
+    path = project.add("doc", "Text.\n", header="---\ntitle: T\npublisher: P\nkind: news\nurl: mailto:a@b\n---\n")
+    with pytest.raises(DocumentError, match=rf"{path}: header 'url': 'mailto:a@b' is not an http or https address"):
+        load_document(path)
 
 
 def test_help_does_not_import_spacy_or_lxml():
