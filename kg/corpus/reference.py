@@ -49,7 +49,7 @@ class Reference:
 def parse_turtle(path: Path) -> Graph:
     """Parse one Turtle file, turning a syntax error into a message naming the file."""
     graph = Graph()
-    if not Path(path).is_file():  # else rdflib reports a missing file as bad syntax, at a URL it made up
+    if not Path(path).exists():  # else rdflib reports a missing file as bad syntax, at a URL it made up
         raise ReferenceDataError(f"{path}: no such file")
     try:
         graph.parse(path, format="turtle")
