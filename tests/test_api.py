@@ -13,7 +13,7 @@ from .conftest import RED_LINE, ROOT
 def test_the_short_list_is_the_one_the_docs_promise():
     import kg
 
-    assert kg.__all__ == ["Project", "open_graph", "build", "run", "derive", "reason", "validate", "export",
+    assert kg.__all__ == ["Project", "init_project", "open_graph", "build", "run", "derive", "reason", "validate", "export",
                           "write_exports", "load_queries", "run_query", "KgError"]
 
 
