@@ -55,7 +55,7 @@ def _future(span) -> bool:
         auxiliaries = [c for c in t.children if c.dep_ in {"aux", "auxpass"}]
         if any(a.lower_ in {"will", "shall", "'ll"} for a in auxiliaries):
             return True
-        if t.tag_ == "VBD" and not auxiliaries or any(a.tag_ == "VBD" and a.lower_ != "would" for a in auxiliaries):
+        if t.tag_ == "VBD" and not auxiliaries or any(a.tag_ == "VBD" for a in auxiliaries):
             return False
         if t.tag_ in {"VBZ", "VBP"} or any(a.tag_ in {"VBZ", "VBP", "MD"} for a in auxiliaries):
             break  # a present or a modal: the words of the sentence tell
