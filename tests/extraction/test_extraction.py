@@ -676,3 +676,100 @@ def test_a_bodys_own_sitting_or_a_wished_meeting_is_no_round(index, steps, text)
 def test_the_date_of_a_past_round_is_in_the_past_whatever_else_the_sentence_says(index, steps, text, day):
     [found] = facts(extract(index, steps, text, published="2025-05-29"), "round")
     assert found["date"] == day
+
+
+# --- interviews, documents, datelines -----------------------------------------------
+
+INTERVIEW_INTRO = ("Rafael Grossi, director general of the International Atomic Energy Agency, spoke to "
+                   "The Meridian Review in Vienna.\n\n")
+
+
+def test_an_interview_answer_speaks_for_the_person_its_label_names(index, steps):
+    text = INTERVIEW_INTRO + ("The Meridian Review: Will you insist on inspections at Fordow?\n\n"
+                              "Grossi: We must have access to all the affected sites.")
+    result = run_pipeline(text, index, steps, published="2025-06-10", publisher="The Meridian Review")
+    [found] = facts(result, "position")
+    assert (found["type"], found["holder"], found["speaker"], found["issue"]) == (
+        "demand", "iaea", "rafael-grossi", "access-to-affected-sites")
+    assert "addressed_to" not in found  # what the speaker's side asks to get, of nobody named
+
+
+def test_an_interviewers_question_states_no_stance(index, steps):
+    # the question restates a stance to ask about it; the answer takes none
+    text = INTERVIEW_INTRO + ("Q: Araghchi said Iran will never give up uranium enrichment. Is that still the position?\n\n"
+                              "Grossi: You would have to ask him.")
+    assert facts(run_pipeline(text, index, steps, published="2025-06-10"), "position") == []
+
+
+def test_the_perfect_have_is_no_obligation(index, steps):
+    # "have" is an auxiliary of the perfect here, not "have to": nothing is asked of Iran
+    assert facts(extract(index, steps, "Witkoff said the Iranians have resumed uranium enrichment."), "position") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Araghchi told reporters that he cannot give them a date for the next round of talks.", []),
+    ("Iran will never give up uranium enrichment, Araghchi said.", [("red-line", "iran", "uranium-enrichment")]),
+])
+def test_a_concession_verb_with_a_particle_concedes_only_with_it(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected
+
+
+def test_an_atomic_energy_agency_is_a_party_not_a_news_agency(index, steps):
+    text = "The International Atomic Energy Agency said Iran must grant its inspectors access to Fordow."
+    [found] = facts(extract(index, steps, text), "position")
+    assert (found["type"], found["holder"], found["addressed_to"]) == ("demand", "iaea", "iran")
+
+
+def test_a_long_apposition_still_gives_the_persons_role(index, steps):
+    text = ("Oksana Levchenko, deputy head of the secretariat of Ukraine's Coordination Headquarters for the "
+            "Treatment of Prisoners of War, spoke in Kyiv.")
+    assert {"member": "oksana-levchenko", "organization": "ukraine", "role": "deputy head"} in facts(
+        extract(index, steps, text), "affiliation")
+
+
+@pytest.mark.parametrize("text", [
+    "Russia handed Ukraine a memorandum on Monday. The memorandum demands that Ukraine end its mobilization.",
+    "Russia handed Ukraine a memorandum on Monday. Under the document, Ukraine would have to end its mobilization.",
+    "The Russian proposal would require Ukraine to end its mobilization.",
+])
+def test_a_document_speaks_for_the_party_that_wrote_it(index, steps, text):
+    found = facts(extract(index, steps, text, published="2025-06-02"), "position")
+    assert [(s["type"], s["holder"], s["addressed_to"]) for s in found] == [("demand", "russia", "ukraine")]
+    assert "mobilization" in found[0]["issue"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ISTANBUL, June 2 (Reuters) - Russia demanded on Monday that Ukraine withdraw its troops from the four regions.",
+     ("demand", "russia", "withdrawal-of-troops")),
+    ("ISTANBUL, June 2 (Reuters) - Russia rejected a ceasefire on Monday.", ("red-line", "russia", "ceasefire")),
+])
+def test_a_datelines_city_is_not_the_subject(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text, published="2025-06-02")) == [expected]
+
+
+def test_what_must_come_before_is_the_issue_of_the_precondition(index, steps):
+    text = "Russia insists that Ukraine halt its mobilization before any ceasefire."
+    assert stances_of(extract(index, steps, text)) == [("precondition", "russia", "halt-of-mobilization")]
+
+
+def test_only_after_hung_on_the_clause_is_a_precondition_of_the_documents_author(index, steps):
+    text = "Under the Russian document, a ceasefire could begin only after Ukraine withdrew its troops from the four regions."
+    assert stances_of(extract(index, steps, text)) == [("precondition", "russia", "withdrawal-of-troops")]
+
+
+def test_a_need_to_know_asks_for_no_agenda_item(index, steps):
+    text = "\u201cWe need to understand the state of uranium enrichment at Fordow,\u201d Grossi said."
+    assert facts(extract(index, steps, text), "position") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an obligation under a reporting verb is the speaker's demand, not the subject's objective
+    ("Witkoff said Iran needs to stop enrichment.", [("demand", "united-states", "uranium-enrichment", "iran")]),
+    ("Witkoff said Iran has to stop enrichment.", [("demand", "united-states", "uranium-enrichment", "iran")]),
+    # "need X to …" asks it of X
+    ("\u201cWe need the ICRC to have full access to every place where prisoners are held,\u201d Zelensky said.",
+     [("demand", "ukraine", "full-access-to-place", "international-committee-of-the-red-cross")]),
+])
+def test_needing_an_act_of_another_party_is_a_demand_of_it(index, steps, text, expected):
+    found = facts(extract(index, steps, text), "position")
+    assert [(s["type"], s["holder"], s["issue"], s.get("addressed_to")) for s in found] == expected

@@ -56,7 +56,7 @@ def subject_of(token):
     for _ in range(5):
         for c in current.children:
             if c.dep_ in {"nsubj", "csubj"}:
-                return c, False
+                return _after_dateline(c), False
             if c.dep_ == "nsubjpass":
                 agent = next((a for a in current.children if a.dep_ == "agent"), None)
                 if agent is not None:
@@ -69,6 +69,24 @@ def subject_of(token):
             continue
         break
     return None, False
+
+
+def _after_dateline(subject):
+    """ "ISTANBUL, June 2 (Agency) - Russia demanded …": the parser makes the dateline's city a
+    subject; the real one is the verb's other subject or, where the parser hung it there, the
+    city's apposition after the dash (not the agency in brackets before it)."""
+    if subject.i != subject.sent.start or not subject.is_upper or len(subject.text) < 3:
+        return subject
+    other = next((c for c in subject.head.children if c.dep_ in {"nsubj", "csubj"} and c.i > subject.i), None)
+    if other is not None:
+        return other
+    dash = next((c.i for c in subject.children if c.text in _DASHES), None)
+    if dash is None:
+        return subject
+    return next((c for c in subject.children if c.dep_ == "appos" and c.i > dash), subject)
+
+
+_DASHES = {"-", "–", "—", "--"}
 
 
 def mentions_at(chunk: Chunk) -> dict[int, list[Mention]]:

@@ -419,13 +419,18 @@ def _roles(chunk: Chunk, ctx: Context, settings: dict, titles: frozenset[str]) -
             described.append(head.head)
         for d in described:
             sub = [t for t in d.subtree if not (m.token_start <= t.i < m.token_end)]
-            if len(sub) > 14:
+            if len(sub) > _APPOSITION_TOKENS:
                 continue
             role = [t for t in d.lefts if t.lower_ in roles] + [d]
             if d.lower_ not in roles and d.lemma_.lower() not in words("language", "commentators"):
                 continue
             _affiliate(chunk, ctx, m, org_among(sub), _role_text(role), sent, settings)
             break
+
+
+#: The longest apposition read as a person's role: "deputy head of the secretariat of Ukraine's
+#: Coordination Headquarters for the Treatment of Prisoners of War" is 17 tokens.
+_APPOSITION_TOKENS = 24
 
 
 def _role_text(tokens) -> str:

@@ -32,7 +32,8 @@ _PRONOUNS_SPEAKER = {"i", "we", "me", "us", "our", "my"}
 _PRONOUNS_OTHER = {"he", "she", "it", "they", "him", "her", "them"}
 _OBJECT_DEPS = {"dobj", "xcomp", "ccomp", "attr", "oprd", "acomp", "pcomp", "obj"}
 _ISSUE_PREPS = {"for", "on", "to", "over", "about", "against", "of", "in"}
-_OBLIGATION = {"must", "should", "need", "have", "ought"}
+_OBLIGATION = {"must", "should", "ought"}
+_OBLIGING_HEADS = {"have", "need"}  # "has to remove", "needs to withdraw"
 _QUOTES_OPEN = {"“", '"', "‘"}
 _QUOTES_CLOSE = {"”", '"', "’", "'"}  # "'" too: the parser reads "’" after a word as "'" (pipeline._for_parser)
 
@@ -50,6 +51,7 @@ class _Lexicon:
             self.verbs.setdefault(entry["lemma"], []).append((particle, entry["kind"]))
         self.nouns = {e["lemma"]: e["kind"] for e in data["stance_nouns"]}
         self.concessions = words("language", "concession_verbs")
+        self.particles = {str(k): frozenset(map(str, v)) for k, v in data["concession_particles"].items()}
         self.predicates = sorted((p.replace("-", " ").split() for p in data["red_line_predicates"]), key=len, reverse=True)
         self.reporting = words("language", "reporting_verbs")
         self.not_own = words("language", "not_own_voice")
@@ -67,6 +69,11 @@ class _Lexicon:
         self.abstract = tuple(str(x) for x in data["abstract_suffixes"])
         self.anaphors = {str(k): frozenset(v) for k, v in data["anaphors"].items()}
         self.containers = words("language", "container_nouns")
+        self.obtaining = words("language", "obtaining_verbs")
+        self.knowing = words("language", "knowing_verbs")
+        self.documents = words("language", "document_nouns")
+        self.generic_documents = words("language", "generic_document_nouns")
+        self.authoring = words("language", "authoring_verbs")
 
 
 def _lexicon(ctx: Context) -> _Lexicon:
@@ -98,9 +105,10 @@ def _reporting_head(token, lex: _Lexicon):
 class _Speakers:
     """Who speaks where in a chunk: quotations with their attribution, reporting verbs."""
 
-    def __init__(self, chunk: Chunk, ctx: Context, lex: _Lexicon):
+    def __init__(self, chunk: Chunk, ctx: Context, lex: _Lexicon, at):
         self.chunk, self.ctx, self.lex = chunk, ctx, lex
         self.quoted: dict[int, object] = {}  # token index in a quotation -> reporting verb
+        self.voice, self.interviewer = _paragraph_voice(chunk, ctx, at)
         doc = chunk.doc
         opened = None
         regions = []
@@ -127,6 +135,13 @@ class _Speakers:
                 return verb
         return None
 
+    def own_voice(self, at):
+        """(holder, speaker, penalty) of the paragraph's speaker in an interview ("Grossi: We must
+        have access …"), for words no reporting verb attributes; (None, None, 0.0) elsewhere."""
+        if self.voice is None:
+            return None, None, 0.0
+        return (*_party(self.ctx, self.voice, self.lex), 0.05)
+
     def reporter(self, verb):
         """The subject of a reporting verb: its own, or for a participle that the parser hung on
         a verb inside a quotation ("He tweeted, “A deal … will only be completed …,” stressing
@@ -147,6 +162,40 @@ class _Speakers:
         if verb is None:
             verb = _inverted_reporting(token.sent.root, self.lex) if token.sent.root in clause_chain(token) else None
         return verb
+
+
+#: How many tokens a speaker's label before the colon of an interview paragraph may have
+#: ("Takht-Ravanchi:" is three).
+_LABEL_TOKENS = 5
+_INTERVIEWER_LABELS = {"q", "question", "interviewer"}
+_ANSWER_LABELS = {"a", "answer"}
+
+
+def _paragraph_voice(chunk: Chunk, ctx: Context, at) -> tuple[str | None, bool]:
+    """(speaker, interviewer) of an interview paragraph, which opens with a label and a colon:
+    a person's name ("Grossi: …", who then speaks every unattributed "we" and "our" of it),
+    "A:" (the last person who answered), or the interviewer ("Q:", the outlet's name), whose
+    questions state nobody's stance. (None, False) for a paragraph without such a label."""
+    doc = chunk.doc
+    colon = next((t.i for t in doc[:_LABEL_TOKENS + 1] if t.text == ":"), None)
+    if not colon or not all(t.is_title or t.is_upper or t.text == "-" for t in doc[:colon]):
+        return None, False
+    label = doc[:colon].text
+    asks = ctx.cache.setdefault("interviewer-labels", set(_INTERVIEWER_LABELS))
+    if normal(label) in asks or (ctx.publisher and normal(label) == normal(ctx.publisher)):
+        return None, True
+    if label.lower() in _ANSWER_LABELS:
+        return ctx.cache.get("interviewee"), False
+    named = {m.key for i in range(colon) for m in at.get(i, []) if m.category == "actor"}
+    covered = all(at.get(i) for i in range(colon) if doc[i].text != "-")
+    key = named.pop() if len(named) == 1 and covered else None
+    if key is None or ctx.kind(key) != "Person":
+        if "?" in doc.text:  # "Horizon Weekly: Is Iran ready …?": who asks, in this paragraph and the next
+            asks.add(normal(label))
+            return None, True
+        return None, False
+    ctx.cache["interviewee"] = key
+    return key, False
 
 
 def _inverted_reporting(root, lex: _Lexicon):
@@ -197,7 +246,7 @@ def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
     actor = actor_of(token, at, lex.people)
     if actor is not None:
         return (*_party(ctx, actor.key, lex), 0.0)
-    antecedent = _antecedent(token, at, ctx, lex)
+    antecedent = _antecedent(token, at, ctx, lex) or _document_author(token, at, ctx, lex)
     if antecedent is not None:
         return (*_party(ctx, antecedent, lex), 0.1)
     if token.lower_ in _PRONOUNS_OTHER and token.i in speakers.quoted:
@@ -209,6 +258,8 @@ def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
             if subject is not None and subject.i != token.i:
                 holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
                 return holder, speaker, penalty + 0.05
+        if token.lower_ in _PRONOUNS_SPEAKER and verb is None and token.i not in speakers.quoted:
+            return speakers.own_voice(at)
         if token.lower_ in _PRONOUNS_OTHER:
             last = ctx.cache.get("last-subject")
             if last is not None:
@@ -228,6 +279,65 @@ def _antecedent(token, at, ctx: Context, lex: _Lexicon) -> str | None:
     recent = [k for keys in ctx.cache.get("recent-actors", [])[-_ANAPHOR_REACH:] for k in keys] + before
     found = list(dict.fromkeys(k for k in reversed(recent) if ctx.kind(k) in kinds))
     return found[0] if len(found) == 1 else None
+
+
+def _document_author(token, at, ctx: Context, lex: _Lexicon) -> str | None:
+    """The party whose document speaks ("the Russian document", "a proposal from Washington",
+    "the memorandum" after "Russia handed Ukraine a memorandum"): what it demands, that party
+    demands. A party named with it is remembered for the next "the memorandum" or "the text"."""
+    noun = lemma(token)
+    if noun not in lex.documents:
+        return None
+    named = [c for c in token.children if c.dep_ in {"poss", "compound", "amod", "nmod"}]
+    named += [p for c in token.children if c.dep_ == "prep" and c.lower_ in {"from", "by"}
+              for p in c.children if p.dep_ == "pobj"]
+    author = next((m.key for t in named for m in at.get(t.i, []) if m.category == "actor"), None)
+    authors = ctx.cache.setdefault("document-authors", {})
+    if author is None:
+        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in token.children):
+            return None
+        return authors.get(noun) or (authors.get(None) if noun in lex.generic_documents else None)
+    authors[noun] = authors[None] = author
+    return author
+
+
+def _remember_documents(sent, at, ctx: Context, lex: _Lexicon) -> None:
+    """ "Russia on Monday handed Ukraine a memorandum": the memorandum is Russia's."""
+    for t in sent:
+        if lemma(t) in lex.documents and t.dep_ in {"dobj", "obj"} and lemma(t.head) in lex.authoring:
+            subject, _ = subject_of(t.head)
+            actor = actor_of(subject, at, lex.people) if subject is not None else None
+            if actor is not None and _document_author(t, at, ctx, lex) is None:
+                authors = ctx.cache.setdefault("document-authors", {})
+                authors[lemma(t)] = authors[None] = actor.key
+
+
+def _under_document(token, at, ctx: Context, lex: _Lexicon) -> str | None:
+    """ "Under the Russian document, a ceasefire could begin only after …": the author of the
+    document the clause is said to be in, else None."""
+    for t in clause_chain(token):
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in {"under", "in"}:
+                pobj = next((p for p in c.children if p.dep_ == "pobj"), None)
+                author = _document_author(pobj, at, ctx, lex) if pobj is not None else None
+                if author is not None:
+                    return author
+        if t.dep_ in {"ccomp", "parataxis"}:
+            return None  # above it is somebody's report, not the document
+    return None
+
+
+def _document_subject(cue, at, ctx: Context, lex: _Lexicon) -> str | None:
+    """The author of a document that states the cue's clause: its subject ("the memorandum
+    demands …", "an option in the text would require …") or an "under" phrase."""
+    subject, _ = subject_of(cue)
+    if subject is not None:
+        inner = [subject] + [p for c in subject.children if c.dep_ == "prep" and c.lower_ == "in"
+                             for p in c.children if p.dep_ == "pobj"]
+        author = next((a for a in (_document_author(t, at, ctx, lex) for t in inner) if a), None)
+        if author is not None:
+            return author
+    return _under_document(cue, at, ctx, lex)
 
 
 #: How many sentences back a definite noun phrase looks for the actor it refers to.
@@ -442,7 +552,8 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
     left = [c for c in head.lefts if c.dep_ in {"compound", "amod"} and not c.like_num and c.pos_ in {"NOUN", "ADJ", "PROPN"}
             and not at.get(c.i) and c.lower_ not in lex.not_issues]
     parts = left + [head]
-    of = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+    # "release of prisoners", "access to the affected sites": the noun and what it is of or to
+    of = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ in {"of", "to"}), None)
     if of is not None:
         pobj = next((p for p in of.children if p.dep_ == "pobj"), None)
         if pobj is not None and pobj.pos_ == "NOUN" and not at.get(pobj.i):
@@ -474,6 +585,23 @@ def _condition_clause(token, lex: _Lexicon, only: bool = False):
                 return next((p for p in c.children if p.dep_ in {"pobj", "pcomp"}), None)
             return c
     return None
+
+
+def _before(condition) -> bool:
+    """The condition clause of :func:`_condition_clause` is introduced by "before" (so what the
+    cue asks comes first), not "until" or "after" (the condition comes first)."""
+    marker = condition.head if condition.dep_ in {"pobj", "pcomp"} else next(
+        (m for m in condition.children if m.dep_ in {"mark", "prep"}), condition)
+    return marker.lower_ == "before"
+
+
+def _without_later(region) -> list:
+    """The region without its "before …" phrases: "to halt mobilisation … before any truce took
+    effect" asks for the halt; the truce is what it comes before."""
+    later = [t.head if t.dep_ == "mark" else t for t in region if t.lower_ == "before" and t.dep_ in {"mark", "prep"}]
+    spans = [(h.left_edge.i, h.right_edge.i) for h in later]
+    kept = [t for t in region if not any(a <= t.i <= b for a, b in spans)]
+    return kept or region
 
 
 def _precondition(token, region, lex: _Lexicon) -> bool:
@@ -525,16 +653,20 @@ def _cues(sent, lex: _Lexicon):
                 if not particle or any(c.lower_ == particle and 0 < c.i - t.i <= 2 for c in t.subtree):
                     yield t, kind, "verb"
                     break
-        elif t.pos_ == "VERB" and base in lex.concessions and negated(t):
+        elif t.pos_ == "VERB" and base in lex.concessions and negated(t) and (
+                base not in lex.particles or any(c.lower_ in lex.particles[base] and 0 < c.i - t.i <= 3 for c in t.children)):
             yield t, "RedLine", "negated"
         elif t.pos_ == "NOUN" and base in lex.nouns and any(c.dep_ == "poss" for c in t.children):
             yield t, lex.nouns[base], "noun"
         elif t.pos_ == "NOUN" and base in lex.nouns and t.dep_ == "attr" and lemma(t.head) == "be":
             yield t, lex.nouns[base], "copula"  # "refraining from threats is a prerequisite for dialogue"
-        elif t.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ == "only" for c in t.children) and any(
+        elif t.pos_ == "VERB" and any(
                 c.dep_ in {"advcl", "prep"} and any(m.lower_ in {"after", "if", "once", "when"} for m in [c, *c.children])
+                and any(o.dep_ == "advmod" and o.lower_ == "only" for o in [*t.children, *c.children])
                 for c in t.children):
-            yield t, "Precondition", "only-after"  # "would resume talks only after …"
+            # "would resume talks only after …"; "could begin only after Ukraine withdrew", where
+            # the parser hangs "only" on the clause
+            yield t, "Precondition", "only-after"
     # Words with the hyphens of compounds dropped, each with its token: the tokenizer keeps
     # "non-negotiable" whole in some contexts and splits it into "non", "-", "negotiable" in
     # others (inside quotation marks).
@@ -566,22 +698,30 @@ def stances(chunk: Chunk, ctx: Context, settings: dict) -> None:
     if not doc.has_annotation("DEP"):
         return  # the blank fallback has no parse
     at = mentions_at(chunk)
-    speakers = _Speakers(chunk, ctx, lex)
+    speakers = _Speakers(chunk, ctx, lex, at)
     for sent in doc.sents:
-        if sent.text.rstrip().rstrip("\"”’'»)").endswith("?"):
+        if speakers.interviewer or sent.text.rstrip().rstrip("\"”’'»)").endswith("?"):
+            _remember_subject(sent, at, ctx, lex)
             continue
         for cue, kind, how in _cues(sent, lex):
             _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how)
         _obligations(chunk, ctx, lex, settings, at, speakers, sent)
         _remember_subject(sent, at, ctx, lex)
+        _remember_documents(sent, at, ctx, lex)
 
 
 def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
     also: list[tuple[str, str | None]] = []  # the other parties of a coordinated subject
     if conditional(cue, lex.conditionals) or _under_other_voice(cue, lex):
         return
-    if how == "verb" and (negated(cue) or _hedged(cue, lex)):
+    document = _document_subject(cue, at, ctx, lex)
+    # "the text would require Kyiv to halt mobilisation": a document's "would" says what it holds
+    if how == "verb" and (negated(cue) or _hedged(cue, lex) and document is None):
         return
+    if how == "verb" and any((_obliging_head(c) or c).i == cue.i for c in cue.children if c.dep_ == "xcomp"):
+        subject, _ = subject_of(cue)
+        if speakers.speaker_of(cue) is not None and (subject is None or subject.lower_ not in _PRONOUNS_SPEAKER):
+            return  # "Iran needs to stop enrichment, Witkoff said": the speaker's demand (_obligations)
     if how == "negated" and any(c.dep_ == "aux" and c.lower_ in lex.hedges - {"can", "could"} for c in cue.children):
         return
     if how == "predicate":
@@ -600,7 +740,8 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         if possessor is not None and any(m.category == "actor" for m in at.get(possessor.i, [])):
             holder_token = possessor
             region = [t for t in region if t not in possessor.subtree]
-        holder, speaker, penalty = _resolve(holder_token, at, ctx, lex, speakers)
+        holder, speaker, penalty = (_resolve(holder_token, at, ctx, lex, speakers) if holder_token is not None
+                                    else speakers.own_voice(at))  # "Grossi: Access is not negotiable."
     elif how == "noun":
         possessor = next(c for c in cue.children if c.dep_ == "poss")
         region = _region(cue) + [t for c in cue.children if c.dep_ in {"acl", "relcl"} for t in c.subtree]
@@ -610,10 +751,11 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
     elif how == "copula":
         subject = next((c for c in cue.head.children if c.dep_ in {"nsubj", "csubj"}), None)
         verb = speakers.speaker_of(cue.head)
-        if subject is None or verb is None:
+        if subject is None or (verb is None and speakers.voice is None):
             return
         region = list(subject.subtree)
-        holder, speaker, penalty = _resolve(speakers.reporter(verb), at, ctx, lex, speakers)
+        holder, speaker, penalty = (_resolve(speakers.reporter(verb), at, ctx, lex, speakers) if verb is not None
+                                    else speakers.own_voice(at))
     else:
         subject, passive = subject_of(cue)
         skip = [c for c in cue.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
@@ -633,12 +775,19 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
                 verb = speakers.speaker_of(cue)
                 if verb is not None:
                     holder, speaker, penalty = _resolve(speakers.reporter(verb), at, ctx, lex, speakers)
+    if holder is None and document is not None:
+        holder, speaker, penalty = (*_party(ctx, document, lex), 0.1)
     if holder is None:
         return
     if any(c.dep_ in {"dobj", "obj", "pobj"} and lemma(c) in lex.not_stance_objects for c in cue.children):
         return  # "rejected claims about its nuclear program": no stance on the program
     if speaker is None:
         speaker = _reporter_for(cue, holder, at, ctx, lex, speakers)
+    if how == "verb" and any(c.dep_ == "xcomp" and lemma(c) in lex.knowing for c in cue.children):
+        return  # "we need to know where that material is"
+    if how == "verb" and lemma(cue) == "need" and any(
+            c.dep_ in {"xcomp", "ccomp"} and any(s.dep_ == "nsubj" for s in c.children) for c in cue.children):
+        kind = "Demand"  # "we need the ICRC to have access": asked of the ICRC, as "want … to" is
     if how == "verb" and kind == "Demand" and lemma(cue) == "want":
         # "X wants to …" is what X seeks; "X wants a ceasefire", "X wants Y to …" ask it of others
         if any(c.dep_ == "xcomp" and not any(s.dep_ == "nsubj" for s in c.children) for c in cue.children) \
@@ -648,10 +797,13 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         asked = [c for c in cue.children if c.dep_ in {"dobj", "dative"}]
         region = [t for t in region if not any(c.left_edge.i <= t.i <= c.right_edge.i for c in asked)]
     condition = _condition_clause(cue, lex, only=how == "only-after")
-    if condition is not None:  # "will not end the war until Hamas is disarmed": that comes first
+    if condition is not None and _before(condition) and how != "negated" and not negated(cue):
+        # "would require Kyiv to halt mobilisation before any truce": the act asked comes first
+        kind, region = "Precondition", [t for t in region if t not in condition.subtree]
+    elif condition is not None:  # "will not end the war until Hamas is disarmed": that comes first
         kind, region = "Precondition", list(condition.subtree)
     elif kind in {"Demand", "Objective"} and _precondition(cue, region, lex):
-        kind = "Precondition"
+        kind, region = "Precondition", _without_later(region)
     addressee = _addressee(cue, at, holder, kind)
     region = [t for t in region if not (addressee and any(m.key == addressee for m in at.get(t.i, [])
                                                           if m.category == "actor"))]
@@ -708,20 +860,40 @@ def _reporter_for(cue, holder: str, at, ctx: Context, lex: _Lexicon, speakers: _
 _TYPES = {"Demand": "demand", "RedLine": "red-line", "Objective": "objective", "Precondition": "precondition"}
 
 
+def _obliging_head(verb):
+    """The word that makes the verb an obligation: its modal ("must stop", "should end", "ought
+    to"; the verb itself is returned) or the verb it completes ("has to remove", "needs to
+    withdraw"); None for any other verb, the perfect "has launched" among them."""
+    if verb.pos_ != "VERB":
+        return None
+    if any(c.dep_ == "aux" and c.lower_ in _OBLIGATION for c in verb.children):
+        return verb
+    if verb.dep_ == "xcomp" and lemma(verb.head) in _OBLIGING_HEADS and verb.head.pos_ in {"VERB", "AUX"} and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return verb.head
+    return None
+
+
 def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
     """ "Iran must stop enrichment …, Witkoff said": the speaker's side demands it of Iran."""
     for t in sent:
-        if t.pos_ != "VERB" or not any(c.dep_ == "aux" and c.lower_ in _OBLIGATION for c in t.children):
+        head = _obliging_head(t)
+        if head is None:
             continue
-        if lemma(t) in lex.verbs or negated(t) or conditional(t, lex.conditionals):
+        if lemma(t) in lex.verbs or negated(t) or negated(head) or conditional(t, lex.conditionals):
             continue
-        if any(lemma(a) in lex.verbs for a in clause_chain(t)[1:3]):
+        if any(lemma(a) in lex.verbs for a in clause_chain(head)[1:3]):
             continue  # "He insisted that the facilities must be dismantled": the stance verb says it
         verb = speakers.speaker_of(t)
-        if verb is None or _under_other_voice(verb, lex):
+        if verb is not None and _under_other_voice(verb, lex):
             continue
-        reporter = speakers.reporter(verb)
-        holder, speaker, penalty = _resolve(reporter, at, ctx, lex, speakers)
+        if verb is not None:
+            holder, speaker, penalty = _resolve(speakers.reporter(verb), at, ctx, lex, speakers)
+        elif (document := _under_document(head, at, ctx, lex)) is not None:
+            # "Under the document, Ukraine would have to withdraw …": what the document holds
+            holder, speaker, penalty = (*_party(ctx, document, lex), 0.1)
+        else:  # "Takht-Ravanchi: The United States must compensate Iran …"
+            holder, speaker, penalty = speakers.own_voice(at)
         subject, passive = subject_of(t)
         if subject is None and passive:  # "Hamas must be disarmed, he said"
             subject = next(c for c in t.children if c.dep_ == "nsubjpass")
@@ -730,6 +902,8 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
             continue
         if target is None and subject is not None and lemma(subject) in lex.containers:
             addressee = None  # "any settlement must remove the root causes of the conflict, he said": asked of no one
+        elif target is None and subject is not None and subject.lower_ in _PRONOUNS_SPEAKER and lemma(t) in lex.obtaining:
+            addressee = None  # "we must have access to all the affected sites": what the speaker's side asks to get
         elif target is None:
             continue
         else:
@@ -737,9 +911,9 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
             if addressee is None or addressee == holder:
                 continue
         # the reporting verb itself when the parser hung it below the act (_inverted_reporting)
-        skip = [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"} or c.i == verb.i]
+        skip = [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"} or verb is not None and c.i == verb.i]
         region = _region(t, skip)
-        purposes = [c for c in [*t.children, *verb.children] if _purpose(c) and c.i < t.i]
+        purposes = [c for c in [*t.children, *(verb.children if verb is not None else ())] if _purpose(c) and c.i < t.i]
         kind = "Precondition" if _precondition(t, region, lex) or purposes else "Demand"
         issues = _issues(region, at, chunk, ctx, lex, settings, t)
         if not issues and passive:  # the act done to the addressee is the issue
