@@ -773,3 +773,51 @@ def test_a_need_to_know_asks_for_no_agenda_item(index, steps):
 def test_needing_an_act_of_another_party_is_a_demand_of_it(index, steps, text, expected):
     found = facts(extract(index, steps, text), "position")
     assert [(s["type"], s["holder"], s["issue"], s.get("addressed_to")) for s in found] == expected
+
+
+# --- obligations without an object, clefts, a party's place in the process ----------------
+
+@pytest.mark.parametrize("text, expected", [
+    # the act alone names the issue
+    ("Witkoff said Hamas must disarm.", ("demand", "united-states", "disarmament-of-armed-groups", "hamas")),
+    # the cue "hand over their weapons" names "its weapons" too: possessives are one lemma
+    ("Witkoff said Hamas must hand over its weapons.", ("demand", "united-states", "disarmament-of-armed-groups", "hamas")),
+    # a passive act on a thing, under a reporting verb that is no stance cue ("insists" without "that")
+    ("The Kremlin insists the assets must be returned in full.", ("demand", "russia", "return-of-assets", None)),
+    ("Sanctions must be lifted before any deal, Araghchi said.", ("precondition", "iran", "sanctions-relief", None)),
+])
+def test_an_obligation_whose_issue_is_the_act_or_what_it_is_done_to(index, steps, text, expected):
+    found = facts(extract(index, steps, text), "position")
+    assert [(s["type"], s["holder"], s["issue"], s.get("addressed_to")) for s in found] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("What Iran seeks, Araghchi told a Tehran audience last week, is \u201ca fair deal that lifts sanctions.\u201d",
+     ("objective", "iran", "sanctions-relief")),
+    ("What Washington wants is an end to enrichment, Witkoff said.", ("demand", "united-states", "uranium-enrichment")),
+])
+def test_a_wh_cleft_states_what_its_subject_seeks(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Peskov said Moscow must be among the guarantor states.", ("demand", "russia", "guarantees-and-enforcement")),
+    ("IAEA Director General Rafael Grossi said the agency must be involved in verifying any new agreement.",
+     ("demand", "iaea", "verification-mechanisms")),
+    ("\u201cUkraine must be at the table when decisions about Ukraine are taken,\u201d Zelensky said.",
+     ("demand", "ukraine", "participation-in-talks")),
+])
+def test_a_party_that_must_have_a_place_in_the_process_asks_for_it(index, steps, text, expected):
+    found = facts(extract(index, steps, text), "position")
+    assert [(s["type"], s["holder"], s["issue"]) for s in found] == [expected]
+    assert "addressed_to" not in found[0]
+
+
+def test_a_party_that_must_be_something_other_than_in_the_process_asks_nothing(index, steps):
+    text = "Iran must be ready to defend its nuclear programme, Foreign Minister Abbas Araghchi said."
+    assert facts(extract(index, steps, text), "position") == []
+
+
+def test_wanting_to_see_something_asks_for_it(index, steps):
+    text = "\u201cI want to see a ceasefire, and I want it fast,\u201d Trump said."
+    assert stances_of(extract(index, steps, text)) == [("demand", "united-states", "ceasefire")]

@@ -41,7 +41,7 @@ def _matcher(ctx: Context):
             if key not in ctx.index.names.get(category, {}):
                 concepts[(category, key)] = (entry["label"], cls, broader)
             cues = sorted({c.lower() for c in [entry["label"], *(entry.get("cues") or [])]})
-            docs = [variant for cue in nlp.pipe(cues) for variant in _as_written(cue)]
+            docs = [_any_possessive(variant) for cue in nlp.pipe(cues) for variant in _as_written(cue)]
             matcher.add(f"{category}|{key}", docs)
             for cue in docs:
                 content = [t.lemma_.lower() for t in cue if not t.is_stop and t.is_alpha]
@@ -110,7 +110,23 @@ def _lowered(doc):
     lowered = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
     for mine, theirs in zip(lowered, doc):
         mine.lemma_ = theirs.lemma_.lower()
-    return lowered
+    return _any_possessive(lowered, tags=doc)
+
+
+#: Possessive determiners, one lemma for all in cues and texts: the cue "hand over their weapons"
+#: also names "Hamas must hand over its weapons".
+_POSSESSIVES = frozenset({"its", "their", "his", "her", "our", "my", "your"})
+_POSSESSIVE = "their"
+
+
+def _any_possessive(doc, tags=None):
+    """The doc with every possessive determiner lemmatized as "their" (``tags``: the parsed doc
+    whose tags tell "her" as a possessive from "her" as an object; a cue is its own)."""
+    tagged = tags if tags is not None else doc
+    for mine, theirs in zip(doc, tagged):
+        if mine.lower_ in _POSSESSIVES and (mine.lower_ != "her" or theirs.tag_ == "PRP$"):
+            mine.lemma_ = _POSSESSIVE
+    return doc
 
 
 @component("agenda", requires=("doc", "mentions"), provides=("issues",), defaults={"confidence": 0.6})

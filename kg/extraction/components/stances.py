@@ -70,6 +70,8 @@ class _Lexicon:
         self.anaphors = {str(k): frozenset(v) for k, v in data["anaphors"].items()}
         self.containers = words("language", "container_nouns")
         self.obtaining = words("language", "obtaining_verbs")
+        self.inclusion = words("language", "inclusion_words")
+        self.seeing = words("language", "seeing_verbs")
         self.knowing = words("language", "knowing_verbs")
         self.documents = words("language", "document_nouns")
         self.generic_documents = words("language", "generic_document_nouns")
@@ -483,7 +485,13 @@ def _issue_of_act(region, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -
             return found
         span = (min(verb.i, obj.i), max(verb.i, obj.i) + 1)
         noun = lex.nominalizations.get(lemma(verb))
-        if noun and obj.lemma_.lower() not in lex.not_issues:
+        if noun and obj.lemma_.lower() in lex.not_issues:
+            # "involved in verifying any new agreement": the act names the issue (verification)
+            key = concept_for(ctx, chunk, (noun,), verb.i, verb.i + 1, settings["minted_issue_confidence"])
+            if key:
+                _issue_mention(chunk, ctx, key, verb.i, verb.i + 1, "stances.act")
+                return [(key, 0.05)]
+        elif noun:
             label = f"{noun[0].upper()}{noun[1:]} of {obj.text if obj.pos_ == 'PROPN' else obj.lower_}"
             key = mint(ctx, chunk, "issue", label, "Issue", *span, "stances.minted-issue",
                        settings["minted_issue_confidence"])
@@ -585,6 +593,19 @@ def _condition_clause(token, lex: _Lexicon, only: bool = False):
                 return next((p for p in c.children if p.dep_ in {"pobj", "pcomp"}), None)
             return c
     return None
+
+
+def _cleft_complement(cue) -> list | None:
+    """ "What Iran seeks is the lifting of all sanctions": the copula's complement is what the
+    cue's "what" stands for (also where a parenthetical "he told …" splits the two); None for a
+    cue without such a "what"."""
+    if not any(c.dep_ in {"dobj", "obj"} and c.lower_ == "what" and c.i < cue.i for c in cue.children):
+        return None
+    be = cue.head if lemma(cue.head) == "be" else next(
+        (c for c in cue.head.children if c.dep_ in {"conj", "ccomp"} and lemma(c) == "be"), None)
+    if be is None or be.i < cue.i:
+        return None
+    return [t for c in be.children if c.dep_ in {"attr", "acomp", "xcomp", "ccomp"} for t in c.subtree] or None
 
 
 def _before(condition) -> bool:
@@ -703,9 +724,10 @@ def stances(chunk: Chunk, ctx: Context, settings: dict) -> None:
         if speakers.interviewer or sent.text.rstrip().rstrip("\"”’'»)").endswith("?"):
             _remember_subject(sent, at, ctx, lex)
             continue
-        for cue, kind, how in _cues(sent, lex):
+        cues = list(_cues(sent, lex))
+        for cue, kind, how in cues:
             _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how)
-        _obligations(chunk, ctx, lex, settings, at, speakers, sent)
+        _obligations(chunk, ctx, lex, settings, at, speakers, sent, {cue.i for cue, _, _ in cues})
         _remember_subject(sent, at, ctx, lex)
         _remember_documents(sent, at, ctx, lex)
 
@@ -759,7 +781,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
     else:
         subject, passive = subject_of(cue)
         skip = [c for c in cue.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
-        region = _region(cue, skip)
+        region = _cleft_complement(cue) or _region(cue, skip)
         if passive and how == "negated" and subject is None:
             # "Iran will not be allowed to enrich, Trump said": the speaker's side refuses it
             verb = speakers.speaker_of(cue)
@@ -790,8 +812,9 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         kind = "Demand"  # "we need the ICRC to have access": asked of the ICRC, as "want … to" is
     if how == "verb" and kind == "Demand" and lemma(cue) == "want":
         # "X wants to …" is what X seeks; "X wants a ceasefire", "X wants Y to …" ask it of others
-        if any(c.dep_ == "xcomp" and not any(s.dep_ == "nsubj" for s in c.children) for c in cue.children) \
-                and not any(c.dep_ == "dobj" for c in cue.children):
+        # ("wants to see a ceasefire" is "wants a ceasefire")
+        if any(c.dep_ == "xcomp" and not any(s.dep_ == "nsubj" for s in c.children) and lemma(c) not in lex.seeing
+               for c in cue.children) and not any(c.dep_ == "dobj" for c in cue.children):
             kind = "Objective"
     if how == "verb" and lemma(cue) in lex.addressee_verbs:  # "urged Russia to …": Russia is asked
         asked = [c for c in cue.children if c.dep_ in {"dobj", "dative"}]
@@ -863,7 +886,10 @@ _TYPES = {"Demand": "demand", "RedLine": "red-line", "Objective": "objective", "
 def _obliging_head(verb):
     """The word that makes the verb an obligation: its modal ("must stop", "should end", "ought
     to"; the verb itself is returned) or the verb it completes ("has to remove", "needs to
-    withdraw"); None for any other verb, the perfect "has launched" among them."""
+    withdraw"), or the copula ("must be among the guarantors"); None for any other verb, the
+    perfect "has launched" among them."""
+    if verb.pos_ == "AUX" and lemma(verb) == "be" and verb.dep_ not in {"aux", "auxpass"}:
+        return verb if any(c.dep_ == "aux" and c.lower_ in _OBLIGATION for c in verb.children) else None
     if verb.pos_ != "VERB":
         return None
     if any(c.dep_ == "aux" and c.lower_ in _OBLIGATION for c in verb.children):
@@ -874,16 +900,31 @@ def _obliging_head(verb):
     return None
 
 
-def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
-    """ "Iran must stop enrichment …, Witkoff said": the speaker's side demands it of Iran."""
+def _inclusion(verb, passive: bool, lex: _Lexicon) -> bool:
+    """The obligation asks for a party's place in the process: a passive verb of inclusion ("must
+    be involved", "must be consulted") or a copula whose complement is one ("must be part of",
+    "must be among the guarantors", "must be at the table", "must be able to verify")."""
+    if passive:
+        return lemma(verb) in lex.inclusion
+    if lemma(verb) != "be":
+        return False
+    return any(lemma(c) in lex.inclusion or c.lower_ in lex.inclusion
+               for c in verb.children if c.dep_ in {"acomp", "attr", "prep", "oprd"})
+
+
+def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) -> None:
+    """ "Iran must stop enrichment …, Witkoff said": the speaker's side demands it of Iran.
+    ``cues``: the token indices of the sentence's stance cues, which state their own stance."""
     for t in sent:
         head = _obliging_head(t)
         if head is None:
             continue
         if lemma(t) in lex.verbs or negated(t) or negated(head) or conditional(t, lex.conditionals):
             continue
-        if any(lemma(a) in lex.verbs for a in clause_chain(head)[1:3]):
-            continue  # "He insisted that the facilities must be dismantled": the stance verb says it
+        if any(a.i in cues for a in clause_chain(head)[1:3]):
+            # "He insisted that the facilities must be dismantled": the stance verb says it (but
+            # "insists the assets must be returned", without "that", is no cue: a reporting verb)
+            continue
         verb = speakers.speaker_of(t)
         if verb is not None and _under_other_voice(verb, lex):
             continue
@@ -898,26 +939,41 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent) -> None:
         if subject is None and passive:  # "Hamas must be disarmed, he said"
             subject = next(c for c in t.children if c.dep_ == "nsubjpass")
         target = actor_of(subject, at, lex.people) if subject is not None else None
+        # "the agency must be involved": the one agency named just before
+        target = target.key if target is not None else _antecedent(subject, at, ctx, lex) if subject is not None else None
         if holder is None:
             continue
-        if target is None and subject is not None and lemma(subject) in lex.containers:
+        inclusion = _inclusion(t, passive, lex)
+        if inclusion and target is not None:
+            # "Moscow must be among the guarantor states", "the IAEA must be involved": a party's
+            # place in the process, asked of nobody named
+            addressee = None
+        elif target is None and subject is not None and lemma(subject) in lex.containers:
             addressee = None  # "any settlement must remove the root causes of the conflict, he said": asked of no one
         elif target is None and subject is not None and subject.lower_ in _PRONOUNS_SPEAKER and lemma(t) in lex.obtaining:
             addressee = None  # "we must have access to all the affected sites": what the speaker's side asks to get
+        elif target is None and passive and subject is not None and subject.pos_ == "NOUN":
+            addressee = None  # "sanctions must be lifted, Araghchi said": asked of nobody named
         elif target is None:
             continue
         else:
-            addressee = ctx.party_of(target.key) if ctx.kind(target.key) == "Person" else target.key
+            addressee = ctx.party_of(target) if ctx.kind(target) == "Person" else target
             if addressee is None or addressee == holder:
                 continue
         # the reporting verb itself when the parser hung it below the act (_inverted_reporting)
         skip = [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"} or verb is not None and c.i == verb.i]
         region = _region(t, skip)
+        if inclusion and lemma(t) == "be":  # "must be among the guarantor states": the place asked for
+            region = sorted((x for c in t.children if c.dep_ in {"acomp", "attr", "prep", "oprd"} for x in c.subtree),
+                            key=lambda x: x.i)
         purposes = [c for c in [*t.children, *(verb.children if verb is not None else ())] if _purpose(c) and c.i < t.i]
         kind = "Precondition" if _precondition(t, region, lex) or purposes else "Demand"
-        issues = _issues(region, at, chunk, ctx, lex, settings, t)
-        if not issues and passive:  # the act done to the addressee is the issue
-            issues = _act_without_object(t, chunk, ctx, lex, settings)
+        issues = _issues(region, at, chunk, ctx, lex, settings, t) if region else []
+        if not issues and passive:  # the act done to the addressee is the issue: "the assets must be returned in full"
+            issues = _act_without_object(t, chunk, ctx, lex, settings) or _issue_of_act([t], chunk, ctx, lex, settings)
+        elif not issues and not region:  # the act alone: "Hamas must disarm"
+            issues = [(m.key, 0.0) for m in at.get(t.i, []) if m.category == "issue"][:1] or _act_without_object(
+                t, chunk, ctx, lex, settings)
         for act in t.conjuncts:  # "must halt its mobilization, stop receiving weapons and withdraw …": each act
             if act.i > t.i and act.pos_ == "VERB" and not any(s.dep_ in {"nsubj", "nsubjpass"} for s in act.children):
                 named = _issues(_region(act), at, chunk, ctx, lex, settings, act) or _issue_of_act(
