@@ -768,7 +768,7 @@ def test_a_need_to_know_asks_for_no_agenda_item(index, steps):
     ("Witkoff said Iran has to stop enrichment.", [("demand", "united-states", "uranium-enrichment", "iran")]),
     # "need X to …" asks it of X
     ("\u201cWe need the ICRC to have full access to every place where prisoners are held,\u201d Zelensky said.",
-     [("demand", "ukraine", "full-access-to-place", "international-committee-of-the-red-cross")]),
+     [("demand", "ukraine", "access", "international-committee-of-the-red-cross")]),
 ])
 def test_needing_an_act_of_another_party_is_a_demand_of_it(index, steps, text, expected):
     found = facts(extract(index, steps, text), "position")
@@ -821,3 +821,40 @@ def test_a_party_that_must_be_something_other_than_in_the_process_asks_nothing(i
 def test_wanting_to_see_something_asks_for_it(index, steps):
     text = "\u201cI want to see a ceasefire, and I want it fast,\u201d Trump said."
     assert stances_of(extract(index, steps, text)) == [("demand", "united-states", "ceasefire")]
+
+
+def test_a_name_the_parser_makes_a_compound_of_the_verb_is_its_subject(index, steps):
+    # before this next sentence the small model parses "Hamas" as a compound of "rejects"
+    text = "Hamas rejects disarmament. Its officials have said resistance to occupation is a right."
+    assert stances_of(extract(index, steps, text)) == [("red-line", "hamas", "disarmament-of-armed-groups")]
+
+
+def test_a_party_that_must_come_to_know_something_is_asked_for_no_act(index, steps):
+    text = "\u201cRussia must feel that refusing a ceasefire has a price,\u201d Zelensky said."
+    assert facts(extract(index, steps, text), "position") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an act done to a state is named by the act: the damage is what it is for
+    ("The United States must compensate Iran for the damage it caused, Araghchi said.",
+     ("demand", "iran", "compensation", "united-states")),
+    # a share of a region: the region
+    ("Ukraine must withdraw from the parts of the Donetsk region it still controls, Putin said.",
+     ("demand", "russia", "withdrawal-from-donetsk-region", "ukraine")),
+    # a place named by where it is: the act alone; "Israeli forces" are Israel's
+    ("Israeli forces must withdraw to the positions they held before March, Hamas said.",
+     ("demand", "hamas", "withdrawal-of-troops", "israel")),
+])
+def test_an_obligation_is_named_by_its_act_where_its_complement_names_no_issue(index, steps, text, expected):
+    found = facts(extract(index, steps, text), "position")
+    assert [(s["type"], s["holder"], s["issue"], s.get("addressed_to")) for s in found] == [expected]
+
+
+def test_degree_adjectives_make_no_part_of_a_minted_issue(index, steps):
+    text = "Ukraine demands unfettered access to the detention camps, Zelensky said."
+    assert stances_of(extract(index, steps, text)) == [("demand", "ukraine", "access-to-detention-camps")]
+
+
+def test_a_refusal_of_something_before_something_else_is_a_red_line_on_it(index, steps):
+    text = "The Kremlin has consistently rejected a ceasefire before a comprehensive settlement is agreed."
+    assert stances_of(extract(index, steps, text)) == [("red-line", "russia", "ceasefire")]

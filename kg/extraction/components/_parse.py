@@ -64,6 +64,12 @@ def subject_of(token):
                     if pobj is not None:
                         return pobj, True
                 return None, True
+        if current.pos_ == "VERB":
+            # "Hamas rejects disarmament.": the small model makes the name a compound of the verb,
+            # a parse no verb can have; the name before it is the subject
+            named = next((c for c in current.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+            if named is not None:
+                return named, False
         if current.dep_ in {"xcomp", "conj", "acl", "advcl", "pcomp"} and current.head.i != current.i:
             current = current.head
             continue

@@ -58,6 +58,8 @@ class _Lexicon:
         self.hedges = words("language", "hedges")
         self.conditionals = words("language", "conditionals")
         self.not_issues = words("language", "not_issues")
+        self.partitives = words("language", "partitive_nouns")
+        self.vague_places = words("language", "vague_places")
         self.not_stance_objects = words("language", "not_stance_objects")
         self.precondition = words("language", "precondition_words")
         self.commentators = words("language", "commentators")
@@ -67,6 +69,8 @@ class _Lexicon:
         self.nominalizations = {str(k): str(v) for k, v in data["nominalizations"].items()}
         self.addressee_verbs = words("language", "addressee_verbs")
         self.abstract = tuple(str(x) for x in data["abstract_suffixes"])
+        self.agenda_nouns = words("language", "agenda_nouns")
+        self.degree = words("language", "degree_adjectives")
         self.anaphors = {str(k): frozenset(v) for k, v in data["anaphors"].items()}
         self.containers = words("language", "container_nouns")
         self.obtaining = words("language", "obtaining_verbs")
@@ -399,8 +403,27 @@ def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings, cue
             elif _listed(chunk.doc[keep[-1].token_end:m.token_start], other):
                 keep.append(m)  # "recognition of Crimea, Ukraine's neutrality, … and the lifting of sanctions"
         return [(m.key, 0.0) for m in keep]
-    return (_meeting_between(region, at, chunk, ctx, settings) or _issue_of_act(region, chunk, ctx, lex, settings)
-            or _minted_issue(region, at, chunk, ctx, lex, settings))
+    return (_meeting_between(region, at, chunk, ctx, settings) or _act_on_party(cue, at, chunk, ctx, lex, settings)
+            or _issue_of_act(region, chunk, ctx, lex, settings) or _minted_issue(region, at, chunk, ctx, lex, settings))
+
+
+def _act_on_party(verb, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
+    """ "must compensate Iran for the damage": an act done to a state or organization is named by
+    the act alone (Compensation); the party is whom it is for, what follows no agenda item."""
+    obj = next((c for c in verb.children if c.dep_ in {"dobj", "obj"}), None) if verb.pos_ == "VERB" else None
+    if any(c.dep_ in {"xcomp", "ccomp"} for c in verb.children):
+        return []  # "allow Iran to enrich": the complement is what the act is about
+    noun = lex.nominalizations.get(lemma(verb))
+    if obj is None or noun is None or not any(m.category == "actor" and ctx.kind(m.key) != "Person"
+                                              for m in at.get(obj.i, [])):
+        return []  # "release Marwan Barghouti": the person is what the act is about
+    key = concept_for(ctx, chunk, (noun,), verb.i, verb.i + 1, settings["minted_issue_confidence"]) or mint(
+        ctx, chunk, "issue", noun[0].upper() + noun[1:], "Issue", verb.i, verb.i + 1, "stances.minted-issue",
+        settings["minted_issue_confidence"])
+    if not key:
+        return []
+    _issue_mention(chunk, ctx, key, verb.i, verb.i + 1, "stances.act")
+    return [(key, settings["minted_issue_penalty"])]
 
 
 def _list_tail(region, at) -> list[Mention]:
@@ -523,16 +546,23 @@ def _act_without_object(verb, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
     noun = lex.nominalizations.get(lemma(verb))
     if not noun:
         return []
-    if not any(c.dep_ == "prep" for c in verb.children):  # "not be allowed to enrich": enrichment
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in {"from", "to", "into", "out"}), None)
+    pobj = next((p for p in prep.children if p.dep_ == "pobj"), None) if prep is not None else None
+    if pobj is not None and lemma(pobj) in lex.partitives:
+        # "withdraw from the parts of the Donetsk region it still controls": the region
+        pobj = next((p for c in pobj.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for p in c.children if p.dep_ == "pobj"), None)
+    if pobj is not None and lemma(pobj) in lex.vague_places:
+        prep = None  # "withdraw to the positions they held": the act is the agenda item
+    if prep is None and not any(c.dep_ == "prep" and c.lower_ not in {"to", "from"} for c in verb.children):
+        # "not be allowed to enrich": enrichment
         key = concept_for(ctx, chunk, (noun,), verb.i, verb.i + 1, settings["minted_issue_confidence"])
         if key:
             _issue_mention(chunk, ctx, key, verb.i, verb.i + 1, "stances.act")
             return [(key, 0.05)]
     words_ = [noun[0].upper() + noun[1:]]
     end = verb.i + 1
-    prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in {"from", "to", "into", "out"}), None)
     if prep is not None:
-        pobj = next((p for p in prep.children if p.dep_ == "pobj"), None)
         if pobj is None:
             return []
         phrase = [t for t in pobj.lefts if t.dep_ in {"compound", "amod"}] + [pobj]
@@ -540,7 +570,8 @@ def _act_without_object(verb, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
             return []
         words_ += [prep.lower_] + [t.text if t.pos_ == "PROPN" else t.lower_ for t in phrase]
         end = pobj.i + 1
-    elif any(c.dep_ in {"prep", "ccomp", "xcomp", "advcl"} for c in verb.children):
+    elif any(c.dep_ in {"ccomp", "xcomp", "advcl"} or c.dep_ == "prep" and c.lower_ not in {"to", "from"}
+             for c in verb.children):
         return []  # the act has a complement this cannot name
     key = mint(ctx, chunk, "issue", " ".join(words_), "Issue", verb.i, end, "stances.minted-issue",
                settings["minted_issue_confidence"])
@@ -558,18 +589,20 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
         return []
     head = nouns[0]
     left = [c for c in head.lefts if c.dep_ in {"compound", "amod"} and not c.like_num and c.pos_ in {"NOUN", "ADJ", "PROPN"}
-            and not at.get(c.i) and c.lower_ not in lex.not_issues]
+            and not at.get(c.i) and c.lower_ not in lex.not_issues and c.lower_ not in lex.degree]
     parts = left + [head]
     # "release of prisoners", "access to the affected sites": the noun and what it is of or to
+    # (not "access to every place where …": a place is no agenda item)
     of = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ in {"of", "to"}), None)
     if of is not None:
         pobj = next((p for p in of.children if p.dep_ == "pobj"), None)
-        if pobj is not None and pobj.pos_ == "NOUN" and not at.get(pobj.i):
-            parts += [of] + [c for c in pobj.lefts if c.dep_ in {"compound", "amod"} and not at.get(c.i)] + [pobj]
+        if pobj is not None and pobj.pos_ == "NOUN" and not at.get(pobj.i) and lemma(pobj) not in lex.vague_places:
+            parts += [of] + [c for c in pobj.lefts if c.dep_ in {"compound", "amod"} and not at.get(c.i)
+                             and c.lower_ not in lex.degree] + [pobj]
     parts = sorted(parts, key=lambda t: t.i)
     if len(parts) > settings["max_issue_tokens"] or any(not t.is_alpha for t in parts):
         return []
-    if len(parts) == 1 and not head.lemma_.lower().endswith(lex.abstract):
+    if len(parts) == 1 and not head.lemma_.lower().endswith(lex.abstract) and lemma(head) not in lex.agenda_nouns:
         return []  # "weapons", "troops": no agenda item without the act or a modifier
     text = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in parts)
     label = text[0].upper() + text[1:]
@@ -820,7 +853,10 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         asked = [c for c in cue.children if c.dep_ in {"dobj", "dative"}]
         region = [t for t in region if not any(c.left_edge.i <= t.i <= c.right_edge.i for c in asked)]
     condition = _condition_clause(cue, lex, only=how == "only-after")
-    if condition is not None and _before(condition) and how != "negated" and not negated(cue):
+    if condition is not None and _before(condition) and kind == "RedLine":
+        # "has rejected a ceasefire before a settlement is agreed": the ceasefire is refused
+        region = [t for t in region if t not in condition.subtree]
+    elif condition is not None and _before(condition) and how != "negated" and not negated(cue):
         # "would require Kyiv to halt mobilisation before any truce": the act asked comes first
         kind, region = "Precondition", [t for t in region if t not in condition.subtree]
     elif condition is not None:  # "will not end the war until Hamas is disarmed": that comes first
@@ -921,6 +957,8 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) 
             continue
         if lemma(t) in lex.verbs or negated(t) or negated(head) or conditional(t, lex.conditionals):
             continue
+        if lemma(t) in lex.knowing and any(c.dep_ == "ccomp" for c in t.children):
+            continue  # "Russia must feel that refusing a ceasefire has a price": a lesson, not an act asked for
         if any(a.i in cues for a in clause_chain(head)[1:3]):
             # "He insisted that the facilities must be dismantled": the stance verb says it (but
             # "insists the assets must be returned", without "that", is no cue: a reporting verb)
@@ -974,6 +1012,8 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) 
         elif not issues and not region:  # the act alone: "Hamas must disarm"
             issues = [(m.key, 0.0) for m in at.get(t.i, []) if m.category == "issue"][:1] or _act_without_object(
                 t, chunk, ctx, lex, settings)
+        elif not issues and _object(t) is None:  # "must withdraw to the positions they held": the act
+            issues = _act_without_object(t, chunk, ctx, lex, settings)
         for act in t.conjuncts:  # "must halt its mobilization, stop receiving weapons and withdraw …": each act
             if act.i > t.i and act.pos_ == "VERB" and not any(s.dep_ in {"nsubj", "nsubjpass"} for s in act.children):
                 named = _issues(_region(act), at, chunk, ctx, lex, settings, act) or _issue_of_act(
