@@ -858,3 +858,47 @@ def test_degree_adjectives_make_no_part_of_a_minted_issue(index, steps):
 def test_a_refusal_of_something_before_something_else_is_a_red_line_on_it(index, steps):
     text = "The Kremlin has consistently rejected a ceasefire before a comprehensive settlement is agreed."
     assert stances_of(extract(index, steps, text)) == [("red-line", "russia", "ceasefire")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "only after" with a subject that is no party: the speaker's side sets the condition
+    ("Any such talks, Ukrainian officials insist, can only begin after a ceasefire.",
+     [("precondition", "ukraine", "ceasefire")]),
+    # what "has to come before" something else
+    ("A ceasefire has to come before any conversation about lines on a map, Zelensky said.",
+     [("precondition", "ukraine", "ceasefire")]),
+    # "as a condition for"
+    ("Ukraine must pull its forces out of the Donetsk region as a condition for any ceasefire, Putin said.",
+     [("precondition", "russia", "withdrawal-of-forces")]),
+    # the people who are to act in the condition are not what it is about
+    ("A meeting between the two presidents could only take place once the delegations had fully prepared "
+     "the agreements to be signed, Kremlin spokesman Dmitry Peskov said.", []),
+])
+def test_what_must_come_first(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected
+
+
+def test_an_agreement_not_up_for_renegotiation_is_a_red_line_on_reopening_it(index, steps):
+    # the recognizer takes "Rouhani" for a demonym here: a known surname is still the person
+    text = "The agreement is not up for renegotiation, Rouhani wrote in a statement."
+    [stance] = facts(extract(index, steps, text), "position")
+    assert (stance["type"], stance["holder"], stance["issue"], stance["speaker"]) == (
+        "red-line", "iran", "renegotiation", "hassan-rouhani")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Israel's opposition to a Palestinian state remained unchanged.", [("red-line", "israel", "palestinian-state")]),
+    ("Gulf states, notably Qatar and Saudi Arabia, have pressed for de-escalation.",
+     [("demand", "qatar", "de-escalation"), ("demand", "saudi-arabia", "de-escalation")]),
+    # "it" is the subject of the clause above, not the last sentence's
+    ("Egypt called for a ceasefire. Israel has made clear it will not accept Turkish troops in Gaza.",
+     [("demand", "egypt", "ceasefire"), ("red-line", "israel", "turkish-troops")]),
+])
+def test_holders_and_issues_named_around_a_noun(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected
+
+
+def test_a_plan_that_says_a_party_must_act_asks_the_act_of_it(index, steps):
+    [stance] = facts(extract(index, steps, "Trump's plan says Hamas must decommission its weapons."), "position")
+    assert (stance["type"], stance["holder"], stance["issue"], stance["addressed_to"]) == (
+        "demand", "united-states", "decommissioning-of-weapons", "hamas")

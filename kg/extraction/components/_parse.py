@@ -123,4 +123,9 @@ def actor_of(token, at: dict[int, list[Mention]], people: frozenset[str]) -> Men
                     found = [m for m in at.get(pobj.i, []) if m.category == "actor"]
                     if found:
                         return found[0]
+    if token.pos_ == "NOUN":  # "Gulf states, notably Qatar and Saudi Arabia, have pressed for …"
+        for c in token.children:
+            found = [m for m in at.get(c.i, []) if m.category == "actor"] if c.dep_ == "appos" else []
+            if found:
+                return found[0]
     return None

@@ -247,11 +247,12 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
         text = span.text
         if ctx.publisher and normal(text) == normal(ctx.publisher):
             continue  # the outlet that published the article reports; it is no actor of it
-        if label == "NORP":
+        if label == "NORP" and not _person_by_surname(ctx, text):
             continue  # a demonym the lexicon does not know ("Shiite", "Republicans") names no actor
         if label in {"PERSON", "ORG"} and not _person_by_surname(ctx, text) and _site(chunk, start, end, label):
             label = "FAC"  # "sites at Natanz, Fordow and Isfahan": the recognizer's person is a place
-        if label == "PERSON" or (label in {"ORG", "GPE"} and _person_by_surname(ctx, text)):
+        # a known surname the recognizer took for an organisation, a state or a demonym ("Rouhani wrote")
+        if label == "PERSON" or (label in {"ORG", "GPE", "NORP"} and _person_by_surname(ctx, text)):
             key = _person(ctx, chunk, text, start, end, settings)
             if key:
                 _add(chunk, ctx, start, end, "actor", key, "ner.person")

@@ -59,6 +59,7 @@ class _Lexicon:
         self.conditionals = words("language", "conditionals")
         self.not_issues = words("language", "not_issues")
         self.partitives = words("language", "partitive_nouns")
+        self.sequence = words("language", "sequence_verbs")
         self.vague_places = words("language", "vague_places")
         self.not_stance_objects = words("language", "not_stance_objects")
         self.precondition = words("language", "precondition_words")
@@ -267,6 +268,12 @@ def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
         if token.lower_ in _PRONOUNS_SPEAKER and verb is None and token.i not in speakers.quoted:
             return speakers.own_voice(at)
         if token.lower_ in _PRONOUNS_OTHER:
+            # "Israel has made clear it will not accept …": the subject of the clause above it
+            for above in clause_chain(token.head)[1:]:
+                subject = next((c for c in above.children if c.dep_ == "nsubj"), None)
+                actor = actor_of(subject, at, lex.people) if subject is not None else None
+                if actor is not None:
+                    return (*_party(ctx, actor.key, lex), 0.05)
             last = ctx.cache.get("last-subject")
             if last is not None:
                 return last[0], last[1], 0.15
@@ -583,13 +590,17 @@ def _act_without_object(verb, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
 
 def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
     """An issue minted from the first noun phrase of the region that can name an agenda item."""
+    # not "the delegations" of "once the delegations had prepared …": who acts is no agenda item
     nouns = [t for t in region if t.pos_ == "NOUN" and t.dep_ in {"dobj", "pobj", "attr", "nsubjpass", "oprd", "obj", "nsubj"}
-             and t.lemma_.lower() not in lex.not_issues and not at.get(t.i)]
+             and t.lemma_.lower() not in lex.not_issues and not at.get(t.i)
+             and not (t.dep_ == "nsubj" and (lemma(t) in lex.people or t.lower_ in lex.people))]
     if not nouns:
         return []
     head = nouns[0]
+    # a demonym stays ("a Palestinian state", "Turkish troops"); a party's name does not ("Iran's")
     left = [c for c in head.lefts if c.dep_ in {"compound", "amod"} and not c.like_num and c.pos_ in {"NOUN", "ADJ", "PROPN"}
-            and not at.get(c.i) and c.lower_ not in lex.not_issues and c.lower_ not in lex.degree]
+            and (not at.get(c.i) or c.dep_ == "amod" and c.pos_ == "ADJ") and c.lower_ not in lex.not_issues
+            and c.lower_ not in lex.degree]
     parts = left + [head]
     # "release of prisoners", "access to the affected sites": the noun and what it is of or to
     # (not "access to every place where …": a place is no agenda item)
@@ -659,9 +670,11 @@ def _without_later(region) -> list:
 
 
 def _precondition(token, region, lex: _Lexicon) -> bool:
-    """ "… as a precondition", "… before any talks", "must first …"."""
+    """ "… as a precondition", "… before any talks", "must first …", "… as a condition for any
+    ceasefire" (a condition only after "as" or "on": not "humanitarian conditions")."""
     near = list(token.children) + [t for t in region if not _in_relative_clause(t, token)]
-    return any(t.lower_ in lex.precondition or lemma(t) in lex.precondition for t in near)
+    return any(t.lower_ in lex.precondition or lemma(t) in lex.precondition for t in near) or any(
+        lemma(t) == "condition" and t.head.lower_ in {"as", "on"} for t in token.subtree)
 
 
 def _in_relative_clause(token, cue, containers: frozenset[str] = frozenset()) -> bool:
@@ -825,8 +838,11 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
                 region += [t for c in cue.children if c.dep_ == "nsubjpass" for t in c.subtree]
             holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
             also = _co_holders(subject, holder, at, ctx, lex, speakers)
-            if holder is None and subject is not None and lemma(subject) in lex.containers:
-                # "…, Leavitt said, any agreement must require Iran to end enrichment": the speaker's side asks it
+            if holder is None and subject is not None and (lemma(subject) in lex.containers or how == "only-after"
+                                                           and actor_of(subject, at, lex.people) is None):
+                # "…, Leavitt said, any agreement must require Iran to end enrichment": the speaker's
+                # side asks it; "Any such talks, they insist, can only begin after a ceasefire": and
+                # sets that condition
                 verb = speakers.speaker_of(cue)
                 if verb is not None:
                     holder, speaker, penalty = _resolve(speakers.reporter(verb), at, ctx, lex, speakers)
@@ -874,6 +890,9 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
     if not issues and how == "negated":  # "will not withdraw from X": the refused act is the issue
         acts = [c for c in cue.children if c.dep_ == "xcomp" and c.pos_ == "VERB"] or [cue]
         issues = _issue_of_act(acts[:1], chunk, ctx, lex, settings)  # "Handover of land", not "Handover"
+    if not issues and how == "predicate" and lemma(region[-1]) in lex.containers and region[-1].dep_ == "nsubj":
+        # "The agreement is not up for renegotiation": what is refused is reopening the agreement
+        issues = _reopening(cue, chunk, ctx, settings)
     span = chunk.sentence_span(cue.sent)
     for n, (issue, issue_penalty) in enumerate(issues):
         for party, voice in [(holder, speaker), *also]:
@@ -896,7 +915,8 @@ def _co_holders(subject, holder, at, ctx: Context, lex: _Lexicon, speakers: _Spe
     if subject is None or holder is None:
         return []
     found = []
-    for other in subject.conjuncts:
+    named = next((c for c in subject.children if c.dep_ == "appos"), None) if subject.pos_ == "NOUN" else None
+    for other in [*subject.conjuncts, *(named.conjuncts if named is not None else ())]:
         actor = actor_of(other, at, lex.people)
         party = _party(ctx, actor.key, lex) if actor is not None else (None, None)
         if party[0] is not None and party[0] != holder and party not in found:
@@ -992,6 +1012,12 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) 
             addressee = None  # "we must have access to all the affected sites": what the speaker's side asks to get
         elif target is None and passive and subject is not None and subject.pos_ == "NOUN":
             addressee = None  # "sanctions must be lifted, Araghchi said": asked of nobody named
+        elif target is None and subject is not None and subject.pos_ == "NOUN" and _comes_first(t, lex):
+            # "A ceasefire has to come before any conversation about lines on a map, he said": the
+            # speaker's side makes the ceasefire a precondition
+            issues = _issues(list(subject.subtree), at, chunk, ctx, lex, settings, t)
+            _propose(chunk, ctx, settings, sent, "Precondition", holder, None, speaker, penalty, issues)
+            continue
         elif target is None:
             continue
         else:
@@ -1012,23 +1038,45 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) 
         elif not issues and not region:  # the act alone: "Hamas must disarm"
             issues = [(m.key, 0.0) for m in at.get(t.i, []) if m.category == "issue"][:1] or _act_without_object(
                 t, chunk, ctx, lex, settings)
-        elif not issues and _object(t) is None:  # "must withdraw to the positions they held": the act
-            issues = _act_without_object(t, chunk, ctx, lex, settings)
+        elif not issues:  # "must withdraw to the positions they held", "must decommission its weapons": the act
+            issues = _issue_of_act([t], chunk, ctx, lex, settings)
         for act in t.conjuncts:  # "must halt its mobilization, stop receiving weapons and withdraw …": each act
             if act.i > t.i and act.pos_ == "VERB" and not any(s.dep_ in {"nsubj", "nsubjpass"} for s in act.children):
                 named = _issues(_region(act), at, chunk, ctx, lex, settings, act) or _issue_of_act(
                     [act], chunk, ctx, lex, settings)
                 issues += [i for i in named if i not in issues]
-        span = chunk.sentence_span(sent)
-        for issue, issue_penalty in issues:
-            fields = {"type": _TYPES[kind], "holder": holder, "issue": issue}
-            if addressee is not None:
-                fields["addressed_to" if kind == "Demand" else "first_mover"] = addressee
-            if speaker and speaker != holder:
-                fields["speaker"] = speaker
-            ctx.propose(Candidate("position", fields, [span], "stances.obligation",
-                                  round(max(settings["confidence"] - 0.05 - penalty - issue_penalty, 0.1), 2),
-                                  merge_on=("type", "holder", "issue", "addressed_to", "first_mover")))
+        _propose(chunk, ctx, settings, sent, kind, holder, addressee, speaker, penalty, issues)
+
+
+def _propose(chunk, ctx, settings, sent, kind, holder, addressee, speaker, penalty, issues) -> None:
+    """An obligation's stance on each of its issues, the sentence its evidence."""
+    span = chunk.sentence_span(sent)
+    for issue, issue_penalty in issues:
+        fields = {"type": _TYPES[kind], "holder": holder, "issue": issue}
+        if addressee is not None:
+            fields["addressed_to" if kind == "Demand" else "first_mover"] = addressee
+        if speaker and speaker != holder:
+            fields["speaker"] = speaker
+        ctx.propose(Candidate("position", fields, [span], "stances.obligation",
+                              round(max(settings["confidence"] - 0.05 - penalty - issue_penalty, 0.1), 2),
+                              merge_on=("type", "holder", "issue", "addressed_to", "first_mover")))
+
+
+def _comes_first(act, lex: _Lexicon) -> bool:
+    """ "has to come before any talks", "must come first", "must precede a settlement"."""
+    return lemma(act) == "precede" or (lemma(act) in lex.sequence and any(
+        c.dep_ in {"prep", "advmod", "mark"} and c.lower_ in {"before", "first"} for c in act.children))
+
+
+def _reopening(cue, chunk: Chunk, ctx: Context, settings) -> list[tuple[str, float]]:
+    """The issue of a red line on an agreement itself: its renegotiation."""
+    key = concept_for(ctx, chunk, ("renegotiation",), cue.i, cue.i + 1, settings["minted_issue_confidence"]) or mint(
+        ctx, chunk, "issue", "Renegotiation", "Issue", cue.i, cue.i + 1, "stances.minted-issue",
+        settings["minted_issue_confidence"])
+    if not key:
+        return []
+    _issue_mention(chunk, ctx, key, cue.i, cue.i + 1, "stances.act")
+    return [(key, settings["minted_issue_penalty"])]
 
 
 def _remember_subject(sent, at, ctx: Context, lex: _Lexicon) -> None:
