@@ -1,11 +1,17 @@
 """The README and docs/ hold together: links resolve, the code's citations of the engine notes
-name sections that exist, and the README stays short."""
+name sections that exist, the README stays short, and the projects guide's reference data and
+commands are real ones."""
 
 from __future__ import annotations
 
 import re
+import shlex
+
+import pytest
 
 from .conftest import ROOT
+
+GUIDE = ROOT / "docs" / "projects.md"
 
 def test_the_readme_is_short_and_links_the_guide():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -33,3 +39,33 @@ def test_the_engine_notes_the_code_cites_exist():
         cited.update(re.findall(r'docs/engine-notes\.md, "([^"]+)"', text))
     assert cited and cited <= sections, cited - sections
     assert not [p for p in ROOT.glob("kg/**/*.py") if "PITFALLS" in p.read_text(encoding="utf-8")]
+
+
+def test_the_projects_guides_reference_data_is_reference_data(tmp_path):
+    from kg.corpus.reference import load_reference
+
+    blocks = re.findall(r"```turtle\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.DOTALL)
+    for number, block in enumerate(blocks):
+        (tmp_path / f"{number}.ttl").write_text(block, encoding="utf-8")
+    reference = load_reference(tmp_path)
+    assert set(reference.keys["actor"]) == {"ostravia", "belmora"}
+    assert set(reference.keys["issue"]) == {"water-allocation", "minimum-flows"}
+
+
+def _commands(page):
+    """Each ``kg …`` line of the page's ``sh`` blocks, as arguments (comments dropped)."""
+    for block in re.findall(r"```sh\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL):
+        for line in block.splitlines():
+            args = shlex.split(line, comments=True)
+            if args[:1] == ["kg"]:
+                yield args[1:]
+
+
+@pytest.mark.parametrize("args", list(_commands(GUIDE)), ids=" ".join)
+def test_the_projects_guide_names_only_commands_and_options_that_exist(args):
+    from kg.cli import cli
+
+    command = cli.commands.get(args[0])
+    assert command is not None, f"no command kg {args[0]}"
+    known = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+    assert [a for a in args[1:] if a.startswith("-") and a.partition("=")[0] not in known] == []

@@ -1,9 +1,11 @@
 """The wheel works outside the repository: built, installed into a fresh virtual environment,
 and used from a folder elsewhere to start a project on another negotiation (the made-up Selva
-river talks of tests/selva/), add an article, build and query.
+river talks of tests/selva/), add an article, build and query. The sdist holds what the wheel
+does, as files (not the links of kg/assets/), and a wheel built from it starts a project too.
 
 Run it alone with ``pytest -m wheel`` (or ``pytest tests/test_wheel.py``). It builds with this
-environment's setuptools and installs with ``--no-index`` (nothing is downloaded); the fresh
+environment's setuptools (the sdist through its PEP 517 hook, as ``python -m build --sdist
+--no-isolation`` does) and installs with ``--no-index`` (nothing is downloaded); the fresh
 environment reads the dependencies from this one's site-packages through a ``.pth`` file, so
 that only the wheel itself is new. These are the only tests that run ``kg`` as a subprocess:
 the point is the installed command, not the code.
@@ -12,10 +14,12 @@ the point is the installed command, not the code.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import time
 import zipfile
 from pathlib import Path
@@ -34,9 +38,13 @@ SOURCES = ("pyproject.toml", "README.md", "LICENSE", "DATA-LICENSE.md", "kg", "o
 
 
 class Installed:
-    """A fresh virtual environment holding the wheel; :meth:`kg` runs its ``kg`` in a folder outside the repository."""
+    """A fresh virtual environment holding the wheel; :meth:`kg` runs its ``kg`` in a folder outside the repository.
 
-    def __init__(self, work: Path):
+    :param via_sdist: build the sdist first (:attr:`sdist`) and the wheel from it, as pip does
+        when it installs from an sdist, rather than the wheel from the checkout.
+    """
+
+    def __init__(self, work: Path, via_sdist: bool = False):
         self.work = work
         self.timings: dict[str, float] = {}
         source, dist, venv = work / "src", work / "dist", work / "venv"
@@ -47,8 +55,14 @@ class Installed:
                                 ignore=shutil.ignore_patterns("__pycache__", "*.expected.tsv"))
             else:
                 shutil.copy2(ROOT / name, source / name)
+        built_from = source
+        if via_sdist:
+            self._timed("sdist", [sys.executable, "-c", "import sys; from setuptools import build_meta; "
+                                  "build_meta.build_sdist(sys.argv[1])", str(dist)], cwd=source)
+            (self.sdist,) = dist.glob("impasse_kg-*.tar.gz")
+            built_from = self.sdist
         self._timed("wheel", [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-                              "--quiet", "--wheel-dir", str(dist), str(source)], cwd=work)
+                              "--quiet", "--wheel-dir", str(dist), str(built_from)], cwd=work)
         (self.wheel,) = dist.glob("impasse_kg-*.whl")
         self._timed("venv", [sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=work)
         self.python = venv / "bin" / "python"
@@ -89,6 +103,18 @@ def installed(tmp_path_factory):
     yield Installed(work)
 
 
+@pytest.fixture(scope="module")
+def from_sdist(tmp_path_factory):
+    work = tmp_path_factory.mktemp("sdist")
+    assert ROOT not in work.parents
+    yield Installed(work, via_sdist=True)
+
+
+def _shipped_in_the_repository() -> dict[str, bytes]:
+    return {path.relative_to(ROOT).as_posix(): path.read_bytes() for pattern in SHIPPED
+            for path in sorted(ROOT.glob(pattern))}
+
+
 def test_the_wheel_ships_the_repositorys_ontology_shapes_rules_and_queries(installed):
     with zipfile.ZipFile(installed.wheel) as wheel:
         shipped = {name.removeprefix("kg/assets/"): wheel.read(name) for name in wheel.namelist()
@@ -96,13 +122,44 @@ def test_the_wheel_ships_the_repositorys_ontology_shapes_rules_and_queries(insta
         templates = {name.removeprefix("kg/assets/new-project/") for name in wheel.namelist()
                      if name.startswith("kg/assets/new-project/")}
         licences = {Path(name).name for name in wheel.namelist() if "/licenses/" in name}
-    expected = {path.relative_to(ROOT).as_posix(): path.read_bytes() for pattern in SHIPPED
-                for path in sorted(ROOT.glob(pattern))}
+    expected = _shipped_in_the_repository()
     assert "queries/agenda-mismatches.rq" in expected and "ontology/shapes.ttl" in expected
     assert shipped.keys() == expected.keys()
     assert [name for name in expected if shipped[name] != expected[name]] == []
     assert templates == {p.relative_to(TEMPLATE).as_posix() for p in TEMPLATE.rglob("*") if p.is_file()}
     assert licences == {"LICENSE", "DATA-LICENSE.md"}
+
+
+def test_the_sdist_holds_the_repositorys_ontology_shapes_rules_and_queries_as_files(from_sdist):
+    with tarfile.open(from_sdist.sdist) as sdist:
+        top = sdist.getnames()[0].split("/")[0]  # impasse_kg-VERSION
+        members = {m.name.removeprefix(f"{top}/kg/assets/"): m for m in sdist.getmembers()
+                   if m.name.startswith(f"{top}/kg/assets/") and not m.name.startswith(f"{top}/kg/assets/new-project/")
+                   and not m.isdir()}
+        # a link to ../../queries would point outside an unpacked sdist: the files themselves are needed
+        assert [name for name, member in members.items() if not member.isfile()] == []
+        shipped = {name: sdist.extractfile(member).read() for name, member in members.items()}
+        templates = {m.name.removeprefix(f"{top}/kg/assets/new-project/") for m in sdist.getmembers()
+                     if m.name.startswith(f"{top}/kg/assets/new-project/") and m.isfile()}
+    expected = _shipped_in_the_repository()
+    assert shipped.keys() == expected.keys()
+    assert [name for name in expected if shipped[name] != expected[name]] == []
+    assert templates == {p.relative_to(TEMPLATE).as_posix() for p in TEMPLATE.rglob("*") if p.is_file()}
+
+
+def test_a_wheel_built_from_the_sdist_starts_a_project_with_the_named_queries(from_sdist):
+    with zipfile.ZipFile(from_sdist.wheel) as wheel:
+        assert {n.removeprefix("kg/assets/") for n in wheel.namelist()
+                if n.startswith("kg/assets/") and not n.startswith("kg/assets/new-project/")} == \
+            _shipped_in_the_repository().keys()
+    project = from_sdist.work / "selva"
+    made = from_sdist.kg("init", project, "--title", "The Selva river talks")
+    assert made.returncode == 0, made.stdout + made.stderr
+    listed = from_sdist.kg("-C", project, "queries")
+    assert listed.returncode == 0 and "Note:" not in listed.stderr, listed.stdout + listed.stderr
+    assert set(re.findall(r"(?m)^([a-z-]+): ", listed.stdout)) == {p.stem for p in (ROOT / "queries").glob("*.rq")}
+    assert (project / "queries" / "rules" / "inclusion-mismatch.rq").read_bytes() == \
+        (ROOT / "queries" / "rules" / "inclusion-mismatch.rq").read_bytes()
 
 
 def test_the_installed_kg_is_the_wheels(installed):

@@ -143,10 +143,12 @@ def query(query, expression, params, fmt, iris, width, output, force, timeout, p
         click.echo(f"Note: {located.note}.", err=True)
     with clean_exit_on_signals():
         try:
-            rendered = run_killable(_run, project, graph_file, store, located.path, query, expression, given, fmt,
-                                    iris, width, timeout=timeout)
+            rendered, notes = run_killable(_run, project, graph_file, store, located.path, query, expression, given,
+                                           fmt, iris, width, timeout=timeout)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
+    for note in notes:
+        click.echo(f"Note: {note}.", err=True)
     if output:
         from ..formats import write_file
 
@@ -167,8 +169,10 @@ def _terminal_width() -> int | None:
     return None
 
 
-def _run(started, project, graph_file, store, queries_dir, query, expression, given, fmt, iris, width) -> str:
-    """Load the graph, bind, run and render one query (in the child process of run_killable)."""
+def _run(started, project, graph_file, store, queries_dir, query, expression, given, fmt, iris,
+         width) -> tuple[str, list[str]]:
+    """Load the graph, bind, run and render one query (in the child process of run_killable); the
+    rendered result and the notes on defaults left unbound, for the parent to show."""
     from ..sparql.query import bind_params, resolve_query, run_query
     from ..sparql.results import format_result, labels_for
 
@@ -176,12 +180,13 @@ def _run(started, project, graph_file, store, queries_dir, query, expression, gi
         graph = built_graph(project, graph_file, store)
     except click.UsageError as exc:
         raise ValueError(exc.message) from exc
+    notes: list[str] = []
     if expression is not None:
         text, where, bindings = expression, "<inline>", {}
     else:
         text, where, named = resolve_query(query, queries_dir, with_params=bool(given))
-        bindings = bind_params(graph, named, given) if named is not None else {}
+        bindings = bind_params(graph, named, given, notes) if named is not None else {}
     started()
     result = run_query(graph, text, bindings, where=where)
     labels = None if iris or fmt not in ("table", "markdown") else labels_for(graph, result)
-    return format_result(result, fmt, labels, width if fmt == "table" else None)
+    return format_result(result, fmt, labels, width if fmt == "table" else None), notes

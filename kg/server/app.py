@@ -6,7 +6,8 @@ An ASGI app (Starlette), run by uvicorn. Routes:
   ``application/sparql-query``; content negotiation on Accept with q-values; the service
   description (Turtle by default) when no query is given; updates refused with 403.
 - ``/queries`` (JSON list) and ``/queries/{name}?param=…`` — the named queries, parameters
-  bound as RDF terms by :func:`kg.sparql.query.bind_params`, never pasted into the text;
+  bound as RDF terms by :func:`kg.sparql.query.bind_params`, never pasted into the text (a
+  default that names nothing in the served graph is listed as none and left unbound);
   ``/queries/{name}.rq?param=…`` — its text (without the ``#+`` header) with those terms in a
   ``VALUES`` block, bound as the workers bind them: what the query page puts in its editor.
 - ``/labels`` — POST a JSON list of IRIs: what a table shows for each (label, else
@@ -39,7 +40,7 @@ from starlette.staticfiles import StaticFiles
 from ..formats import RESULTS, W3C_FORMATS
 from ..vocab import OX_RDF_TYPE as _RDF_TYPE
 from ..vocab import RDFS, XSD, XSD_INTEGER
-from ..sparql.query import NamedQuery, QueryError, Result, bind_params
+from ..sparql.query import NamedQuery, QueryError, Result, bind_params, resolve_default
 from ..sparql.results import format_result, shown_names
 from ..sparql.syntax import bind
 from .protocol import (ENDPOINT_FORMATS, GRAPH_TYPES, MAX_QUERY_BYTES, ProtocolError, negotiate,
@@ -89,6 +90,7 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
                      query_memory=query_memory)
     description = _dataset_description(graph)
     void: list = []  # the graph's VoID description, made on the first request for it
+    listing: list = []  # the named queries as /queries lists them, made on the first request for it
     views = Path(views_dir) if views_dir is not None and Path(views_dir).is_dir() else None
     page = (STATIC / "index.html").read_text(encoding="utf-8").replace("<!-- formats -->", _format_options())
     if views is not None:
@@ -121,12 +123,22 @@ def create_app(graph: KnowledgeGraph, *, views_dir: str | Path | None = None,
                 else format_result(Result(triples=triples), media.writer).encode("utf-8"))
         return Response(body, media_type=media.content_type, headers={**_CORS, "Vary": "Accept"})
 
+    def listed_default(named: NamedQuery, param) -> str | None:
+        """A parameter's default as /queries lists it: none where it names nothing in this graph,
+        since the page would send it back as a given value, refused, where left out it runs unbound."""
+        try:
+            term, _ = resolve_default(graph, named, param)
+        except QueryError:
+            return param.default  # a default the header gets wrong: running the query names the problem
+        return None if term is None else param.default
+
     async def query_list(request: Request) -> Response:
-        listing = [{"name": q.name, "summary": q.summary, "description": q.description, "text": q.text,
-                    "url": f"/queries/{q.name}",
-                    "params": [{"name": p.name, "type": p.type, "default": p.default,
-                                "description": p.description} for p in q.params]}
-                   for q in queries.values()]
+        if not listing:
+            listing.extend({"name": q.name, "summary": q.summary, "description": q.description, "text": q.text,
+                            "url": f"/queries/{q.name}",
+                            "params": [{"name": p.name, "type": p.type, "default": listed_default(q, p),
+                                        "description": p.description} for p in q.params]}
+                           for q in queries.values())
         return JSONResponse(listing, headers=_CORS)
 
     def bound_query(request: Request) -> tuple[NamedQuery, dict[str, object]]:

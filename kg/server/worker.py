@@ -53,6 +53,42 @@ class Job:
 
 def execute(store, job: Job) -> tuple:
     """Run ``job`` on a pyoxigraph store and serialize the answer (used inside a worker)."""
+    import pyoxigraph as ox
+
+    from .protocol import ProtocolError, check_query
+
+    try:
+        check_query(job.query)
+    except ProtocolError as exc:
+        return ("error", exc.status, exc.message, exc.headers)
+    options = {}
+    merged = None
+    if job.default_graphs is not None or job.named_graphs is not None:
+        # the protocol's dataset replaces the server's (SPARQL 1.1 Protocol §2.1.4); without
+        # one the default graph is the merge of every graph, which load_merged put in place
+        default_graphs = list(dict.fromkeys(ox.NamedNode(i) for i in job.default_graphs or []))
+        if len(default_graphs) > 1:
+            # Oxigraph reads several default graphs as a bag, a triple once per graph holding it;
+            # the protocol's default graph is their RDF merge, a set (§2.1.4 again): copied into a
+            # graph of its own, named by a fresh blank node that no request can name (nor see, since
+            # the dataset's named graphs are the request's), and dropped once answered.
+            merged = ox.BlankNode()
+            options["default_graph"] = [merged]
+        else:
+            options["default_graph"] = default_graphs
+        options["named_graphs"] = [ox.NamedNode(i) for i in job.named_graphs or []]
+    try:
+        if merged is not None:
+            store.extend([ox.Quad(q.subject, q.predicate, q.object, merged) for graph in default_graphs
+                          for q in store.quads_for_pattern(None, None, None, graph)])
+        return _evaluate(store, job, options)
+    finally:
+        if merged is not None:
+            store.remove_graph(merged)
+
+
+def _evaluate(store, job: Job, options: dict) -> tuple:
+    """Run ``job`` over the dataset ``options`` names and serialize the answer, read to its end."""
     import itertools
 
     import pyoxigraph as ox
@@ -60,19 +96,9 @@ def execute(store, job: Job) -> tuple:
     from ..sparql.query import Result
     from ..sparql.results import format_result
     from ..sparql.syntax import bind, engine_error_problem
-    from .protocol import (BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, ProtocolError, check_query, negotiate,
-                           not_acceptable, term_from_wire)
+    from .protocol import (BOOLEAN_TYPES, GRAPH_TYPES, SOLUTION_TYPES, ProtocolError, negotiate, not_acceptable,
+                           term_from_wire)
 
-    try:
-        check_query(job.query)
-    except ProtocolError as exc:
-        return ("error", exc.status, exc.message, exc.headers)
-    options = {}
-    if job.default_graphs is not None or job.named_graphs is not None:
-        # the protocol's dataset replaces the server's (SPARQL 1.1 Protocol §2.1.4); without
-        # one the default graph is the merge of every graph, which load_merged put in place
-        options["default_graph"] = [ox.NamedNode(i) for i in job.default_graphs or []]
-        options["named_graphs"] = [ox.NamedNode(i) for i in job.named_graphs or []]
     # Bound as every store binds them (a VALUES block: the planner starts from it).
     text, late = bind(job.query, {k: term_from_wire(v) for k, v in (job.bindings or {}).items()})
     substitutions = {ox.Variable(k): term for k, term in late.items()}

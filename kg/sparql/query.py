@@ -13,7 +13,10 @@ convention)::
 
 Parameters are bound as RDF terms (SEP-0007 substitutions in Oxigraph, ``initBindings``
 in rdflib), never pasted into the query text. An entity parameter may be given by label,
-alias, key or IRI. Queries read the union of all graphs.
+alias, key or IRI. A default that names nothing in the graph at hand (a project on another
+negotiation, run with the packaged queries' US–Iran defaults) leaves its parameter unbound, as a
+parameter without a default is, with a note saying so (:func:`resolve_default`). Queries read
+the union of all graphs.
 """
 
 from __future__ import annotations
@@ -37,10 +40,16 @@ ENTITY_TYPES = {
     "agreement": IMP.Agreement, "place": IMP.Place, "document": IMP.Document,
 }
 VALUE_TYPES = ("iri", "string", "integer")
+#: How many of the graph's entities a note on a default left unbound names.
+_NAMES_SHOWN = 10
 
 
 class QueryError(InputError):
     """An unknown query, parameter or entity; the message lists what exists."""
+
+
+class UnknownEntityError(QueryError):
+    """A parameter's value names no entity of its type in the graph."""
 
 
 @dataclass(frozen=True)
@@ -192,20 +201,61 @@ def resolve_query(query: str, folder: str | Path, with_params: bool = False) -> 
     return named.text, str(named.path), named
 
 
-def bind_params(graph: KnowledgeGraph, query: NamedQuery, given: dict[str, str]) -> dict[str, object]:
+def bind_params(graph: KnowledgeGraph, query: NamedQuery, given: dict[str, str],
+                notes: list[str] | None = None) -> dict[str, object]:
     """Resolve given values (and defaults) of a query's parameters to RDF terms.
 
+    :param notes: where to add a note for each default left unbound because it names nothing
+        in ``graph`` (see :func:`resolve_default`).
     :returns: parameter name -> pyoxigraph term, for every parameter that has a value.
-    :raises QueryError: for an unknown parameter or a value that names no entity.
+    :raises QueryError: for an unknown parameter or a given value that names no entity.
     """
     for name in given:
         query.param(name)
     bound = {}
     for param in query.params:
-        raw = given.get(param.name, param.default)
-        if raw is not None:
-            bound[param.name] = resolve_value(graph, param, raw)
+        if param.name in given:
+            bound[param.name] = resolve_value(graph, param, given[param.name])
+            continue
+        term, note = resolve_default(graph, query, param)
+        if term is not None:
+            bound[param.name] = term
+        elif note is not None and notes is not None:
+            notes.append(note)
     return bound
+
+
+def resolve_default(graph: KnowledgeGraph, query: NamedQuery, param: Param) -> tuple[object | None, str | None]:
+    """The term a parameter's default names in ``graph``; else None, and a note when there is a default.
+
+    A default names an entity of one negotiation (the packaged queries' defaults name actors of
+    the US–Iran talks, and ``kg init`` copies them into every project): in a graph without it, the
+    parameter is left unbound, the query's every-entity form, rather than refused, so that a
+    named query runs in any project as it is. An IRI default counts as absent when no triple of
+    the graph holds it.
+
+    :raises QueryError: for a default the query's own header gets wrong (not an integer, not an
+        IRI, or a name several entities share).
+    """
+    if param.default is None:
+        return None, None
+    if param.type == "iri":
+        term = resolve_value(graph, param, param.default)
+        if graph.query("ASK { { ?term ?p ?o } UNION { ?s ?p ?term } }", substitutions={"term": term}):
+            return term, None
+        return None, (f"{query.name}: the default of {param.name}, {param.default!r}, is in no triple of this "
+                      f"graph, so {param.name} is left unbound (every {param.name}); give {param.name}=… to "
+                      f"choose one")
+    try:
+        return resolve_value(graph, param, param.default), None
+    except UnknownEntityError:
+        pass
+    names = sorted({name for _, name in entity_names(graph, ENTITY_TYPES[param.type])}, key=str.casefold)
+    more = f" and {len(names) - _NAMES_SHOWN} more" if len(names) > _NAMES_SHOWN else ""
+    known = f" ({param.type}s here: {', '.join(names[:_NAMES_SHOWN])}{more})" if names else ""
+    return None, (f"{query.name}: the default of {param.name}, {param.default!r}, names no {param.type} in this "
+                  f"graph, so {param.name} is left unbound (every {param.type}); give {param.name}=… to choose "
+                  f"one{known}")
 
 
 def resolve_value(graph: KnowledgeGraph, param: Param, raw: str):
@@ -239,7 +289,8 @@ def resolve_value(graph: KnowledgeGraph, param: Param, raw: str):
         raise QueryError(f"{raw!r} names several {param.type}s: {', '.join(matches)}; give one by IRI")
     close = difflib.get_close_matches(raw, labels, n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
-    raise QueryError(f"no {param.type} called {raw!r} (parameter {param.name}).{hint} Known: {', '.join(labels)}")
+    raise UnknownEntityError(f"no {param.type} called {raw!r} (parameter {param.name}).{hint} "
+                             f"Known: {', '.join(labels)}")
 
 
 def entity_names(graph: KnowledgeGraph, cls) -> list[tuple[str, str]]:
