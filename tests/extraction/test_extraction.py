@@ -304,6 +304,31 @@ def test_what_the_text_calls_leverage(index, steps, text, holder, kind):
     assert found["holder"] == holder and (kind is None or found["leverage_kind"] == kind)
 
 
+@pytest.mark.parametrize("text, holder, kind", [
+    # "among the … chips"; a kind the lexicon lacks is minted
+    ("Those remains are among the last bargaining chips Hamas holds.", "hamas", "remains"),
+    # "they" is the noun before it; "the group's" the sentence's subject
+    ("Hamas is holding 50 hostages, and they remain the group's main bargaining chip.", "hamas",
+     "hostages-and-prisoners-held"),
+    # "Europe" outside "in", "to", … is the union
+    ("The assets are often described as Europe's strongest card in any negotiation with Moscow.",
+     "european-union", "assets"),
+])
+def test_leverage_said_of_an_earlier_noun_or_kept_by_a_party_named_around_it(index, steps, text, holder, kind):
+    result = extract(index, steps, text)
+    assert facts(result, "leverage") == [{"leverage_kind": kind, "holder": holder}]
+    # a minted kind has its mention: ingest writes no entity without one, nor the asset naming it
+    assert any(m.category == "leverage-kind" and m.key == kind for m in result.mentions)
+
+
+def test_europe_names_the_union_except_as_a_place(index, steps):
+    found = {(m.category, m.key) for m in extract(index, steps, "Gas prices in Europe rose.").mentions}
+    assert ("place", "europe") in found and ("actor", "european-union") not in found
+    text = "Europe must provide guarantees before Iran commits to staying in the deal, Khamenei said."
+    [stance] = facts(extract(index, steps, text), "position")
+    assert (stance["type"], stance["holder"], stance["first_mover"]) == ("precondition", "iran", "european-union")
+
+
 def test_leverage_without_a_holder_mints_no_kind(index, steps):
     result = extract(index, steps, "Analysts have long described the threat of snapback as the main leverage.")
     assert facts(result, "leverage") == [] and not [e for e in result.entities if e.category == "leverage-kind"]

@@ -16,7 +16,7 @@ from ..model import Candidate, Chunk, Context
 from ..registry import component
 from ._clause import POSSESSIVE, actor_after, mentions
 from ._parse import actor_of, lemma, mentions_at, negated as clause_negated, subject_of
-from .entities import mint
+from .entities import mint, record_mention
 from .markers import conditional, negated
 
 _BY_FIRST: dict[int, dict[str, list]] = {}
@@ -84,6 +84,8 @@ def _called_leverage(chunk: Chunk, ctx: Context) -> None:
         asset, holder_token = None, None
         if noun.dep_ in {"attr", "acomp"} and head.lemma_ in {"be", "remain", "become"}:
             asset = subject_of(head)[0]  # "the hostages remain the group's main bargaining chip"
+        elif noun.dep_ == "pobj" and head.lower_ == "among" and head.head.lemma_ in {"be", "remain"}:
+            asset = subject_of(head.head)[0]  # "Those remains are among the last bargaining chips Hamas holds"
         elif noun.dep_ == "pobj" and head.lower_ == "as":
             verb, asset = head.head, None  # "described the sanctions as leverage", "pointed to X as"
             if verb.pos_ in {"NOUN", "PROPN"}:
@@ -104,6 +106,8 @@ def _called_leverage(chunk: Chunk, ctx: Context) -> None:
         elif noun.dep_ == "nsubj" and any(c.dep_ == "prep" and c.lower_ == "in" for c in head.children):
             prep = next(c for c in head.children if c.dep_ == "prep" and c.lower_ == "in")  # "leverage sits in"
             asset = next((p for p in prep.children if p.dep_ == "pobj"), None)
+        if asset is not None and asset.pos_ == "PRON":
+            asset = _earlier_noun(asset)  # "Hamas holds 20 hostages, and they remain its main chip"
         if asset is None or clause_negated(head) or clause_negated(noun):
             continue
         owner = next((c for c in noun.children if c.dep_ == "poss"), None)
@@ -119,6 +123,12 @@ def _called_leverage(chunk: Chunk, ctx: Context) -> None:
         _propose_leverage(chunk, ctx, kind, holder, asset.i, "leverage.called", 0.6)
 
 
+def _earlier_noun(pronoun):
+    """The object or subject noun of the sentence before the pronoun that it stands for, or None."""
+    return next((t for t in reversed(pronoun.doc[pronoun.sent.start:pronoun.i])
+                 if t.pos_ == "NOUN" and t.dep_ in {"dobj", "nsubj", "nsubjpass"}), None)
+
+
 def _holder(token, asset, at, ctx: Context, people) -> str | None:
     """The party that holds the asset: the actor the holder phrase names (a person's party),
     else the asset's possessor ("Iran's missiles are leverage")."""
@@ -126,7 +136,9 @@ def _holder(token, asset, at, ctx: Context, people) -> str | None:
         if candidate is None:
             continue
         actor = actor_of(candidate, at, people)
-        if actor is None and candidate.lower_ in {"their", "its", "they", "it"}:
+        if actor is None and (candidate.lower_ in {"their", "its", "they", "it"} or candidate.pos_ == "NOUN" and any(
+                c.dep_ == "det" and c.lower_ == "the" for c in candidate.children)):
+            # "their", or "the group's" of a sentence whose subject is the party
             actor = actor_of(subject_of(candidate.sent.root)[0] or candidate, at, people)
         if actor is None:
             continue
@@ -153,9 +165,15 @@ def _asset_kind(chunk: Chunk, ctx: Context, asset, at) -> str | None:
         parts += [of, pobj]
     if len(parts) > 4:
         return None
-    text = " ".join(t.lower_ for t in sorted(parts, key=lambda t: t.i))
-    return mint(ctx, chunk, "leverage-kind", text[0].upper() + text[1:], "LeverageKind", parts[0].i,
-                parts[-1].i + 1, "leverage.called", 0.5) or None
+    parts = sorted(parts, key=lambda t: t.i)
+    text = " ".join(t.lower_ for t in parts)
+    key = mint(ctx, chunk, "leverage-kind", text[0].upper() + text[1:], "LeverageKind", parts[0].i,
+               parts[-1].i + 1, "leverage.called", 0.5)
+    if not key:
+        return None
+    # without a mention the minted kind is never written, nor the asset that names it
+    record_mention(chunk, ctx, "leverage-kind", key, parts[0].i, parts[-1].i + 1, "leverage.called")
+    return key
 
 
 def _propose_leverage(chunk, ctx, kind, holder, cue, rule, confidence) -> None:

@@ -74,8 +74,9 @@ class _World:
                     self.names.setdefault(name, ("actor", key, cls, f"lexicon.{group}"))
                 for demonym in entry.get("demonyms") or []:
                     self.names.setdefault(demonym, ("actor", key, cls, "lexicon.demonym"))
-                if entry.get("capital"):
-                    self.capitals[entry["capital"]] = (key, entry["capital"])
+                for place in [entry.get("capital"), *(entry.get("place_metonyms") or [])]:
+                    if place:  # "Moscow rejected …", "Europe's strongest card": the government, the union
+                        self.capitals[place] = (key, place)
         for key, (label, cls, member_of) in list(self.minted.items()):
             if member_of:
                 self.minted[key] = (label, cls, states.get(member_of))
@@ -133,6 +134,14 @@ def _add(chunk: Chunk, ctx: Context, start: int, end: int, category: str, key: s
     mention = Mention(s, e, category, key, rule, start, end)
     chunk.mentions.append(mention)
     return mention
+
+
+def record_mention(chunk: Chunk, ctx: Context, category: str, key: str, start: int, end: int, rule: str) -> None:
+    """Record where a phrase a component read named an entity (the mention layer): a minted
+    entity is written only with a mention (ingest's ``mentioned_entities``)."""
+    mention = _add(chunk, ctx, start, end, category, key, rule)
+    if not ctx.in_furniture(mention.start, mention.end):
+        ctx.mentions.append(Mention(mention.start, mention.end, category, key, rule))
 
 
 def mint(ctx: Context, chunk: Chunk, category: str, label: str, cls: str, start: int, end: int, rule: str,

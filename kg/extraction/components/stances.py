@@ -26,7 +26,7 @@ from ..model import Candidate, Chunk, Context, Mention
 from ..registry import component
 from ._parse import actor_of, clause_chain, conditional, lemma, mentions_at, negated, subject_of
 from .agenda import concept_for
-from .entities import mint, normal
+from .entities import mint, normal, record_mention
 
 _PRONOUNS_SPEAKER = {"i", "we", "me", "us", "our", "my"}
 _PRONOUNS_OTHER = {"he", "she", "it", "they", "him", "her", "them"}
@@ -466,11 +466,7 @@ _LIST_GAP = 24
 
 def _issue_mention(chunk: Chunk, ctx: Context, key: str, start: int, end: int, rule: str) -> None:
     """Record where a verb phrase or noun phrase named an issue (the mention layer)."""
-    s, e = chunk.char_span(start, end)
-    mention = Mention(s, e, "issue", key, rule, start, end)
-    chunk.mentions.append(mention)
-    if not ctx.in_furniture(s, e):
-        ctx.mentions.append(Mention(s, e, "issue", key, rule))
+    record_mention(chunk, ctx, "issue", key, start, end, rule)
 
 
 def _meeting_between(region, at, chunk: Chunk, ctx: Context, settings) -> list[tuple[str, float]]:
@@ -1031,7 +1027,10 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) 
             region = sorted((x for c in t.children if c.dep_ in {"acomp", "attr", "prep", "oprd"} for x in c.subtree),
                             key=lambda x: x.i)
         purposes = [c for c in [*t.children, *(verb.children if verb is not None else ())] if _purpose(c) and c.i < t.i]
-        kind = "Precondition" if _precondition(t, region, lex) or purposes else "Demand"
+        condition = _condition_clause(t, lex)
+        # "Europe must provide guarantees before Iran commits …": the act asked comes first
+        first = condition is not None and _before(condition)
+        kind = "Precondition" if _precondition(t, region, lex) or purposes or first else "Demand"
         issues = _issues(region, at, chunk, ctx, lex, settings, t) if region else []
         if not issues and passive:  # the act done to the addressee is the issue: "the assets must be returned in full"
             issues = _act_without_object(t, chunk, ctx, lex, settings) or _issue_of_act([t], chunk, ctx, lex, settings)
