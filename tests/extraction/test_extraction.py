@@ -338,6 +338,19 @@ def test_negated_threat_is_no_leverage(index, steps):
     assert facts(extract(index, steps, "Israel did not threaten to strike."), "leverage") == []
 
 
+@pytest.mark.parametrize("text, venues", [
+    # a site within the city the talks were held in is the same round
+    ("The talks were held in Istanbul on Monday through Turkey, at the Ciragan Palace.", ["istanbul"]),
+    # an ordinal standing for a round, and negotiators who "sit down" somewhere
+    ("Oman says a fifth will take place in Rome on Friday.", ["rome"]),
+    ("By the time negotiators from the United States and Iran sit down in Muscat on Sunday, oil will have moved.",
+     ["muscat"]),
+    ("A fifth of the stockpile will be shipped in containers to Russia.", []),
+])
+def test_rounds_named_without_the_word_talks_or_at_a_site_within_their_city(index, steps, text, venues):
+    assert [r["venue"] for r in facts(extract(index, steps, text), "round")] == venues
+
+
 def test_round_at_a_known_place_with_format_mediator_and_date(index, steps):
     result = extract(index, steps, "US and Iranian negotiators held indirect talks in Muscat on Saturday, mediated by Oman.",
                      published="2025-04-14")

@@ -82,9 +82,10 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
     seen: set[tuple[int, str]] = set()  # (sentence, venue): one round per venue a sentence names
     actor_tokens = {i for m in mentions(chunk, "actor") for i in range(m.token_start, m.token_end)}
     for i, lemma in enumerate(chunk.lemmas):
-        if lemma not in TALK_NOUNS and chunk.lowers[i] not in MEET_VERBS and lemma not in MEET_VERBS:
-            continue
         token = doc[i]
+        if lemma not in TALK_NOUNS and chunk.lowers[i] not in MEET_VERBS and lemma not in MEET_VERBS and not (
+                _sat_down(token) or _ordinal_round(token)):
+            continue
         if lemma == "round" and not (i + 1 < len(doc) and doc[i + 1].lower_ == "of"):
             pass  # "a round in Muscat" is fine; "round of talks" handled by the noun after
         sent = token.sent
@@ -100,8 +101,15 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 venues.append(place)
             elif place.token_end == i and lemma in TALK_NOUNS:  # "the Vienna talks"
                 venues.append(place)
-            elif lemma in TALK_NOUNS and place.token_start in _attached_places(token):
-                venues.append(place)  # "a fourth round … that had been due to take place in Rome"
+            elif (lemma in TALK_NOUNS or token.pos_ == "VERB" or _ordinal_round(token)) and \
+                    place.token_start in _attached_places(token):
+                # "a fourth round … that had been due to take place in Rome"; "is due to meet his
+                # British, French and German counterparts and Mogherini in Brussels"; "a fifth
+                # will take place in Rome"
+                venues.append(place)
+        if any(_preposition_before(doc, v.token_start) == "in" for v in venues):
+            # "held in Istanbul …, at the Ciragan Palace": the site is within the city, one round
+            venues = [v for v in venues if _preposition_before(doc, v.token_start) != "at"]
         if not venues or conditional(chunk, i) or negated(chunk, i, window=4) or _not_talks(token):
             continue
         if lemma in MEET_VERBS and not any(m.rule for m in mentions(chunk, "actor")
@@ -224,10 +232,33 @@ def _attached(prep, talk, actor_tokens: set[int]) -> bool:
     return node.i == talk.i or node.i == talk.head.i or any(node.i == a.i for a in talk.ancestors)
 
 
+def _preposition_before(doc, start: int) -> str:
+    """The word before a name, past its determiners ("at the Ciragan Palace": "at")."""
+    i = start - 1
+    while i > 0 and doc[i].pos_ == "DET":
+        i -= 1
+    return doc[i].lower_ if i >= 0 else ""
+
+
+def _sat_down(token) -> bool:
+    """ "by the time negotiators sit down in Muscat": a meeting."""
+    return token.pos_ == "VERB" and token.lemma_.lower() == "sit" and any(
+        c.dep_ == "prt" and c.lower_ == "down" for c in token.children)
+
+
+def _ordinal_round(token) -> bool:
+    """ "Oman says a fifth will take place in Rome on Friday": an ordinal standing for a round
+    (not "a fifth of the stockpile")."""
+    return token.lower_ in ORDINALS and token.dep_ in {"nsubj", "nsubjpass"} and not any(
+        c.dep_ == "prep" for c in token.children)
+
+
 def _attached_places(talk) -> set[int]:
-    """Token indices of the places a talk noun's clause is held at, read from the parse: "the
-    talks began in Doha", "a round … that had been due to take place in Rome"."""
-    verbs = [talk.head] if talk.dep_ in {"nsubj", "nsubjpass"} else []
+    """Token indices of the places a talk noun's clause (or a meeting verb) is held at, read
+    from the parse: "the talks began in Doha", "a round … that had been due to take place in
+    Rome", "met … in Cairo"."""
+    verbs = [talk] if talk.pos_ == "VERB" else []
+    verbs += [talk.head] if talk.dep_ in {"nsubj", "nsubjpass"} else []
     verbs += [c for c in talk.children if c.dep_ in {"relcl", "acl"}]
     for verb in verbs:  # grows as it goes: "had been due to take place in" (relcl → acomp → xcomp)
         verbs += [c for c in verb.children if c.dep_ in {"xcomp", "acomp"}]
