@@ -940,3 +940,9 @@ def test_a_plan_that_says_a_party_must_act_asks_the_act_of_it(index, steps):
     [stance] = facts(extract(index, steps, "Trump's plan says Hamas must decommission its weapons."), "position")
     assert (stance["type"], stance["holder"], stance["issue"], stance["addressed_to"]) == (
         "demand", "united-states", "decommissioning-of-weapons", "hamas")
+
+
+def test_a_goal_names_no_issue_nor_do_the_nouns_that_qualify_it(index, steps):
+    text = ("Iran and the United States held a fourth round of talks on Iran's nuclear program, hoping to make "
+            "progress on a key goal for both President Trump and Iran's leadership.")
+    assert facts(extract(index, steps, text), "position") == []

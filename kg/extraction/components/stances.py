@@ -589,7 +589,9 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
     # not "the delegations" of "once the delegations had prepared …": who acts is no agenda item
     nouns = [t for t in region if t.pos_ == "NOUN" and t.dep_ in {"dobj", "pobj", "attr", "nsubjpass", "oprd", "obj", "nsubj"}
              and t.lemma_.lower() not in lex.not_issues and not at.get(t.i)
-             and not (t.dep_ == "nsubj" and (lemma(t) in lex.people or t.lower_ in lex.people))]
+             and not ((t.dep_ == "nsubj" or any(c.dep_ == "poss" and any(m.category == "actor" for m in at.get(c.i, []))
+                                               for c in t.children))
+                      and (lemma(t) in lex.people or t.lower_ in lex.people))]  # nor "Iran's leadership"
     if not nouns:
         return []
     head = nouns[0]
