@@ -26,7 +26,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..corpus.dates import parse_date
-from ..derive.rules import derive, load_rules
+from ..derive.rules import derive, distinct_triples, load_rules
 from ..corpus.documents import Document, load_corpus
 from ..corpus.facts import CONTEXT_CHARS, Evidence, Fact, load_facts, read_facts_file
 from ..corpus.factkinds import METHODS
@@ -50,6 +50,10 @@ class BuildResult:
     not_built: list[Fact] = field(default_factory=list)  # proposed facts left out
     derived: dict[str, int] = field(default_factory=dict)  # triples each rule added
     reused: list[str] = field(default_factory=list)  # documents whose quads came from the cache
+    #: The graph's distinct triples in one store (:func:`kg.derive.rules.distinct_triples`), made
+    #: for the rules and kept in step with the graph, for reasoning and validation to read after
+    #: (None: no rules ran, or the engine is not Oxigraph).
+    distinct: ox.Store | None = None
 
     def class_counts(self) -> dict[str, int]:
         """Instances per imp: class over reference data and documents (asserted types)."""
@@ -118,9 +122,12 @@ def _build(root: Path, store: str, include_proposed: Decimal | None, rules: bool
     shared = (to_ox_quad(*quad) for quad in _shared_quads(ontology, reference))
     parts = _document_parts(reference, documents, built, mentions, entities, store_cache)
     graph.load(chain(shared, *parts))
-    derived = derive(graph, load_rules(project.rules)) if rules and project.rules.is_dir() else {}
+    derived, distinct = {}, None
+    if rules and project.rules.is_dir():
+        distinct = distinct_triples(graph)
+        derived = derive(graph, load_rules(project.rules), distinct)
     return BuildResult(graph=graph, documents=documents, facts=built, not_built=left_out, derived=derived,
-                       reused=store_cache.reused if store_cache is not None else [])
+                       reused=store_cache.reused if store_cache is not None else [], distinct=distinct)
 
 
 def _document_key(doc: Document) -> str:
