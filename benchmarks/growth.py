@@ -36,7 +36,7 @@ def _stages(root: Path, cache: Path) -> dict[str, float]:
     """Run the pipeline's stages once over the project at ``root``; seconds per stage."""
     from kg.build.builder import Project, build
     from kg.derive.reasoning import classify
-    from kg.derive.rules import derive, load_rules
+    from kg.derive.rules import derive, distinct_triples, load_rules
     from kg.derive.validation import validate
     from kg.formats import write_exports
     from kg.views import write_views
@@ -47,20 +47,21 @@ def _stages(root: Path, cache: Path) -> dict[str, float]:
     built = build(root, rules=False, cache=cache)
     times["load"] = time.perf_counter() - start
     start = time.perf_counter()
-    derive(built.graph, load_rules(project.rules))
+    distinct = distinct_triples(built.graph)  # one copy for the rules, reasoning and validation, as build() makes
+    derive(built.graph, load_rules(project.rules), distinct)
     times["rules"] = time.perf_counter() - start
     start = time.perf_counter()
-    classify(built.graph, cache=cache)
+    classify(built.graph, cache=cache, distinct=distinct)
     times["reason"] = time.perf_counter() - start
     start = time.perf_counter()
-    if not validate(built.graph, project.shapes).conforms:
+    if not validate(built.graph, project.shapes, distinct=distinct).conforms:
         raise SystemExit(f"{root}: the generated corpus does not conform")
     times["validate"] = time.perf_counter() - start
     start = time.perf_counter()
     write_exports(built.graph, project.exports)
     times["exports"] = time.perf_counter() - start
     start = time.perf_counter()
-    write_views(built.graph, project.exports / "views")
+    write_views(built.graph, project.exports / "views", cache=cache)  # the layouts cached, as `kg build` does
     times["views"] = time.perf_counter() - start
     times["quads"] = len(built.graph)
     print(f"{root.name}: " + ", ".join(f"{k} {v:.2f}" for k, v in times.items()), file=sys.stderr, flush=True)

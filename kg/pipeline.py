@@ -77,14 +77,14 @@ def run(root: str | Path = ".", *, store: str | StoreSpec = "memory", exports: s
     outcome = RunResult(build=built, exports=Path(exports) if exports else project.exports)
     if reason:
         say("reasoning", None)
-        outcome.reasoning = classify(built.graph, cache=project.cache)
+        outcome.reasoning = classify(built.graph, cache=project.cache, distinct=built.distinct)
         say("reasoned", outcome.reasoning)
     if validate:
         shapes = project.locate_shapes()
         if shapes.note:
             say("note", shapes.note)
         say("validating", shapes.path)
-        outcome.validation = validate_graph(built.graph, shapes.path)
+        outcome.validation = validate_graph(built.graph, shapes.path, distinct=built.distinct)
         if not outcome.validation.conforms:
             raise NotConformingError(f"the graph does not conform to {shapes.path}; nothing written\n"
                                      f"{outcome.validation.text}")

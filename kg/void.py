@@ -17,7 +17,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from .formats import FORMATS, W3C_FORMATS, compact
+from .formats import FORMATS, W3C_FORMATS, EngineQuads, compact
 from .store import KnowledgeGraph, graph_name
 from .vocab import DCTERMS, ID, IMP, OX_RDF_TYPE, OX_RDFS_LABEL, OX_RDFS_SUBCLASS_OF, PREFIXES, XSD_INTEGER
 
@@ -50,20 +50,28 @@ def _node(*parts: str) -> ox.BlankNode:
 
 
 def describe(graph: KnowledgeGraph, *, files: dict[str, tuple[str, int]] | None = None,
-             endpoint: str | None = None) -> list[ox.Triple]:
+             endpoint: str | None = None, quads: EngineQuads | None = None) -> list[ox.Triple]:
     """The VoID and DCAT description of a built graph.
 
     :param files: export file name -> (its format's name in :data:`kg.formats.FORMATS`, size in
         bytes): a ``dcat:Distribution`` each.
     :param endpoint: the URL of a SPARQL endpoint serving the graph (``void:sparqlEndpoint``).
+    :param quads: the graph's quads as the exports read them (:class:`kg.formats.EngineQuads`):
+        their distinct triples and the size of each graph are known already, and reading the
+        bag of quads again took a second at 100 documents.
     :returns: the triples, sorted.
     """
-    quads = list(graph.quads())
     out: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))  # distinct triples, by subject
-    per_graph: dict[str, set] = defaultdict(set)
-    for quad in quads:
-        out[quad.subject][quad.predicate].add(quad.object)
-        per_graph[graph_name(quad)].add((quad.subject, quad.predicate, quad.object))
+    if quads is not None:
+        for triple in quads.sorted_triples():
+            out[triple.subject][triple.predicate].add(triple.object)
+        sizes = quads.graph_sizes()
+    else:
+        per_graph: dict[str | None, set] = defaultdict(set)
+        for quad in graph.quads():
+            out[quad.subject][quad.predicate].add(quad.object)
+            per_graph[graph_name(quad)].add((quad.subject, quad.predicate, quad.object))
+        sizes = {name: len(members) for name, members in per_graph.items()}
     declared = sorted((s for s, p in out.items() if _iri(VOID + "Dataset") in p.get(OX_RDF_TYPE, ())),
                       key=lambda s: s.value)
     dataset = declared[0] if declared else ox.NamedNode(f"{ID}dataset")
@@ -126,13 +134,13 @@ def describe(graph: KnowledgeGraph, *, files: dict[str, tuple[str, int]] | None 
                     for label in out.get(value, {}).get(OX_RDFS_LABEL, ()):
                         add(value, OX_RDFS_LABEL, label)
     # a subset per named graph (one per document, the ontology, the reference data, the derived graph)
-    for name, members in per_graph.items():
+    for name, size in sizes.items():
         if name is None:
             continue
         subset = ox.NamedNode(name)
         add(dataset, VOID + "subset", subset)
         add(subset, OX_RDF_TYPE, _iri(VOID + "Dataset"))
-        add(subset, VOID + "triples", _count(len(members)))
+        add(subset, VOID + "triples", _count(size))
     for file, (fmt_name, size) in sorted((files or {}).items()):
         fmt = FORMATS[fmt_name]
         distribution = _node("distribution", file)

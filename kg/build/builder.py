@@ -26,7 +26,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ..corpus.dates import parse_date
-from ..derive.rules import derive, load_rules
+from ..derive.rules import derive, distinct_triples, load_rules
 from ..corpus.documents import Document, load_corpus
 from ..corpus.facts import CONTEXT_CHARS, Evidence, Fact, load_facts, read_facts_file
 from ..corpus.factkinds import METHODS
@@ -50,6 +50,10 @@ class BuildResult:
     not_built: list[Fact] = field(default_factory=list)  # proposed facts left out
     derived: dict[str, int] = field(default_factory=dict)  # triples each rule added
     reused: list[str] = field(default_factory=list)  # documents whose quads came from the cache
+    #: The graph's distinct triples in one store (:func:`kg.derive.rules.distinct_triples`), made
+    #: for the rules and kept in step with the graph, for reasoning and validation to read after
+    #: (None: no rules ran, or the engine is not Oxigraph).
+    distinct: ox.Store | None = None
 
     def class_counts(self) -> dict[str, int]:
         """Instances per imp: class over reference data and documents (asserted types)."""
@@ -102,7 +106,7 @@ def _build(root: Path, store: str, include_proposed: Decimal | None, rules: bool
            cache: str | Path | None) -> BuildResult:
     project = Project(root).require()
     store_cache = BuildCache(cache) if cache is not None else None
-    ontology = load_ontology(project.ontology)
+    ontology = _ontology_quads(project.ontology, store_cache)
     reference = load_reference(project.reference)
     documents = load_corpus(project.corpus)
     mentions = load_mentions(project.corpus, documents, reference)
@@ -115,12 +119,15 @@ def _build(root: Path, store: str, include_proposed: Decimal | None, rules: bool
     left_out = [f for f in facts if id(f) not in chosen]
     entities = _built_entities(mentions, built, include_proposed)
     graph = open_store(store)
-    shared = (to_ox_quad(*quad) for quad in _shared_quads(ontology, reference))
+    shared = chain(ontology, (to_ox_quad(*triple, GRAPH_REFERENCE) for triple in reference.graph))
     parts = _document_parts(reference, documents, built, mentions, entities, store_cache)
     graph.load(chain(shared, *parts))
-    derived = derive(graph, load_rules(project.rules)) if rules and project.rules.is_dir() else {}
+    derived, distinct = {}, None
+    if rules and project.rules.is_dir():
+        distinct = distinct_triples(graph)
+        derived = derive(graph, load_rules(project.rules), distinct)
     return BuildResult(graph=graph, documents=documents, facts=built, not_built=left_out, derived=derived,
-                       reused=store_cache.reused if store_cache is not None else [])
+                       reused=store_cache.reused if store_cache is not None else [], distinct=distinct)
 
 
 def _document_key(doc: Document) -> str:
@@ -162,11 +169,19 @@ def _built_entities(mentions: Mentions, facts: list[Fact], include_proposed: Dec
     return sorted(chosen.values(), key=lambda e: (e.category, e.key))
 
 
-def _shared_quads(ontology: Graph, reference: Reference) -> Iterator[tuple]:
-    for triple in ontology:
-        yield (*triple, GRAPH_ONTOLOGY)
-    for triple in reference.graph:
-        yield (*triple, GRAPH_REFERENCE)
+def _ontology_quads(path: Path, cache: BuildCache | None) -> list[ox.Quad]:
+    """The ontology's graph (:func:`load_ontology`), from the cache when the file is unchanged:
+    labelling its blank nodes canonically took about a second on every build. The entry is
+    N-Quads, which pyoxigraph parses with the blank node labels as written."""
+    if cache is None:
+        return [to_ox_quad(*triple, GRAPH_ONTOLOGY) for triple in load_ontology(path)]
+    key = cache.key("ontology", path.read_bytes())
+    entry = cache.get("ontology", key)
+    if entry is not None:
+        return list(ox.parse(entry, format=ox.RdfFormat.N_QUADS))
+    quads = [to_ox_quad(*triple, GRAPH_ONTOLOGY) for triple in load_ontology(path)]
+    cache.put("ontology", key, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    return quads
 
 
 def _document_parts(reference: Reference, documents: list[Document], facts: list[Fact], mentions: Mentions,
@@ -201,12 +216,13 @@ def _document_parts(reference: Reference, documents: list[Document], facts: list
     for fact in facts:
         by_doc[fact.document][2].append(fact)
     parts = []
+    convert = _ToOx()
     for doc in documents:
         own_entities, own_mentions, own_facts = by_doc[doc.slug]
         publisher = publishers.get(doc.publisher.strip().casefold())
         inputs = (doc, publisher, own_entities, own_mentions, own_facts, labels, schemes, mentions, texts)
         if cache is None:
-            parts.append(to_ox_quad(*quad) for quad in _document_part(*inputs))
+            parts.append(convert.quad(*quad) for quad in _document_part(*inputs))
             continue
         named = sorted({value for fact in own_facts for values in fact.values.values()
                         for value in (values if isinstance(values, tuple) else (values,)) if isinstance(value, URIRef)}
@@ -219,7 +235,7 @@ def _document_parts(reference: Reference, documents: list[Document], facts: list
             cache.reused.append(doc.slug)
             parts.append(ox.parse(entry, format=ox.RdfFormat.N_QUADS))
             continue
-        quads = [to_ox_quad(*quad) for quad in _document_part(*inputs)]
+        quads = [convert.quad(*quad) for quad in _document_part(*inputs)]
         cache.put("quads", key, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
         parts.append(iter(quads))
     return parts
@@ -326,11 +342,11 @@ def mention_iri(mention: MentionRecord) -> URIRef:
 
 def _mention_quads(mention: MentionRecord, text: str, confidence: Decimal | None) -> Iterator[tuple]:
     iri, g = mention_iri(mention), document_graph(mention.document)
-    yield ID[f"{mention.category}/{mention.key}"], IMP.denotedBy, iri, g
-    yield iri, RDF.type, IMP.Mention, g
-    yield iri, RDF.type, IMP.Evidence, g
-    yield iri, IMP.method, IMP.Extracted, g
-    yield iri, IMP.rule, Literal(mention.rule), g
+    yield ID[f"{mention.category}/{mention.key}"], _OX.denotedBy, iri, g
+    yield iri, _OX.type, _OX.Mention, g
+    yield iri, _OX.type, _OX.Evidence, g
+    yield iri, _OX.method, _OX.Extracted, g
+    yield iri, _OX.rule, ox.Literal(mention.rule), g
     if confidence is not None:
         yield iri, IMP.confidence, Literal(confidence, datatype=XSD.decimal), g
     start, end = mention.start, mention.end
@@ -341,19 +357,65 @@ def _mention_quads(mention: MentionRecord, text: str, confidence: Decimal | None
 def _selector_quads(iri: URIRef, doc: URIRef, exact: str, prefix: str, suffix: str, start: int, end: int,
                     g: URIRef) -> Iterator[tuple]:
     """``oa:hasSource`` and the two selectors (Web Annotation 4.2.4, 4.2.1) of an evidence node."""
-    quote, position = URIRef(f"{iri}/text-quote"), URIRef(f"{iri}/text-position")
-    yield iri, OA.hasSource, doc, g
-    yield iri, OA.hasSelector, quote, g
-    yield iri, OA.hasSelector, position, g
-    yield quote, RDF.type, OA.TextQuoteSelector, g
-    yield quote, OA.exact, Literal(exact), g
+    quote, position = ox.NamedNode(f"{iri}/text-quote"), ox.NamedNode(f"{iri}/text-position")
+    yield iri, _OX.hasSource, doc, g
+    yield iri, _OX.hasSelector, quote, g
+    yield iri, _OX.hasSelector, position, g
+    yield quote, _OX.type, _OX.TextQuoteSelector, g
+    yield quote, _OX.exact, ox.Literal(exact), g
     if prefix:
-        yield quote, OA.prefix, Literal(prefix), g
+        yield quote, _OX.prefix, ox.Literal(prefix), g
     if suffix:
-        yield quote, OA.suffix, Literal(suffix), g
-    yield position, RDF.type, OA.TextPositionSelector, g
-    yield position, OA.start, Literal(start, datatype=XSD.integer), g
-    yield position, OA.end, Literal(end, datatype=XSD.integer), g
+        yield quote, _OX.suffix, ox.Literal(suffix), g
+    yield position, _OX.type, _OX.TextPositionSelector, g
+    yield position, _OX.start, ox.Literal(str(start), datatype=_OX.integer), g
+    yield position, _OX.end, ox.Literal(str(end), datatype=_OX.integer), g
+
+
+class _Terms:
+    """The pyoxigraph terms the provenance of every fact and mention names, made on first use.
+
+    An attribute of an rdflib ``Namespace`` makes a new ``URIRef`` each time (about 2 µs), and
+    each conversion to pyoxigraph checks the IRI again; the selectors and evidence nodes name
+    the same dozen terms a hundred thousand times at 100 documents.
+    """
+
+    _NAMES = {"type": RDF.type, "wasDerivedFrom": PROV.wasDerivedFrom, "integer": XSD.integer,
+              **{name: IMP[name] for name in ("denotedBy", "Mention", "Evidence", "method", "Extracted", "rule",
+                                              "reviewStatus", "ReviewerAccepted", "Unreviewed", "confidence",
+                                              "supports")},
+              **{name: OA[name] for name in ("hasSource", "hasSelector", "TextQuoteSelector", "exact", "prefix",
+                                             "suffix", "TextPositionSelector", "start", "end")}}
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        term = ox.NamedNode(str(self._NAMES[name]))
+        setattr(self, name, term)  # found as an attribute from now on: __getattr__ is not called again
+        return term
+
+
+_OX = _Terms()
+
+
+class _ToOx:
+    """rdflib quads to pyoxigraph quads for one build, each IRI converted once (graph names,
+    predicates, classes and documents repeat in every quad); pyoxigraph terms pass as they are."""
+
+    def __init__(self):
+        self._iris: dict[URIRef, ox.NamedNode] = {}
+
+    def term(self, term):
+        if type(term) is URIRef:
+            found = self._iris.get(term)
+            if found is None:
+                found = self._iris[term] = ox.NamedNode(str(term))
+            return found
+        if isinstance(term, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+            return term
+        return to_ox(term)
+
+    def quad(self, s, p, o, g) -> ox.Quad:
+        term = self.term
+        return ox.Quad(term(s), term(p), term(o), term(g))
 
 
 def _content_hash(*parts) -> str:
@@ -418,16 +480,16 @@ def _supported_property(fact: Fact, name: str) -> URIRef | None:
 
 def _evidence_quads(fact: Fact, node: URIRef, ev: Evidence, g: URIRef) -> Iterator[tuple]:
     iri = ID[f"evidence/{_content_hash(str(node), fact.document, ev.start, ev.end)}"]
-    yield node, PROV.wasDerivedFrom, iri, g
-    yield iri, RDF.type, IMP.Evidence, g
-    yield iri, IMP.method, METHODS[fact.method], g
+    yield node, _OX.wasDerivedFrom, iri, g
+    yield iri, _OX.type, _OX.Evidence, g
+    yield iri, _OX.method, METHODS[fact.method], g
     if fact.method == "extracted":  # DESIGN.md, "Provenance": unreviewed or accepted by a reviewer
-        yield iri, IMP.reviewStatus, IMP.ReviewerAccepted if fact.status == "accepted" else IMP.Unreviewed, g
-    yield iri, IMP.confidence, Literal(fact.confidence, datatype=XSD.decimal), g
+        yield iri, _OX.reviewStatus, _OX.ReviewerAccepted if fact.status == "accepted" else _OX.Unreviewed, g
+    yield iri, _OX.confidence, Literal(fact.confidence, datatype=XSD.decimal), g
     if fact.rule:
-        yield iri, IMP.rule, Literal(fact.rule), g
+        yield iri, _OX.rule, ox.Literal(fact.rule), g
     for name in ev.supports:
         prop = _supported_property(fact, name)
         if prop is not None:
-            yield iri, IMP.supports, prop, g
+            yield iri, _OX.supports, prop, g
     yield from _selector_quads(iri, document_iri(fact.document), ev.quote, ev.prefix, ev.suffix, ev.start, ev.end, g)

@@ -161,12 +161,14 @@ def _disjoint_pairs(ontology: Graph) -> set[tuple[str, str]]:
 TYPE_PAIRS = """SELECT DISTINCT ?a ?b WHERE { ?x a ?a , ?b FILTER(isIRI(?a) && isIRI(?b) && STR(?a) < STR(?b)) }"""
 
 
-def entail(graph: KnowledgeGraph) -> EntailmentReport:
+def entail(graph: KnowledgeGraph, distinct: ox.Store | None = None) -> EntailmentReport:
     """Add to the derived graph the types the ontology entails and the asserted ones do not imply.
 
     The rules run to a fixed point (a type found from a domain or range can complete a
     defined class); then no individual may fall into two disjoint classes.
 
+    :param distinct: the graph's distinct triples (:func:`kg.derive.rules.distinct_triples`),
+        kept in step with what is written here; by default a copy made for these rules alone.
     :returns: the (individual, class) pairs written, most specific only, sorted.
     :raises NotConformingError: naming an individual and the two disjoint classes it falls into.
     """
@@ -178,7 +180,8 @@ def entail(graph: KnowledgeGraph) -> EntailmentReport:
     derived, rdf_type = ox.NamedNode(str(GRAPH_DERIVED)), ox.NamedNode(str(RDF.type))
     # Over the union, a bag, a node typed in N graphs met its N type triples in every row: the
     # NOT EXISTS of each rule, and the pairs of types, grew with N² and N³ (122 s at 400 documents).
-    distinct = distinct_triples(graph)
+    if distinct is None:
+        distinct = distinct_triples(graph)
 
     def rows(query: str) -> list:
         return [tuple(row) for row in distinct.query(query)] if distinct is not None else graph.query(query).rows
@@ -202,6 +205,9 @@ def entail(graph: KnowledgeGraph) -> EntailmentReport:
     implied = {(s, c) for s, classes in by_individual.items() for c in classes
                if any(o != c and c in supers.get(o, ()) for o in classes)}
     _remove(graph, [ox.Quad(ox.NamedNode(s), rdf_type, ox.NamedNode(c), derived) for s, c in implied])
+    if distinct is not None:  # no other graph holds them: each was new when a rule found it
+        for s, c in implied:
+            distinct.remove(ox.Quad(ox.NamedNode(s), rdf_type, ox.NamedNode(c)))
     _check_disjoint(rows, _disjoint_pairs(ontology), supers)
     return EntailmentReport(inferred=sorted(written - implied))
 

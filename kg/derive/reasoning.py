@@ -104,7 +104,7 @@ def reason(graph: KnowledgeGraph, prefer: str = HERMIT) -> ReasoningReport:
     return ReasoningReport(reasoner=reasoner, consistency=consistency, inferred=inferred, note=note)
 
 
-def classify(graph: KnowledgeGraph, cache: str | Path | None = None) -> ReasoningReport:
+def classify(graph: KnowledgeGraph, cache: str | Path | None = None, distinct: ox.Store | None = None) -> ReasoningReport:
     """What `kg build` runs: HermiT on the ontology only, the entailment rules on the whole graph.
 
     HermiT proves the ontology and the reference data consistent and every class
@@ -114,6 +114,7 @@ def classify(graph: KnowledgeGraph, cache: str | Path | None = None) -> Reasonin
     ``kg reason`` runs the full HermiT pass).
 
     :param cache: the folder for cached verdicts (ROOT/.kg-cache); None: no cache.
+    :param distinct: the graph's distinct triples, for the entailment rules (:func:`.entailment.entail`).
     :raises NotConformingError: when the ontology is inconsistent or has an unsatisfiable
         class, or an individual falls into two disjoint classes.
     """
@@ -127,7 +128,7 @@ def classify(graph: KnowledgeGraph, cache: str | Path | None = None) -> Reasonin
         if not consistency.consistent:
             unsat = ", ".join(consistency.unsatisfiable) or consistency.detail
             raise NotConformingError(f"HermiT: the ontology is inconsistent ({unsat})")
-    inferred = entail(graph).inferred
+    inferred = entail(graph, distinct).inferred
     return ReasoningReport(reasoner=ONTOLOGY_AND_RULES, consistency=consistency, inferred=inferred, note=note,
                            cached=cached)
 

@@ -376,7 +376,14 @@ def compile_shapes(shapes: Graph) -> Compiled:
 def run(compiled: Compiled, store: ox.Store) -> list[Result]:
     """Every violation of the compiled shapes in ``store`` (its default graph: the data with the
     ontology's ``rdfs:subClassOf``), in a stable order. The focus nodes are written into the
-    store under a private predicate: hand it a copy made for the validation."""
+    store under a private predicate, and taken out before it returns."""
+    try:
+        return _run(compiled, store)
+    finally:
+        store.update(f"DELETE WHERE {{ ?this <{_FOCUS}> ?key }}")
+
+
+def _run(compiled: Compiled, store: ox.Store) -> list[Result]:
     for key, targets in compiled.targets.items():
         values = " ".join(sorted({f"<{c}>" for target in targets for c in _below(store, target)}))
         store.update(f"INSERT {{ ?this <{_FOCUS}> <{key}> }} WHERE {{ "

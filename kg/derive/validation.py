@@ -33,7 +33,8 @@ class ValidationReport:
     engine: str = SPARQL
 
 
-def validate(graph: KnowledgeGraph, shapes: str | Path, engine: str = SPARQL) -> ValidationReport:
+def validate(graph: KnowledgeGraph, shapes: str | Path, engine: str = SPARQL,
+             distinct: ox.Store | None = None) -> ValidationReport:
     """Validate the union of every named graph against the shapes.
 
     The data graph includes the ontology, so ``sh:targetClass`` reaches instances of
@@ -44,6 +45,8 @@ def validate(graph: KnowledgeGraph, shapes: str | Path, engine: str = SPARQL) ->
     :param shapes: the SHACL shapes file (Turtle).
     :param engine: :data:`SPARQL` (falls back to pySHACL for shapes it does not compile) or
         :data:`PYSHACL`.
+    :param distinct: the graph's distinct triples (:func:`kg.derive.rules.distinct_triples`, kept
+        in step with the graph by the rules and the entailment rules); by default a copy made here.
     :raises ReferenceDataError: when the shapes file does not parse.
     """
     from .shacl import UnsupportedShapes, compile_shapes, run
@@ -63,8 +66,9 @@ def validate(graph: KnowledgeGraph, shapes: str | Path, engine: str = SPARQL) ->
     from .rules import distinct_triples
 
     # Over the union, a bag, a node described by N documents would be counted N times; each
-    # triple once here (and the copy is the validation's own: the focus nodes are written to it).
-    store = distinct_triples(graph)
+    # triple once here. The focus nodes are written into the store the queries run on and
+    # taken out again (`run`), so a copy shared with the rules is left as it was.
+    store = distinct if distinct is not None else distinct_triples(graph)
     if store is not None:  # a graph read from a file of triples sits in the default graph
         store.extend(graph.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     else:

@@ -78,3 +78,20 @@ def test_a_graph_that_derives_nothing_conforms(project):
     graph = build(project.root).graph
     classify(graph)
     assert validate(graph, SHAPES).conforms
+
+
+def test_the_distinct_copy_a_build_shares_stays_the_distinct_triples_of_the_graph():
+    """The rules, the entailment rules and validation read one copy of the distinct triples: what
+    they add or take from the graph they add or take from it, and validation leaves nothing in it."""
+    from kg.derive.rules import distinct_triples
+
+    result = build(ROOT)
+    assert result.distinct is not None
+    report = classify(result.graph, distinct=result.distinct)
+    assert report.inferred  # the entailment rules wrote types, to the graph and to the copy
+    assert validate(result.graph, SHAPES, distinct=result.distinct).conforms
+    def ground(store):  # each copy labels the ontology's blank nodes anew
+        return {q for q in store if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+
+    fresh = distinct_triples(result.graph)
+    assert len(result.distinct) == len(fresh) and ground(result.distinct) == ground(fresh)
