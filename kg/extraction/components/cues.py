@@ -124,7 +124,7 @@ def _called_leverage(chunk: Chunk, ctx: Context) -> None:
 
 
 def _earlier_noun(pronoun):
-    """The object or subject noun of the sentence before the pronoun that it stands for, or None."""
+    """The noun a pronoun stands for: the last object or subject before it in its sentence, or None."""
     return next((t for t in reversed(pronoun.doc[pronoun.sent.start:pronoun.i])
                  if t.pos_ == "NOUN" and t.dep_ in {"dobj", "nsubj", "nsubjpass"}), None)
 
