@@ -102,3 +102,15 @@ def test_the_actor_network_draws_one_edge_per_pair_with_every_role_and_its_quote
     [single] = [e for e in view.edges if e["to"] == str(ID["actor/iran"])]
     assert single["label"] == "participant" and [q["text"] for q in single["tip"]["quotes"]] == [
         "Iran sent its foreign minister."]
+
+
+def test_betweenness_of_a_large_network_is_estimated_the_same_way_every_time(built, monkeypatch):
+    from kg.views import actors
+    from kg.views.actors import actor_network
+
+    exact = {n["id"]: n["size"] for n in actor_network(built.graph).nodes}
+    monkeypatch.setattr(actors, "EXACT_LIMIT", 8)
+    first, second = actor_network(built.graph), actor_network(built.graph)
+    assert [n["size"] for n in first.nodes] == [n["size"] for n in second.nodes]
+    assert any(f"Estimated from the shortest paths of 8 of the {len(first.nodes)} nodes" in note for note in first.notes)
+    assert {n["id"] for n in first.nodes} == set(exact)
