@@ -1,7 +1,8 @@
 """The actor network: actors and their roles in rounds and agreements, sized by centrality.
 
 Nodes are actors, negotiation rounds, venues and agreements; edges are the roles the sources
-give (party, mediator, host, participant, venue) and affiliations between actors. Node size
+give (party, mediator, host, participant, venue) and affiliations between actors, one edge
+per pair of nodes with every role between them and the quotes of each. Node size
 is betweenness centrality (networkx), computed on the undirected graph of these edges: who
 sits on the paths between the others, the brokers of the talks.
 """
@@ -22,6 +23,10 @@ ROLES = (
     ("Agreement", "party", "party", GREEN),
 )
 MEASURE = "betweenness centrality"
+#: Beyond this many nodes, betweenness is estimated from this many source nodes (seeded, so the
+#: same graph gives the same sizes): exact betweenness grows with nodes × edges, 5 s at 1,000
+#: nodes (400 documents of the benchmark corpus) here, against 0.6 s estimated from 100.
+EXACT_LIMIT = 100
 
 
 def role_edges(data: GraphData) -> list[tuple[str, str, str, str, str]]:
@@ -38,6 +43,40 @@ def role_edges(data: GraphData) -> list[tuple[str, str, str, str, str]]:
     return sorted(set(edges))
 
 
+def drawn_edges(data: GraphData) -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    """The edges the network draws: one per (subject, object), with every role between them.
+
+    A mediator that also hosts a round is one edge, "host, mediator", not two drawn over each other.
+
+    :returns: (subject, object, [(property or affiliation, label, colour) …]), sorted.
+    """
+    grouped: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for subject, obj, prop, label, colour in role_edges(data):
+        grouped.setdefault((subject, obj), []).append((prop, label, colour))
+    return [(subject, obj, roles) for (subject, obj), roles in sorted(grouped.items())]
+
+
+def _role_tip(data: GraphData, subject: str, obj: str, roles: list[tuple[str, str, str]]) -> dict:
+    """The tooltip of one drawn edge: its roles and the quotes of each."""
+    if len(roles) == 1:
+        prop, label, _ = roles[0]
+        if prop.startswith(imp("")):
+            return tooltip(f"{data.label(subject)} — {label} — {data.label(obj)}", label,
+                           quotes=data.quotes(subject, supporting=prop))
+        return tooltip(data.label(prop), "Affiliation", quotes=data.quotes(prop), note=data.comment(prop))
+    labels = ", ".join(label for _, label, _ in roles)
+    fields, quotes = [], set()
+    for prop, label, _ in roles:
+        if prop.startswith(imp("")):
+            quotes.update(data.quotes(subject, supporting=prop))
+            fields.append(("Role", label))
+        else:  # an affiliation node
+            quotes.update(data.quotes(prop))
+            fields.append(("Affiliation", data.label(prop)))
+    return tooltip(f"{data.label(subject)} — {labels} — {data.label(obj)}", labels, fields, sorted(quotes),
+                   f"{len(roles)} roles between the two, one edge.")
+
+
 def actor_network(graph: KnowledgeGraph, data: GraphData | None = None) -> View:
     """The actor network of a built graph, node size by betweenness centrality.
 
@@ -51,7 +90,9 @@ def actor_network(graph: KnowledgeGraph, data: GraphData | None = None) -> View:
     undirected = nx.Graph()
     undirected.add_nodes_from(nodes)
     undirected.add_edges_from((a, b) for a, b, *_ in edges)
-    centrality = nx.betweenness_centrality(undirected, normalized=True)
+    estimated = len(nodes) > EXACT_LIMIT
+    centrality = nx.betweenness_centrality(undirected, k=EXACT_LIMIT if estimated else None, normalized=True,
+                                           seed=7 if estimated else None)
     top = max(centrality.values(), default=0) or 1
     positions = force_layout(nodes, [(a, b) for a, b, *_ in edges], scale=420)
 
@@ -60,7 +101,9 @@ def actor_network(graph: KnowledgeGraph, data: GraphData | None = None) -> View:
                 "each round, its venue, and the parties to agreements. Node size is betweenness "
                 "centrality: how often an actor lies on the shortest paths between the others.")
     view.physics = True
-    view.notes.append(f"Node size: {MEASURE} (networkx, normalised; largest = {top:.2f}).")
+    view.notes.append(f"Node size: {MEASURE} (networkx, normalised; largest = {top:.2f})."
+                      + (f" Estimated from the shortest paths of {EXACT_LIMIT:,} of the {len(nodes):,} nodes."
+                         if estimated else ""))
     for node in nodes:
         colour, shape = kind_style(data, node)
         score = centrality.get(node, 0.0)
@@ -70,14 +113,9 @@ def actor_network(graph: KnowledgeGraph, data: GraphData | None = None) -> View:
         view.add_node(node, label=label, shape=shape if shape != "box" else "square", color=colour,
                       size=round(10 + 30 * score / top, 1), x=x, y=y, cls=data.main_type(node),
                       tip=tooltip(label, data.type_label(node), fields, data.quotes(node), data.comment(node)))
-    for subject, obj, prop, label, colour in edges:
-        if prop.startswith(imp("")):
-            quotes = data.quotes(subject, supporting=prop)
-            title = f"{data.label(subject)} — {label} — {data.label(obj)}"
-            tip = tooltip(title, label, quotes=quotes)
-        else:  # an affiliation node
-            tip = tooltip(data.label(prop), "Affiliation", quotes=data.quotes(prop), note=data.comment(prop))
-        view.add_edge(subject, obj, label=label, color={"color": colour}, tip=tip,
+    for subject, obj, roles in drawn_edges(data):
+        view.add_edge(subject, obj, label=", ".join(label for _, label, _ in roles), color={"color": roles[0][2]},
+                      tip=_role_tip(data, subject, obj, roles),
                       font={"size": 10, "color": "#4a5263", "strokeWidth": 3})
     for cls in ("State", "Person", "Organization", "ArmedGroup", "NegotiationRound", "Agreement", "Place"):
         colour, shape = KINDS[imp(cls)]

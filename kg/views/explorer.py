@@ -27,9 +27,9 @@ DRAWN_LIMIT = 1500
 
 def explorer_nodes(data: GraphData) -> list[str]:
     """The nodes of the explorer (sorted IRIs)."""
-    return sorted(n for n, types in data.types.items()
-                  if n not in data.ontology_subjects and not n.startswith("_:")
-                  and not any(data.is_a(n, c) for c in HIDDEN_CLASSES))
+    hidden = set().union(*(data.instances(c) for c in HIDDEN_CLASSES))
+    return sorted(n for n in data.types
+                  if n not in hidden and n not in data.ontology_subjects and not n.startswith("_:"))
 
 
 def explorer_edges(data: GraphData, nodes: list[str]) -> list[tuple[str, str, str]]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from ..store import KnowledgeGraph
 from ..vocab import OWL, WD
-from .actors import role_edges
+from .actors import drawn_edges
 from .graphdata import GraphData, Quote, imp, local_name
 from .mismatch import bands, columns, marked_issues, positions, sides, stance_groups
 from .style import STANCES
@@ -72,12 +72,19 @@ def actor_issue_network(graph: KnowledgeGraph, data: GraphData | None = None):
         for issue in marked_issues(data.objects(node, imp("onIssue")), band):
             edges.append((node, issue, _edge("on issue", kind, set(), prop=imp("onIssue"))))
     role_nodes = set()
-    for subject, obj, prop, label, _colour in role_edges(data):
+    for subject, obj, roles in drawn_edges(data):  # one per pair, as the actor network draws them
         role_nodes.update((subject, obj))
-        if prop.startswith(imp("")):
-            edges.append((subject, obj, _edge(label, "role", set(data.quotes(subject, supporting=prop)), prop=prop)))
-        else:  # an affiliation: the edge stands for the affiliation node
-            edges.append((subject, obj, _edge(label, "affiliation", set(data.quotes(prop)), prop=imp("member"))))
+        quotes, props = set(), []
+        for prop, _label, _colour in roles:
+            if prop.startswith(imp("")):
+                quotes.update(data.quotes(subject, supporting=prop))
+                props.append(prop)
+            else:  # an affiliation: the edge stands for the affiliation node
+                quotes.update(data.quotes(prop))
+                props.append(imp("member"))
+        kind = "role" if any(prop.startswith(imp("")) for prop, _, _ in roles) else "affiliation"
+        edges.append((subject, obj, _edge(", ".join(label for _, label, _ in roles), kind, quotes,
+                                          prop=" ".join(dict.fromkeys(props)))))
 
     map_nodes = set(side) | set(band) | {n for n, _ in derived if marked_issues(data.objects(n, imp("onIssue")), band)}
     network = nx.MultiDiGraph()

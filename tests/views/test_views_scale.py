@@ -66,3 +66,51 @@ def test_layouts_and_the_ontology_page_are_reused_while_their_graph_is_unchanged
     monkeypatch.setattr(networkx, "spring_layout", refuse)
     monkeypatch.setattr(site, "ontology_page", refuse)
     assert render_views(built.graph, cache=tmp_path) == first
+
+
+HOST_AND_MEDIATOR = """\
+document: doc
+facts:
+  - kind: round
+    key: muscat-round
+    label: Muscat round
+    host: oman
+    mediator: oman
+    participants: [iran]
+    evidence:
+      - quote: "Oman hosted the round"
+        supports: [host]
+      - quote: "and carried the messages between the delegations."
+        supports: [mediator]
+      - quote: "Iran sent its foreign minister."
+        supports: [participants]
+"""
+
+
+def test_the_actor_network_draws_one_edge_per_pair_with_every_role_and_its_quotes(project):
+    from kg.views.actors import actor_network
+
+    project.add("doc", "Oman hosted the round and carried the messages between the delegations. "
+                       "Iran sent its foreign minister.\n", HOST_AND_MEDIATOR)
+    view = actor_network(build(project.root).graph)
+    round_, oman = str(ID["round/muscat-round"]), str(ID["actor/oman"])
+    [edge] = [e for e in view.edges if (e["from"], e["to"]) == (round_, oman)]
+    assert edge["label"] == "host, mediator"
+    assert sorted(q["text"] for q in edge["tip"]["quotes"]) == [
+        "Oman hosted the round", "and carried the messages between the delegations."]
+    assert [["Role", "host"], ["Role", "mediator"]] == edge["tip"]["fields"]
+    [single] = [e for e in view.edges if e["to"] == str(ID["actor/iran"])]
+    assert single["label"] == "participant" and [q["text"] for q in single["tip"]["quotes"]] == [
+        "Iran sent its foreign minister."]
+
+
+def test_betweenness_of_a_large_network_is_estimated_the_same_way_every_time(built, monkeypatch):
+    from kg.views import actors
+    from kg.views.actors import actor_network
+
+    exact = {n["id"]: n["size"] for n in actor_network(built.graph).nodes}
+    monkeypatch.setattr(actors, "EXACT_LIMIT", 8)
+    first, second = actor_network(built.graph), actor_network(built.graph)
+    assert [n["size"] for n in first.nodes] == [n["size"] for n in second.nodes]
+    assert any(f"Estimated from the shortest paths of 8 of the {len(first.nodes)} nodes" in note for note in first.notes)
+    assert {n["id"] for n in first.nodes} == set(exact)
