@@ -946,3 +946,121 @@ def test_a_goal_names_no_issue_nor_do_the_nouns_that_qualify_it(index, steps):
     text = ("Iran and the United States held a fourth round of talks on Iran's nuclear program, hoping to make "
             "progress on a key goal for both President Trump and Iran's leadership.")
     assert facts(extract(index, steps, text), "position") == []
+
+
+@pytest.mark.parametrize("text, name, key", [
+    # the surname of one of the lexicon's spellings, alone ("Abbas Araqchi" is listed, "Araqchi" is not)
+    ("Araqchi firmly rejected any demand to halt Iran's uranium enrichment.", "Araqchi", "abbas-araghchi"),
+    # a transliteration the lexicon does not list
+    ("President Volodymyr Zelenskyi spoke in Kyiv.", "Volodymyr Zelenskyi", "volodymyr-zelensky"),
+    ("Defence Minister Rustem Umierov led the delegation.", "Rustem Umierov", "rustem-umerov"),
+])
+def test_a_person_spelled_another_way_is_the_person(index, steps, text, name, key):
+    result = extract(index, steps, text)
+    assert [m.key for m in result.mentions if text[m.start:m.end] == name] == [key]
+
+
+def test_spellings_fold_transliterations_together_and_nothing_else():
+    from kg.extraction.components.entities import spelling
+
+    assert len({spelling(n) for n in ("Zelensky", "Zelenskyy", "Zelenskiy", "Zelenskii")}) == 1
+    assert spelling("Araqchi") == spelling("Araghchi") == spelling("Aragchi")
+    assert spelling("Rubio") != spelling("Rubin") and spelling("Lavrov") != spelling("Lavrova")
+    assert spelling("Wang Yi".split()[-1]) == ""  # too short to compare: "Yi" is no evidence of Wang Yi
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Araqchi firmly rejected any demand to halt Iran's uranium enrichment, calling it a national achievement.",
+     [("red-line", "iran", "uranium-enrichment")]),
+    # the "would" of a past report is the future seen from then; elsewhere it is hypothetical
+    ("Zelensky said earlier that Ukraine would demand an immediate ceasefire.", [("demand", "ukraine", "ceasefire")]),
+    ("Zelensky says Ukraine would demand an immediate ceasefire.", []),
+    ("Zelensky said Ukraine would demand an immediate ceasefire if Russia attacked.", []),
+    # "only possible if": the condition comes first, set by the speaker's side
+    ("The head of the Ukrainian delegation, Umerov, said that peace is only possible if Russia agrees to a "
+     "30-day ceasefire.", [("precondition", "ukraine", "ceasefire")]),
+    ("Peace is possible if Russia agrees to a ceasefire, Umerov said.", []),
+    ("Peace is only possible, Umerov said.", []),
+])
+def test_reported_refusals_futures_and_conditions(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a condition's "for …" is what it is a condition for; what it is comes after the copula or the colon
+    ("Russia's condition for a ceasefire is the halt of mobilisation in Ukraine.",
+     [("precondition", "russia", "halt-of-mobilisation")]),
+    ("Russia's conditions for a truce include the cessation of Western arms supplies.",
+     [("precondition", "russia", "arms-supplies")]),
+    ("Russia had previously set conditions for a 30-day truce: the cessation of Western arms supplies.",
+     [("precondition", "russia", "arms-supplies")]),
+    ("Iran's conditions for talks are unclear.", []),
+    ("Russia did not set any conditions for a truce.", []),
+    # a stance noun stated by its verb's subject
+    ("Moscow has put forward demands for the withdrawal of Ukrainian troops from four regions.",
+     [("demand", "russia", "withdrawal-of-ukrainian-troops")]),
+    ("Russia's demands include the withdrawal of Ukrainian troops from four regions before a ceasefire can be declared.",
+     [("precondition", "russia", "withdrawal-of-ukrainian-troops")]),
+])
+def test_stance_nouns_say_what_they_are_after_a_copula_a_colon_or_a_stating_verb(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Russia's demands include the withdrawal of Ukrainian troops from four regions.",
+    "Kyiv demanded the withdrawal of Russian troops from Zaporizhzhia.",
+    "Moscow rejected calls for the withdrawal of its forces from Kherson.",
+])
+def test_an_act_a_stance_asks_for_or_refuses_is_no_event(index, steps, text):
+    assert facts(extract(index, steps, text), "event") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a refusal predicate's possessor is not who refuses; who it holds for is named with to/for/by
+    ("Ukraine's membership of NATO is unacceptable, Peskov said.", [("red-line", "russia", "nato-membership")]),
+    ("Ukraine's membership in the Western alliance is considered an unacceptable security threat by Moscow.",
+     [("red-line", "russia", "military-alliance-membership")]),
+    ("Any Iranian enrichment is a red line for Israel.", [("red-line", "israel", "uranium-enrichment")]),
+    # a keeping predicate's possessor keeps it
+    ("Iran's enrichment is non-negotiable, Araghchi said.", [("red-line", "iran", "uranium-enrichment")]),
+    # opposition as an adjective, a participle or "against"
+    ("Iran is firmly opposed to any talks on its missile program.", [("red-line", "iran", "ballistic-missiles")]),
+    ("Russia is opposed to sanctions relief.", [("red-line", "russia", "sanctions-relief")]),
+    ("Peskov said Russia is against any deployment of NATO troops in Ukraine.",
+     [("red-line", "russia", "foreign-troops-and-peacekeepers")]),
+    ("Israel is not against a ceasefire.", []),
+    ("The vote was against the resolution.", []),
+])
+def test_refusals_by_predicate_and_opposition(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("There will be no deal unless Iran stops enrichment, Rubio said.",
+     [("precondition", "united-states", "uranium-enrichment")]),
+    ("Iran will not negotiate unless sanctions are lifted.", [("precondition", "iran", "sanctions-relief")]),
+    # the condition the demanded clause sets is the stance ("pause in fighting": a gerund cue)
+    ("Initially, Kiev and its European supporters insisted that no talks could occur unless Russia agreed to a "
+     "30-day pause in fighting.", [("precondition", "ukraine", "ceasefire")]),
+    ("There will be no deal unless Iran stops enrichment.", []),  # nobody says it
+])
+def test_nothing_unless_a_condition_is_met_makes_it_a_precondition(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Moscow's memorandum, which was made public after the negotiations, contains a number of demands, including "
+     "Ukrainian neutrality, international recognition of Russia's new territories, and military restrictions for Kiev.",
+     [("demand", "russia", "diplomatic-recognition"), ("demand", "russia", "force-limits"),
+      ("demand", "russia", "neutrality")]),
+    ("Hamas repeated its demand that Israel withdraw from Gaza.", [("demand", "hamas", "withdrawal-from-gaza")]),
+    # a relative clause that describes the demands says nothing of what they are
+    ('A senior Ukrainian official said the Russian side had made demands that were "detached from reality."', []),
+])
+def test_stance_nouns_counted_listed_and_possessed_by_a_pronoun(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected
+
+
+def test_a_noun_that_refers_back_mints_no_issue(index, steps):
+    text = 'Foreign Ministry spokeswoman Maria Zakharova said on Monday that such a deployment would be "categorically unacceptable."'
+    assert stances_of(extract(index, steps, text)) == []

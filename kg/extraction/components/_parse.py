@@ -70,7 +70,7 @@ def subject_of(token):
             named = next((c for c in current.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
             if named is not None:
                 return named, False
-        if current.dep_ in {"xcomp", "conj", "acl", "advcl", "pcomp"} and current.head.i != current.i:
+        if current.dep_ in {"xcomp", "conj", "acl", "advcl", "pcomp", "acomp"} and current.head.i != current.i:
             current = current.head
             continue
         break

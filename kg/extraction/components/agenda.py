@@ -52,18 +52,19 @@ def _matcher(ctx: Context):
 
 
 def _as_written(cue):
-    """The cue as the tagger read it, and, where it lemmatized the first word otherwise, also with
-    that word as written: out of context "lay down their weapons" is read "lie down …", and a
-    text's "lay down its weapons" would never match."""
-    first = cue[0]
-    if first.lemma_.lower() == first.lower_ or not first.is_alpha:
+    """The cue as the tagger read it, and, where it lemmatized the first word or a word in -ing
+    otherwise, also with those words as written: out of context "lay down their weapons" is read
+    "lie down …" and the noun of "pause in fighting" a verb ("fight"), so that a text's "lay down
+    its weapons" and "a pause in fighting" would never match."""
+    as_written = [t.i for t in cue if t.is_alpha and t.lemma_.lower() != t.lower_
+                  and (t.i == 0 or t.lower_.endswith("ing"))]
+    if not as_written:
         return [cue]
     from spacy.tokens import Doc
 
     variant = Doc(cue.vocab, words=[t.text for t in cue], spaces=[bool(t.whitespace_) for t in cue])
     for mine, theirs in zip(variant, cue):
-        mine.lemma_ = theirs.lemma_
-    variant[0].lemma_ = first.lower_
+        mine.lemma_ = theirs.lower_ if theirs.i in as_written else theirs.lemma_
     return [cue, variant]
 
 

@@ -85,6 +85,7 @@ class _World:
                    if self.names[entry_name][3] in {"lexicon.states", "lexicon.organizations", "lexicon.armed_groups"}}
         self.affiliations: dict[str, str] = {}
         self.surnames: dict[str, str | None] = {}  # a surname alone names its person if unique
+        self.spellings: dict[str, str | None] = {}  # the same, by spelling(): "Zelenskyi", "Umierov"
         for entry in data.get("persons") or []:
             names = [entry["name"], *(entry.get("aliases") or [])]
             key = next((reference[normal(n)] for n in names if normal(n) in reference), None)
@@ -93,8 +94,10 @@ class _World:
                 self.minted[key] = (entry["name"], "Person", None)
             for name in names:
                 self.names.setdefault(name, ("actor", key, "Person", "lexicon.persons"))
-            surname = entry["name"].split()[-1]
-            self.surnames[surname] = None if surname in self.surnames else key  # None: shared
+                # "Araqchi" alone: the surname of an alias ("Abbas Araqchi") names the person too
+                _unique(self.surnames, name.split()[-1], key)
+                _unique(self.spellings, spelling(name.split()[-1]), key)
+                _unique(self.spellings, spelling(name), key)
             if entry.get("affiliation") in parties:
                 self.affiliations[key] = parties[entry["affiliation"]]
         # places the recognizer often calls persons or organisations ("Zaporizhzhia", "Crimea")
@@ -113,6 +116,31 @@ class _World:
             if name.startswith("the "):
                 exact.add(name, [nlp.make_doc("The " + name[4:])])
         return exact
+
+
+def _unique(index: dict[str, str | None], name: str, key: str) -> None:
+    """Index ``name`` to ``key``; a name two entities share indexes None (it names neither)."""
+    index[name] = key if index.get(name, key) == key else None
+
+
+#: Spellings that transliterations of one name alternate between (Persian ق and غ: "Araqchi",
+#: "Araghchi"; Ukrainian и, ий: "Zelenskyy", "Zelenskiy", "Zelensky"; "Umierov", "Umerov"),
+#: folded to one form, in this order, after a double letter is made single.
+_SPELLING_FOLDS = ((r"kh", "h"), (r"gh", "g"), (r"q", "g"), (r"ck", "k"), (r"w", "v"), (r"ou", "u"),
+                   (r"(?<=[a-z])ie", "e"), (r"(?:iy|yy|yi|ii|ij|y)\b", "i"), (r"j", "y"))
+
+#: Words shorter than this are not compared by spelling (too many names fold together).
+_SPELLING_MIN = 5
+
+
+def spelling(name: str) -> str:
+    """A name folded over the spellings transliterations alternate between, for linking a
+    variant the lexicon does not list to the person it names; "" for a word too short."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    folded = re.sub(r"([a-z])\1", r"\1", folded)
+    for pattern, replacement in _SPELLING_FOLDS:
+        folded = re.sub(pattern, replacement, folded)
+    return folded if len(folded.replace(" ", "")) >= _SPELLING_MIN else ""
 
 
 def _world(ctx: Context) -> tuple[_World, object]:
@@ -283,11 +311,18 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
             key = mint(ctx, chunk, "place", text, "Place", start, end, f"ner.{label.lower()}", settings["confidence"])
             if key:
                 _add(chunk, ctx, start, end, "place", key, f"ner.{label.lower()}")
-    # 3. a surname alone that the recognizer missed, after the full name ("Roe met …")
+    # 3. a surname alone that the recognizer missed: after the full name ("Roe met …"), or a
+    # proper noun that is the surname of a person of the world lexicon ("Araqchi rejected …")
     surnames = ctx.cache.get("surnames", {})
     for token in doc:
+        if not token.is_title or _covered(chunk, token.i, token.i + 1):
+            continue
         key = surnames.get(token.text)
-        if key and token.is_title and not _covered(chunk, token.i, token.i + 1):
+        if key is None and token.pos_ == "PROPN" and not token.ent_type_:
+            key = _person_by_surname(ctx, token.text)
+            if key:
+                _register_world(ctx, chunk, world, key, token.i, token.i + 1)
+        if key:
             _add(chunk, ctx, token.i, token.i + 1, "actor", key, "ner.surname")
     added = [m for m in chunk.mentions if m not in before]
     chunk.mentions.sort(key=lambda m: (m.start, m.category, m.key))
@@ -344,7 +379,7 @@ def _person_by_surname(ctx: Context, text: str) -> str | None:
         return None
     world, _ = _world(ctx)
     return (ctx.cache.get("surnames", {}).get(text) or _reference_person_by_surname(ctx, text)
-            or world.surnames.get(text))
+            or world.surnames.get(text) or (world.spellings.get(spelling(text)) if spelling(text) else None))
 
 
 def _person(ctx: Context, chunk: Chunk, text: str, start: int, end: int, settings: dict) -> str:
@@ -361,6 +396,11 @@ def _person(ctx: Context, chunk: Chunk, text: str, start: int, end: int, setting
         key = _reference_person_by_surname(ctx, text.split()[-1]) if " " in text else None
         if key is not None and not any(normal(n) == normal(text) for n in ctx.index.names["actor"][key]):
             key = None  # another person with the same surname
+    if key is None and " " in text and spelling(text):  # "Volodymyr Zelenskyi"
+        world, _ = _world(ctx)
+        key = world.spellings.get(spelling(text))
+        if key:
+            _register_world(ctx, chunk, world, key, start, end)
     if key is None:
         key = mint(ctx, chunk, "actor", text, "Person", start, end, "ner.person", settings["confidence"])
     if key and " " in text:

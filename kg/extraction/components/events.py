@@ -444,6 +444,8 @@ class _EventLexicon:
         self.people = word_list("language", "people_nouns")
         self.conditionals = word_list("language", "conditionals")
         self.hedges = word_list("language", "hedges")
+        # the stance words: an act they govern is asked for or refused, not reported
+        self.stance = frozenset(str(e["lemma"]) for group in ("stance_verbs", "stance_nouns") for e in data[group])
 
 
 #: Triggers that need a weapon or force as object or subject to be military ("fired missiles").
@@ -533,6 +535,21 @@ def _reported_act(token) -> bool:
     return token.pos_ == "VERB" and token.tag_ == "VBD" and token.dep_ in {"ROOT", "conj", "ccomp", "advcl", "relcl"}
 
 
+def _asked_for(token, lex: _EventLexicon) -> bool:
+    """An act named as what a stance asks for or refuses: "demanded the withdrawal of …",
+    "rejected calls for a withdrawal", "Russia's demands include the withdrawal of Ukrainian
+    troops" (a stance noun as the subject of the verb whose object it is)."""
+    node = token
+    for _ in range(6):
+        if node.dep_ not in {"dobj", "obj", "pobj", "prep", "conj", "appos", "attr"} or node.head.i == node.i:
+            return False
+        node = node.head
+        if lemma_of(node) in lex.stance or any(c.dep_ in {"nsubj", "nsubjpass"} and lemma_of(c) in lex.stance
+                                               for c in node.children):
+            return True
+    return False
+
+
 def _required(token) -> bool:
     """An act that is asked for or supposed, not reported: "Ukraine must halt its mobilization …
     and withdraw its forces", "Israel would withdraw" (the modal may sit on a verb the act is
@@ -588,6 +605,8 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
         if has_negation(token) or (cls != "Threat" and in_condition(token, lex.conditionals)):
             continue
         if any(c.dep_ == "aux" and c.lower_ in lex.hedges for c in token.children) or _required(token):
+            continue
+        if token.pos_ == "NOUN" and _asked_for(token, lex):
             continue
         agent = _agent(token, at, lex)
         if agent is None:

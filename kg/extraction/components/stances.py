@@ -29,11 +29,12 @@ from .agenda import concept_for
 from .entities import mint, normal, record_mention
 
 _PRONOUNS_SPEAKER = {"i", "we", "me", "us", "our", "my"}
-_PRONOUNS_OTHER = {"he", "she", "it", "they", "him", "her", "them"}
+_PRONOUNS_OTHER = {"he", "she", "it", "they", "him", "her", "them", "its", "their", "his"}  # "its demand for …" too
 _OBJECT_DEPS = {"dobj", "xcomp", "ccomp", "attr", "oprd", "acomp", "pcomp", "obj"}
 _ISSUE_PREPS = {"for", "on", "to", "over", "about", "against", "of", "in"}
 _OBLIGATION = {"must", "should", "ought"}
 _OBLIGING_HEADS = {"have", "need"}  # "has to remove", "needs to withdraw"
+_REFERRING = {"such", "this", "that", "these", "those"}  # determiners of a noun that refers back
 _QUOTES_OPEN = {"“", '"', "‘"}
 _QUOTES_CLOSE = {"”", '"', "’", "'"}  # "'" too: the parser reads "’" after a word as "'" (pipeline._for_parser)
 
@@ -52,7 +53,9 @@ class _Lexicon:
         self.nouns = {e["lemma"]: e["kind"] for e in data["stance_nouns"]}
         self.concessions = words("language", "concession_verbs")
         self.particles = {str(k): frozenset(map(str, v)) for k, v in data["concession_particles"].items()}
-        self.predicates = sorted((p.replace("-", " ").split() for p in data["red_line_predicates"]), key=len, reverse=True)
+        self.predicates = sorted([(p.replace("-", " ").split(), how) for key, how in (
+            ("red_line_predicates", "predicate"), ("refusal_predicates", "refusal")) for p in data[key]],
+            key=lambda entry: len(entry[0]), reverse=True)
         self.reporting = words("language", "reporting_verbs")
         self.not_own = words("language", "not_own_voice")
         self.hedges = words("language", "hedges")
@@ -60,6 +63,12 @@ class _Lexicon:
         self.not_issues = words("language", "not_issues")
         self.partitives = words("language", "partitive_nouns")
         self.sequence = words("language", "sequence_verbs")
+        self.possible = words("language", "possibility_adjectives")
+        self.stating = words("language", "stating_verbs")
+        self.quantity_nouns = words("language", "quantity_nouns")
+        self.stative = words("language", "stative_participles")
+        self.opposed = words("language", "opposition_adjectives")
+        self.stating_copulas = words("language", "stating_copulas")
         self.vague_places = words("language", "vague_places")
         self.not_stance_objects = words("language", "not_stance_objects")
         self.precondition = words("language", "precondition_words")
@@ -90,8 +99,18 @@ def _lexicon(ctx: Context) -> _Lexicon:
 
 
 def _hedged(token, lex: _Lexicon) -> bool:
-    return any(c.dep_ in {"aux", "advmod"} and c.lower_ in lex.hedges for c in token.children) or any(
-        c.dep_ == "aux" and c.lower_ == "would" for c in token.children)
+    """A hedge ("could demand", "reportedly demanded") or a hypothetical "would" ("Iran would
+    demand …"); but not the "would" of a past report, the future seen from then ("Zelensky said
+    Ukraine would demand an immediate ceasefire")."""
+    if any(c.dep_ in {"aux", "advmod"} and c.lower_ in lex.hedges for c in token.children):
+        return True
+    if not any(c.dep_ == "aux" and c.lower_ == "would" for c in token.children):
+        return False
+    if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex.conditionals for m in c.children)
+           for c in token.children):
+        return True  # "… would demand a ceasefire if Russia attacked": a hypothetical, reported or not
+    report = _reporting_head(token, lex)
+    return report is None or report.tag_ not in {"VBD", "VBN"}
 
 
 def _under_other_voice(token, lex: _Lexicon) -> bool:
@@ -588,7 +607,7 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
     """An issue minted from the first noun phrase of the region that can name an agenda item."""
     # not "the delegations" of "once the delegations had prepared …": who acts is no agenda item
     nouns = [t for t in region if t.pos_ == "NOUN" and t.dep_ in {"dobj", "pobj", "attr", "nsubjpass", "oprd", "obj", "nsubj"}
-             and t.lemma_.lower() not in lex.not_issues and not at.get(t.i)
+             and t.lemma_.lower() not in lex.not_issues and not _named(t, at)
              and not ((t.dep_ == "nsubj" or any(c.dep_ == "poss" and any(m.category == "actor" for m in at.get(c.i, []))
                                                for c in t.children))
                       and (lemma(t) in lex.people or t.lower_ in lex.people))]  # nor "Iran's leadership"
@@ -597,22 +616,24 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
     head = nouns[0]
     # a demonym stays ("a Palestinian state", "Turkish troops"); a party's name does not ("Iran's")
     left = [c for c in head.lefts if c.dep_ in {"compound", "amod"} and not c.like_num and c.pos_ in {"NOUN", "ADJ", "PROPN"}
-            and (not at.get(c.i) or c.dep_ == "amod" and c.pos_ == "ADJ") and c.lower_ not in lex.not_issues
-            and c.lower_ not in lex.degree]
+            and (not _named(c, at) or c.dep_ == "amod" and c.pos_ == "ADJ" or _force_of(c, head, lex))
+            and c.lower_ not in lex.not_issues and c.lower_ not in lex.degree]
     parts = left + [head]
     # "release of prisoners", "access to the affected sites": the noun and what it is of or to
     # (not "access to every place where …": a place is no agenda item)
     of = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ in {"of", "to"}), None)
     if of is not None:
         pobj = next((p for p in of.children if p.dep_ == "pobj"), None)
-        if pobj is not None and pobj.pos_ == "NOUN" and not at.get(pobj.i) and lemma(pobj) not in lex.vague_places:
-            parts += [of] + [c for c in pobj.lefts if c.dep_ in {"compound", "amod"} and not at.get(c.i)
-                             and c.lower_ not in lex.degree] + [pobj]
+        if pobj is not None and pobj.pos_ == "NOUN" and not _named(pobj, at) and lemma(pobj) not in lex.vague_places:
+            parts += [of] + [c for c in pobj.lefts if c.dep_ in {"compound", "amod"}
+                             and (not _named(c, at) or _force_of(c, pobj, lex)) and c.lower_ not in lex.degree] + [pobj]
     parts = sorted(parts, key=lambda t: t.i)
     if len(parts) > settings["max_issue_tokens"] or any(not t.is_alpha for t in parts):
         return []
     if len(parts) == 1 and not head.lemma_.lower().endswith(lex.abstract) and lemma(head) not in lex.agenda_nouns:
         return []  # "weapons", "troops": no agenda item without the act or a modifier
+    if len(parts) == 1 and any(c.dep_ in {"det", "predet", "amod"} and c.lower_ in _REFERRING for c in head.children):
+        return []  # "such a deployment", "this demand": it names what the text said before
     text = " ".join(t.text if t.pos_ == "PROPN" else t.lower_ for t in parts)
     label = text[0].upper() + text[1:]
     start, end = parts[0].i, parts[-1].i + 1
@@ -623,11 +644,22 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
     return [(key, settings["minted_issue_penalty"])]
 
 
+def _force_of(modifier, noun, lex: _Lexicon) -> bool:
+    """ "NATO troops", "Turkish forces": a party's name on its people stays in the issue's name."""
+    return modifier.dep_ in {"compound", "amod"} and (lemma(noun) in lex.people or noun.lower_ in lex.people)
+
+
+def _named(token, at) -> bool:
+    """The token is part of a name of an actor, place, issue or agreement (a leverage kind's
+    word, "deployment", may still name an agenda item: "any deployment of NATO troops")."""
+    return any(m.category != "leverage-kind" for m in at.get(token.i, []))
+
+
 def _condition_clause(token, lex: _Lexicon, only: bool = False):
     """An "until …" or "before …" clause of the cue (with ``only``, also "only after/if …"):
     what must happen first."""
     heads = [token, *(c for c in token.children if c.dep_ == "xcomp")]
-    marks = {"until", "before", "till"} | ({"after", "if", "once", "when"} if only else set())
+    marks = {"until", "before", "till", "unless"} | ({"after", "if", "once", "when"} if only else set())
     for c in (child for head in heads for child in head.children):
         if c.dep_ in {"advcl", "prep"} and any(m.lower_ in marks for m in [c, *c.children]
                                                if m.dep_ in {"mark", "prep"} or m.i == c.i):
@@ -707,6 +739,78 @@ def _addressee(token, at, holder: str | None, kind: str):
     return None
 
 
+def _noun_region(cue, kind: str, lex: _Lexicon) -> list:
+    """What a stance noun states: its object and complements, a relative clause, what follows a
+    colon ("conditions for a truce: the cessation of arms supplies and …"), and where the noun is
+    the subject, the verb's complement ("Our goal is to bring them back", "Russia's demands
+    include the withdrawal of …", with a "before …" clause that makes it a precondition). A
+    condition's "for …" is what it is a condition for ("Russia's condition for a ceasefire is the
+    halt of mobilisation"), not the condition: without anything else, the region is empty."""
+    purpose = [c for c in cue.children if kind == "Precondition" and c.dep_ == "prep" and c.lower_ == "for"]
+    region = [t for t in _region(cue, purpose)]
+    region += [t for c in cue.children if c.dep_ in {"acl", "relcl", "appos"} and not _describes(c) for t in c.subtree]
+    if cue.dep_ == "nsubj" and lemma(cue.head) in lex.stating_copulas:
+        region += [t for c in cue.head.children if c.dep_ in {"xcomp", "attr", "ccomp", "acomp", "dobj"}
+                   or c.dep_ == "advcl" and any(m.lower_ == "before" for m in c.children) for t in c.subtree]
+    outer = cue.head.head if _in_partitive(cue, lex) else cue  # "a number of demands, including …"
+    region += [t for c in outer.children if c.dep_ == "prep" and c.lower_ in {"including", "like"} for t in c.subtree]
+    if outer.dep_ == "dobj":  # the parser may hang the colon's list on the verb
+        region += [t for c in outer.head.children if c.dep_ == "appos" for t in c.subtree]
+    return sorted(set(region), key=lambda t: t.i)
+
+
+def _in_partitive(noun, lex: _Lexicon) -> bool:
+    """ "a number of demands", "a list of conditions": the noun is what the partitive counts."""
+    return noun.dep_ == "pobj" and noun.head.lower_ == "of" and lemma(noun.head.head) in lex.quantity_nouns
+
+
+def _stating_verb(noun, lex: _Lexicon):
+    """The verb that states a stance noun as its object ("set conditions", "contains a number
+    of demands"), or None."""
+    obj = noun.head.head if _in_partitive(noun, lex) else noun
+    if obj.dep_ == "dobj" and lemma(obj.head) in lex.stating and obj.head.pos_ in {"VERB", "AUX"}:
+        return obj.head
+    return None
+
+
+def _experiencer(cue, verb, at):
+    """Whom a red-line predicate holds for: "… is unacceptable to us", "… is a red line for
+    Israel", "… is considered an unacceptable threat by Moscow"; None where none is named."""
+    near = [cue, cue.head, verb]
+    for c in (c for t in near for c in t.children):
+        if c.dep_ in {"prep", "agent"} and c.lower_ in {"to", "for", "by"}:
+            pobj = next((p for p in c.children if p.dep_ == "pobj"), None)
+            if pobj is not None and (pobj.lower_ in _PRONOUNS_SPEAKER or any(
+                    m.category == "actor" for m in at.get(pobj.i, []))):
+                return pobj
+    return None
+
+
+def _describes(clause) -> bool:
+    """A relative clause whose subject is its relative pronoun describes the noun ("demands that
+    were detached from reality") rather than saying what it asks ("the demand that Israel withdraw")."""
+    return clause.dep_ == "relcl" and any(c.dep_ in {"nsubj", "nsubjpass"} and c.tag_ in {"WDT", "WP"}
+                                          for c in clause.children)
+
+
+def _nothing_unless(verb) -> bool:
+    """ "There will be no deal unless …", "no talks could occur unless …", "will not sign
+    unless …": nothing happens unless the condition is met first."""
+    return any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
+               for c in verb.children) and (negated(verb) or any(
+        c.dep_ in {"nsubj", "nsubjpass", "attr", "dobj"} and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
+        for c in verb.children))
+
+
+def _possible_only(verb, lex: _Lexicon) -> bool:
+    """ "is only possible", "will only be possible": a copula whose complement, a word of
+    possibility, "only" restricts (the condition that follows is what must come first)."""
+    return lemma(verb) == "be" and any(
+        c.dep_ == "acomp" and lemma(c) in lex.possible and any(o.dep_ == "advmod" and o.lower_ == "only"
+                                                                for o in [*c.children, *verb.children])
+        for c in verb.children)
+
+
 def _cues(sent, lex: _Lexicon):
     """Yield (cue token, kind, how) for each stance cue of a sentence."""
     for t in sent:
@@ -723,14 +827,23 @@ def _cues(sent, lex: _Lexicon):
             yield t, "RedLine", "negated"
         elif t.pos_ == "NOUN" and base in lex.nouns and any(c.dep_ == "poss" for c in t.children):
             yield t, lex.nouns[base], "noun"
+        elif t.pos_ in {"VERB", "AUX"} and _nothing_unless(t):
+            yield t, "Precondition", "only-after"  # "no talks could occur unless Russia agreed to …"
+        elif (t.pos_ == "ADJ" and t.dep_ == "acomp" and t.lower_ in lex.opposed
+              and any(c.dep_ == "prep" and c.lower_ == "to" for c in t.children)):
+            yield t, "RedLine", "verb"  # "Iran is firmly opposed to any talks on its missiles"
+        elif base == "be" and any(c.dep_ == "prep" and c.lower_ == "against" for c in t.children):
+            yield t, "RedLine", "verb"  # "Russia is against any deployment of NATO troops"
+        elif t.pos_ == "NOUN" and base in lex.nouns and _stating_verb(t, lex) is not None:
+            yield t, lex.nouns[base], "stated"  # "Moscow has set conditions for a truce: …"
         elif t.pos_ == "NOUN" and base in lex.nouns and t.dep_ == "attr" and lemma(t.head) == "be":
             yield t, lex.nouns[base], "copula"  # "refraining from threats is a prerequisite for dialogue"
-        elif t.pos_ == "VERB" and any(
+        elif (t.pos_ == "VERB" or _possible_only(t, lex)) and any(
                 c.dep_ in {"advcl", "prep"} and any(m.lower_ in {"after", "if", "once", "when"} for m in [c, *c.children])
-                and any(o.dep_ == "advmod" and o.lower_ == "only" for o in [*t.children, *c.children])
+                and (_possible_only(t, lex) or any(o.dep_ == "advmod" and o.lower_ == "only" for o in [*t.children, *c.children]))
                 for c in t.children):
             # "would resume talks only after …"; "could begin only after Ukraine withdrew", where
-            # the parser hangs "only" on the clause
+            # the parser hangs "only" on the clause; "peace is only possible if Russia agrees to …"
             yield t, "Precondition", "only-after"
     # Words with the hyphens of compounds dropped, each with its token: the tokenizer keeps
     # "non-negotiable" whole in some contexts and splits it into "non", "-", "negotiable" in
@@ -741,11 +854,11 @@ def _cues(sent, lex: _Lexicon):
             if part:
                 tokens.append(t)
                 lowers.append(part)
-    for phrase in lex.predicates:
+    for phrase, how in lex.predicates:
         n = len(phrase)
         for i in range(len(lowers) - n + 1):
             if lowers[i:i + n] == phrase:
-                yield tokens[i], "RedLine", "predicate"
+                yield tokens[i], "RedLine", how
                 break
 
 
@@ -769,6 +882,11 @@ def stances(chunk: Chunk, ctx: Context, settings: dict) -> None:
             _remember_subject(sent, at, ctx, lex)
             continue
         cues = list(_cues(sent, lex))
+        # "Kiev insisted that no talks could occur unless Russia agreed to a pause in fighting": the
+        # condition the clause sets is the stance; the demand that frames it says no more
+        firsts = {cue.i for cue, kind, _ in cues if kind == "Precondition"}
+        cues = [(cue, kind, how) for cue, kind, how in cues
+                if not (kind == "Demand" and any(c.dep_ == "ccomp" and c.i in firsts for c in cue.children))]
         for cue, kind, how in cues:
             _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how)
         _obligations(chunk, ctx, lex, settings, at, speakers, sent, {cue.i for cue, _, _ in cues})
@@ -790,7 +908,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
             return  # "Iran needs to stop enrichment, Witkoff said": the speaker's demand (_obligations)
     if how == "negated" and any(c.dep_ == "aux" and c.lower_ in lex.hedges - {"can", "could"} for c in cue.children):
         return
-    if how == "predicate":
+    if how in {"predicate", "refusal"}:
         verb = cue.head if cue.dep_ != "ROOT" else cue
         while verb.dep_ not in {"ROOT", "ccomp", "conj", "advcl", "xcomp"} and verb.head.i != verb.i:
             verb = verb.head
@@ -803,17 +921,24 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         if speaker_verb is not None:
             holder_token = speakers.reporter(speaker_verb)
         possessor = next((c for c in subject.children if c.dep_ == "poss"), None)
-        if possessor is not None and any(m.category == "actor" for m in at.get(possessor.i, [])):
+        if how == "predicate" and possessor is not None and any(m.category == "actor" for m in at.get(possessor.i, [])):
             holder_token = possessor
+        if possessor is not None and holder_token is possessor or how == "refusal" and possessor is not None and (
+                possessor.lower_ not in _PRONOUNS_SPEAKER):
             region = [t for t in region if t not in possessor.subtree]
+        holder_token = _experiencer(cue, verb, at) or holder_token
         holder, speaker, penalty = (_resolve(holder_token, at, ctx, lex, speakers) if holder_token is not None
                                     else speakers.own_voice(at))  # "Grossi: Access is not negotiable."
-    elif how == "noun":
-        possessor = next(c for c in cue.children if c.dep_ == "poss")
-        region = _region(cue) + [t for c in cue.children if c.dep_ in {"acl", "relcl"} for t in c.subtree]
-        if cue.dep_ == "nsubj" and lemma(cue.head) in {"be", "remain"}:  # "Our goal is to bring them back"
-            region += [t for c in cue.head.children if c.dep_ in {"xcomp", "attr", "ccomp", "acomp"} for t in c.subtree]
-        holder, speaker, penalty = _resolve(possessor, at, ctx, lex, speakers)
+    elif how in {"noun", "stated"}:
+        region = _noun_region(cue, kind, lex)
+        if not region:
+            return
+        if how == "noun":
+            holder, speaker, penalty = _resolve(next(c for c in cue.children if c.dep_ == "poss"), at, ctx, lex, speakers)
+        elif negated(verb := _stating_verb(cue, lex)) or conditional(verb, lex.conditionals) or _hedged(verb, lex):
+            return
+        else:  # "Russia set conditions for a truce: …": whoever states them holds them
+            holder, speaker, penalty = _resolve(subject_of(verb)[0], at, ctx, lex, speakers)
     elif how == "copula":
         subject = next((c for c in cue.head.children if c.dep_ in {"nsubj", "csubj"}), None)
         verb = speakers.speaker_of(cue.head)
@@ -824,6 +949,10 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
                                     else speakers.own_voice(at))
     else:
         subject, passive = subject_of(cue)
+        if passive and subject is None and lemma(cue) in lex.stative and any(
+                c.dep_ == "prep" and c.lower_ == "to" for c in cue.children):
+            # "Russia is opposed to sanctions relief": a state of the subject, not a passive
+            subject, passive = next(c for c in cue.children if c.dep_ == "nsubjpass"), False
         skip = [c for c in cue.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
         region = _cleft_complement(cue) or _region(cue, skip)
         if passive and how == "negated" and subject is None:
@@ -836,8 +965,8 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
                 region += [t for c in cue.children if c.dep_ == "nsubjpass" for t in c.subtree]
             holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
             also = _co_holders(subject, holder, at, ctx, lex, speakers)
-            if holder is None and subject is not None and (lemma(subject) in lex.containers or how == "only-after"
-                                                           and actor_of(subject, at, lex.people) is None):
+            if holder is None and (subject is not None and lemma(subject) in lex.containers or how == "only-after" and (
+                    subject is None or subject.lower_ not in _PRONOUNS_OTHER and actor_of(subject, at, lex.people) is None)):
                 # "…, Leavitt said, any agreement must require Iran to end enrichment": the speaker's
                 # side asks it; "Any such talks, they insist, can only begin after a ceasefire": and
                 # sets that condition
@@ -888,7 +1017,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
     if not issues and how == "negated":  # "will not withdraw from X": the refused act is the issue
         acts = [c for c in cue.children if c.dep_ == "xcomp" and c.pos_ == "VERB"] or [cue]
         issues = _issue_of_act(acts[:1], chunk, ctx, lex, settings)  # "Handover of land", not "Handover"
-    if not issues and how == "predicate" and lemma(region[-1]) in lex.containers and region[-1].dep_ == "nsubj":
+    if not issues and how in {"predicate", "refusal"} and lemma(region[-1]) in lex.containers and region[-1].dep_ == "nsubj":
         # "The agreement is not up for renegotiation": what is refused is reopening the agreement
         issues = _reopening(cue, chunk, ctx, settings)
     span = chunk.sentence_span(cue.sent)
