@@ -1064,3 +1064,36 @@ def test_stance_nouns_counted_listed_and_possessed_by_a_pronoun(index, steps, te
 def test_a_noun_that_refers_back_mints_no_issue(index, steps):
     text = 'Foreign Ministry spokeswoman Maria Zakharova said on Monday that such a deployment would be "categorically unacceptable."'
     assert stances_of(extract(index, steps, text)) == []
+
+
+@pytest.mark.parametrize("text, venue", [
+    # "the Italian capital of Rome": the city, not the state's government
+    ("The fifth round of talks between Iran and the United States started Friday in the Italian capital of Rome.", "rome"),
+    # the parser hangs "in Rome" on the talk noun, far from it
+    ("Iran and the United States began a fifth round of negotiations over Tehran's rapidly advancing nuclear "
+     "programme Friday in Rome.", "rome"),
+    # and "in Muscat" on the subject before the verb
+    ("Iran and the United States on Sunday in Muscat, Oman, held a fourth round of talks.", "muscat"),
+    # "due to take place in Rome", which the parser hangs on another verb
+    ('Iran has "not accepted" an invitation for a fifth round of talks due to take place in Rome this Friday, '
+     "one official said.", "rome"),
+])
+def test_round_venues_the_parser_attaches_far_from_the_talks(index, steps, text, venue):
+    assert [r["venue"] for r in facts(extract(index, steps, text, published="2025-05-20"), "round")] == [venue]
+
+
+def test_a_round_due_to_take_place_is_scheduled_and_its_places_country_no_participant(index, steps):
+    text = 'Iran has "not accepted" an invitation for a fifth round of talks due to take place in Rome this Friday.'
+    [due] = facts(extract(index, steps, text, published="2025-05-20"), "round")
+    assert due["round_status"] == "scheduled"
+    [held] = facts(extract(index, steps, "Iran and the United States on Sunday in Muscat, Oman, held a fourth round of talks.",
+                           published="2025-05-20"), "round")
+    assert held["participants"] == ["iran", "united-states"]
+
+
+def test_an_event_noun_as_a_subject_is_reported_and_a_participle_adds_to_it(index, steps):
+    [shelling] = facts(extract(index, steps, "Russian shelling killed five people in the city."), "event")
+    assert (shelling["class"], shelling["agent"]) == ("MilitaryStrike", ["russia"])
+    text = "Ukraine launched one of its most ambitious attacks of the war, targeting Russian bombers in Siberia."
+    [attack] = facts(extract(index, steps, text), "event")
+    assert (attack["agent"], attack["target"], attack["place"]) == (["ukraine"], ["russia"], ["siberia"])

@@ -28,6 +28,7 @@ from ..lexicon import load_lexicon, words
 from ..model import Candidate, Chunk, Context, Entity, Mention
 from ..registry import component
 
+_CITY_NOUNS = {"capital", "city", "town", "port"}  # "the city of Rome"
 _PLACE_PREPOSITIONS = {"in", "at", "to", "from", "near", "outside", "around", "via", "into", "across", "inside"}
 _NAME_TOKEN = re.compile(r"^[A-Z][\w'’.\-]*$|^(?:al|bin|ibn|de|van|von|der|la|el|da|di)$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
@@ -237,6 +238,8 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
         if _covered(chunk, start, end):
             continue
         prev = doc[start - 1].lower_ if start > 0 else ""
+        if prev == "of" and start > 1 and doc[start - 2].lower_ in _CITY_NOUNS:
+            prev = "in"  # "in the Italian capital of Rome": the city
         if name in world.capitals and (name not in world.names or prev in _PLACE_PREPOSITIONS):
             state, label = world.capitals[name]
             if prev in _PLACE_PREPOSITIONS:

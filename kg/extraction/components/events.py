@@ -152,10 +152,15 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 fields["round_status"] = status
         participants = []
         between = i + 1 < len(doc) and doc[i + 1].lower_ == "between"
+        # "Iran and the United States held a fourth round": who holds the talks takes part
+        holders = {t.i for c in token.head.children if token.dep_ == "dobj" and c.dep_ == "nsubj" for t in c.subtree}
+        place_tokens = {t for p in places for t in range(p.token_start, p.token_end)}
         for m in mentions(chunk, "actor"):
             if not (sent.start <= m.token_start < sent.end) or _actor_kind(ctx, m.key) == "ArmedGroup":
                 continue
-            if (between and i + 1 < m.token_start <= i + 8) or (i - 6 <= m.token_start < i):
+            if doc[m.token_end - 1].dep_ == "appos" and doc[m.token_end - 1].head.i in place_tokens:
+                continue  # "in Muscat, Oman,": the country of the place
+            if (between and i + 1 < m.token_start <= i + 8) or (i - 6 <= m.token_start < i) or m.token_start in holders:
                 if m.key not in {fields.get("host"), fields.get("mediator")}:
                     participants.append(m.key)
         if participants:
@@ -207,6 +212,7 @@ def _status(talk) -> str | None:
     verb = talk if talk.pos_ == "VERB" else next((t for t in list(talk.ancestors)[:4] if t.pos_ in {"VERB", "AUX"}),
                                                  None)  # "held a first round of talks"
     near = [c.lower_ for c in talk.children] + ([c.lower_ for c in verb.subtree if c.i < talk.i + 4] if verb else [])
+    near += [t.lower_ for t in talk.doc[talk.i + 1:talk.i + 5]]  # "talks due to take place", "a round of talks expected to"
     if any(w in _SCHEDULED for w in near):
         return "scheduled"
     if verb is not None and verb.tag_ in {"VBD", "VBN"} and not any(c.lower_ in {"would", "could", "might"}
@@ -229,7 +235,14 @@ def _attached(prep, talk, actor_tokens: set[int]) -> bool:
         if node.head.i == node.i:
             return False
         node = node.head
-    return node.i == talk.i or node.i == talk.head.i or any(node.i == a.i for a in talk.ancestors)
+    return node.i == talk.i or node.i == talk.head.i or any(node.i == a.i for a in talk.ancestors) or _taking_place(node)
+
+
+def _taking_place(verb) -> bool:
+    """ "a fifth round of talks due to take place in Rome", "talks scheduled to be held in Doha":
+    a verb of taking place, which the parser may hang far from the talks it says it of."""
+    return (lemma_of(verb) == "take" and any(c.dep_ == "dobj" and c.lower_ == "place" for c in verb.children)) or (
+        lemma_of(verb) == "hold" and any(c.dep_ == "auxpass" for c in verb.children))
 
 
 def _preposition_before(doc, start: int) -> str:
@@ -257,8 +270,12 @@ def _attached_places(talk) -> set[int]:
     """Token indices of the places a talk noun's clause (or a meeting verb) is held at, read
     from the parse: "the talks began in Doha", "a round … that had been due to take place in
     Rome", "met … in Cairo"."""
-    verbs = [talk] if talk.pos_ == "VERB" else []
-    verbs += [talk.head] if talk.dep_ in {"nsubj", "nsubjpass"} else []
+    verbs = [talk]  # "negotiations over Tehran's programme Friday in Rome": its own "in"
+    if talk.dep_ in {"nsubj", "nsubjpass", "dobj"}:  # "began a round … in Rome"
+        verbs.append(talk.head)
+        # "Iran and the United States on Sunday in Muscat, Oman, held a fourth round": the
+        # parser hangs the place on the subject before the verb
+        verbs += [c for c in talk.head.children if c.dep_ == "nsubj" and c.i < talk.head.i and talk.dep_ == "dobj"]
     verbs += [c for c in talk.children if c.dep_ in {"relcl", "acl"}]
     for verb in verbs:  # grows as it goes: "had been due to take place in" (relcl → acomp → xcomp)
         verbs += [c for c in verb.children if c.dep_ in {"xcomp", "acomp"}]
@@ -474,8 +491,9 @@ def _agent(token, at, lex: _EventLexicon):
             found = [m for m in at.get(child.i, []) if m.category == "actor"]
             if found:
                 return found[0]
-    if token.dep_ in {"dobj", "obj"} and token.head.pos_ == "VERB":  # "Russia launched its invasion"
-        return _agent(token.head, at, lex)
+    verb = _verb_of_object(token)
+    if verb is not None and verb.pos_ == "VERB":  # "Russia launched its invasion", "… one of its attacks"
+        return _agent(verb, at, lex)
     by = next((c for c in token.rights if c.dep_ == "prep" and c.lower_ == "by"), None)
     if by is not None:
         pobj = next((p for p in by.children if p.dep_ == "pobj"), None)
@@ -530,9 +548,42 @@ def _anywhere_after(token, at):
 def _reported_act(token) -> bool:
     """A verb in the past tense of a clause of its own ("Israel resumed large-scale strikes",
     "Iran fired missiles"): something that happened, even with no target, place or date given."""
-    if token.pos_ == "NOUN" and token.dep_ in {"dobj", "obj"}:
-        token = token.head  # "resumed large-scale strikes"
+    if token.pos_ == "NOUN" and token.dep_ in {"dobj", "obj", "nsubj"}:
+        token = token.head  # "resumed large-scale strikes", "Russian shelling killed five people"
     return token.pos_ == "VERB" and token.tag_ == "VBD" and token.dep_ in {"ROOT", "conj", "ccomp", "advcl", "relcl"}
+
+
+def _verb_of_object(noun):
+    """The verb whose object the noun is, also as what "one of" or "a series of" counts
+    ("launched one of its most ambitious attacks"); None for a noun that is no object."""
+    obj = noun
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ in {"NUM", "NOUN", "PRON"}:
+        obj = noun.head.head
+    return obj.head if obj.dep_ in {"dobj", "obj"} and obj.i != noun.i or noun.dep_ in {"dobj", "obj"} else None
+
+
+def _elaboration(noun, lex: _EventLexicon, cls: str):
+    """The participle that says more of an event noun: "launched attacks …, targeting bombers in
+    Siberia" (the object's verb has it as an adverbial clause of the same class); or None."""
+    verb = _verb_of_object(noun) if noun.pos_ == "NOUN" else None
+    if verb is None:
+        return None
+    return next((c for c in verb.children if c.dep_ in {"advcl", "xcomp", "conj"} and c.pos_ == "VERB"
+                 and c.tag_ == "VBG" and lex.triggers.get(lemma_of(c)) == cls), None)
+
+
+def _elaborated(verb, lex: _EventLexicon):
+    """The event noun a participle trigger says more of (see :func:`_elaboration`), or None."""
+    if verb.pos_ != "VERB" or verb.tag_ != "VBG" or verb.dep_ not in {"advcl", "xcomp", "conj"}:
+        return None
+    cls = lex.triggers.get(lemma_of(verb))
+    return next((t for t in verb.head.subtree if t.pos_ == "NOUN" and _is(_verb_of_object(t), verb.head)
+                 and lex.triggers.get(lemma_of(t)) == cls), None)
+
+
+def _is(token, other) -> bool:
+    """The same token of the doc (spaCy makes a new Token object on every access)."""
+    return token is not None and token.i == other.i
 
 
 def _asked_for(token, lex: _EventLexicon) -> bool:
@@ -600,8 +651,11 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
         if (token.i > 0 and doc[token.i - 1].lower_ == "to" and token.pos_ == "VERB"
                 and lemma_of(token.head) not in _DECIDING):
             continue  # "the ability to strike", "threatened to strike": not an event (yet)
-        if token.pos_ == "VERB" and any(c.dep_ in {"dobj", "obj"} and lemma_of(c) in lex.triggers for c in token.children):
-            continue  # "launched an invasion": the noun is the event
+        if token.pos_ == "VERB" and any(_is(_verb_of_object(t), token) and lemma_of(t) in lex.triggers
+                                        for t in token.subtree if t.pos_ == "NOUN"):
+            continue  # "launched an invasion", "launched one of its attacks": the noun is the event
+        if _elaborated(token, lex) is not None:
+            continue  # "launched attacks, targeting bombers in Siberia": the attacks are the event
         if has_negation(token) or (cls != "Threat" and in_condition(token, lex.conditionals)):
             continue
         if any(c.dep_ == "aux" and c.lower_ in lex.hedges for c in token.children) or _required(token):
@@ -618,11 +672,13 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 continue
         sent = token.sent
         date = _near_date(chunk, token.i, window=20)
-        target = _target(token, at) or (_anywhere_after(token, at) if cls == "Threat" else None)
+        detail = _elaboration(token, lex, cls)
+        target = (_target(token, at) or (_target(detail, at) if detail is not None else None)
+                  or (_anywhere_after(token, at) if cls == "Threat" else None))
         target_key = None
         if target is not None and target.key != agent_key:
             target_key = ctx.party_of(target.key) if ctx.kind(target.key) == "Person" else target.key
-        place = _place(token, at)
+        place = _place(token, at) or (_place(detail, at) if detail is not None else None)
         if target_key is None and date is None and place is None and not _reported_act(token):
             continue
         name = ctx.label("actor", agent_key)

@@ -430,7 +430,8 @@ def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings, cue
                 keep.append(m)  # "recognition of Crimea, Ukraine's neutrality, … and the lifting of sanctions"
         return [(m.key, 0.0) for m in keep]
     return (_meeting_between(region, at, chunk, ctx, settings) or _act_on_party(cue, at, chunk, ctx, lex, settings)
-            or _issue_of_act(region, chunk, ctx, lex, settings) or _minted_issue(region, at, chunk, ctx, lex, settings))
+            or _issue_of_act(region, chunk, ctx, lex, settings)
+            or _minted_issue([t for t in region if not _in_relative_clause(t, cue, lex.containers)], at, chunk, ctx, lex, settings))
 
 
 def _act_on_party(verb, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
@@ -715,9 +716,16 @@ def _in_relative_clause(token, cue, containers: frozenset[str] = frozenset()) ->
     for t in clause_chain(token):
         if t.i == cue.i:
             return False
-        if t.dep_ == "relcl" and lemma(t.head) not in containers:
+        if t.dep_ == "relcl" and lemma(t.head) not in containers and not _infinitival(t):
             return True
     return False
+
+
+def _infinitival(clause) -> bool:
+    """ "calls to end uranium enrichment": an infinitive without a subject of its own, which the
+    parser may label a relative clause, says what the noun asks for."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children) and not any(
+        c.dep_ in {"nsubj", "nsubjpass"} for c in clause.children)
 
 
 def _addressee(token, at, holder: str | None, kind: str):
@@ -921,11 +929,11 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         if speaker_verb is not None:
             holder_token = speakers.reporter(speaker_verb)
         possessor = next((c for c in subject.children if c.dep_ == "poss"), None)
-        if how == "predicate" and possessor is not None and any(m.category == "actor" for m in at.get(possessor.i, [])):
-            holder_token = possessor
-        if possessor is not None and holder_token is possessor or how == "refusal" and possessor is not None and (
-                possessor.lower_ not in _PRONOUNS_SPEAKER):
+        if possessor is not None and any(m.category == "actor" for m in at.get(possessor.i, [])) and (
+                how == "predicate" or possessor.lower_ not in _PRONOUNS_SPEAKER):
+            # the party named is no part of the issue; and for a red line it keeps, its holder
             region = [t for t in region if t not in possessor.subtree]
+            holder_token = possessor if how == "predicate" else holder_token
         holder_token = _experiencer(cue, verb, at) or holder_token
         holder, speaker, penalty = (_resolve(holder_token, at, ctx, lex, speakers) if holder_token is not None
                                     else speakers.own_voice(at))  # "Grossi: Access is not negotiable."
