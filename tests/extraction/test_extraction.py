@@ -1097,3 +1097,33 @@ def test_an_event_noun_as_a_subject_is_reported_and_a_participle_adds_to_it(inde
     text = "Ukraine launched one of its most ambitious attacks of the war, targeting Russian bombers in Siberia."
     [attack] = facts(extract(index, steps, text), "event")
     assert (attack["agent"], attack["target"], attack["place"]) == (["ukraine"], ["russia"], ["siberia"])
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what an act is traded for or part of is not what is refused or asked
+    ("Zelensky has ruled out ceding Ukraine's land to Russia, as proposed by his U.S. counterpart Donald Trump.",
+     [("red-line", "ukraine", "territorial-issues")]),
+    ("Ukrainian President Volodymyr Zelensky on Tuesday firmly rejected Russian President Vladimir Putin's demand that "
+     "Ukraine withdraw from the remaining 30% of Donetsk region under Kyiv's control as part of any ceasefire deal.",
+     [("demand", "russia", "withdrawal-from-donetsk-region"), ("red-line", "ukraine", "withdrawal-from-donetsk-region")]),
+    # but "as part of" a state is no deal the act belongs to
+    ("The Russian memorandum demands international legal recognition of Crimea as part of Russia, Ukraine's neutrality "
+     "and the lifting of Western sanctions.", [("demand", "russia", "diplomatic-recognition"),
+                                               ("demand", "russia", "neutrality"), ("demand", "russia", "sanctions-relief")]),
+    ("Zelensky rejected a Russian proposal that would involve ceding territory in exchange for a ceasefire.",
+     [("red-line", "ukraine", "territorial-issues")]),
+    # more refusals: "rebuffed", "turned down", "no go for Kyiv", "will not leave Donbas"
+    ("Zelenskyy rebuffed the notion of territorial swaps suggested by Trump.", [("red-line", "ukraine", "territorial-swaps")]),
+    ("His adviser Mykhailo Podolyak said agreeing to a ceasefire would be no go for Kyiv.",
+     [("red-line", "ukraine", "ceasefire")]),
+    ("Zelensky said Ukraine will not leave Donbas.", [("red-line", "ukraine", "withdrawal-from-donbas")]),
+    # a stance noun by somebody, and nouns that state a stance only as what a verb states
+    ("The demand by Russia for Ukrainian neutrality was rejected.", [("demand", "russia", "neutrality")]),
+    ("Zelensky underscored the necessity for a ceasefire, the return of prisoners of war, and the recovery of missing "
+     "children before territorial discussions can begin.",
+     [("precondition", "ukraine", "ceasefire"), ("precondition", "ukraine", "deported-children"),
+      ("precondition", "ukraine", "prisoner-exchange")]),
+    ("Iran's need for electricity is growing.", []),
+])
+def test_refusals_and_demands_of_territory(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected

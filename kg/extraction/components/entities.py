@@ -130,6 +130,10 @@ def _unique(index: dict[str, str | None], name: str, key: str) -> None:
 _SPELLING_FOLDS = ((r"kh", "h"), (r"gh", "g"), (r"q", "g"), (r"ck", "k"), (r"w", "v"), (r"ou", "u"),
                    (r"(?<=[a-z])ie", "e"), (r"(?:iy|yy|yi|ii|ij|y)\b", "i"), (r"j", "y"))
 
+#: A word the tagger calls a noun is read as a surname from this length on (shorter ones such as
+#: "Price" or "Rice" are words).
+_NOUN_NAME_MIN = 7
+
 #: Words shorter than this are not compared by spelling (too many names fold together).
 _SPELLING_MIN = 5
 
@@ -321,7 +325,8 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
         if not token.is_title or _covered(chunk, token.i, token.i + 1):
             continue
         key = surnames.get(token.text)
-        if key is None and token.pos_ == "PROPN" and not token.ent_type_:
+        # (the tagger makes some unknown names nouns: "Zelenskyy rebuffed …"; a long one is a name)
+        if key is None and (token.pos_ == "PROPN" or token.pos_ == "NOUN" and len(token) >= _NOUN_NAME_MIN) and not token.ent_type_:
             key = _person_by_surname(ctx, token.text)
             if key:
                 _register_world(ctx, chunk, world, key, token.i, token.i + 1)

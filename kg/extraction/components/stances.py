@@ -51,6 +51,7 @@ class _Lexicon:
                 raise InputError(f"{LEXICON_DIR / 'language.yaml'}: the particle of {entry['lemma']!r} must be quoted")
             self.verbs.setdefault(entry["lemma"], []).append((particle, entry["kind"]))
         self.nouns = {e["lemma"]: e["kind"] for e in data["stance_nouns"]}
+        self.stated_nouns = {str(k): str(v) for k, v in data["stated_stance_nouns"].items()}
         self.concessions = words("language", "concession_verbs")
         self.particles = {str(k): frozenset(map(str, v)) for k, v in data["concession_particles"].items()}
         self.predicates = sorted([(p.replace("-", " ").split(), how) for key, how in (
@@ -77,6 +78,7 @@ class _Lexicon:
         self.party_orgs = frozenset(normal(n) for n in data["party_organizations"])
         self.people = words("language", "people_nouns")
         self.nominalizations = {str(k): str(v) for k, v in data["nominalizations"].items()}
+        self.act_prepositions = {str(k): str(v) for k, v in data["act_prepositions"].items()}
         self.addressee_verbs = words("language", "addressee_verbs")
         self.abstract = tuple(str(x) for x in data["abstract_suffixes"])
         self.agenda_nouns = words("language", "agenda_nouns")
@@ -376,7 +378,7 @@ def _document_subject(cue, at, ctx: Context, lex: _Lexicon) -> str | None:
 _ANAPHOR_REACH = 3
 
 
-def _region(token, skip=()) -> list:
+def _region(token, lex: _Lexicon, skip=()) -> list:
     """Tokens of the cue's object, complement and prepositional objects."""
     tokens = []
     skipped = {t.i for t in skip}
@@ -384,15 +386,44 @@ def _region(token, skip=()) -> list:
         if c.i in skipped or (_purpose(c) and c.i < token.i):
             continue
         if (c.dep_ in _OBJECT_DEPS or c.dep_ == "prt" or (c.dep_ in {"prep", "agent", "dative"} and c.lower_ in _ISSUE_PREPS)
-                or (c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))):
+                or (c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
+                or _gerund_object(token, c)):
             tokens.extend(c.subtree)
+    # "… in exchange for a ceasefire", "… as part of any ceasefire deal": what the act is traded
+    # for or belongs to is not what is asked or refused
+    tokens = [t for t in tokens if not _framing(t, lex.containers)]
     if not tokens and token.pos_ == "VERB":
         # "must stop and eliminate its enrichment": coordinated verbs share the object the last one has
         shared = next((c for c in token.children if c.dep_ == "conj" and c.pos_ == "VERB"
                        and not any(s.dep_ in {"nsubj", "nsubjpass"} for s in c.children)), None)
         if shared is not None:
-            return _region(shared, skip)
+            return _region(shared, lex, skip)
     return sorted(tokens, key=lambda t: t.i)
+
+
+def _gerund_object(verb, clause) -> bool:
+    """ "has ruled out ceding Ukraine's land": a gerund right after the verb (and its particle),
+    which the parser may make an adverbial clause, is its object."""
+    return clause.dep_ == "advcl" and clause.tag_ == "VBG" and clause.i > verb.i and not any(
+        c.dep_ == "mark" for c in clause.children) and all(
+        t.dep_ in {"prt", "advmod", "neg"} for t in verb.doc[verb.i + 1:clause.i])
+
+
+#: Phrases that say what an act is traded for or part of ("in exchange for", "as part of").
+_FRAMES = (("in", "exchange", "for"), ("in", "return", "for"), ("as", "part", "of"))
+
+
+def _framing(token, containers: frozenset[str]) -> bool:
+    """The token is inside an "in exchange for …" or "in return for …" phrase, or an "as part of"
+    a deal ("as part of any ceasefire deal"; not "recognition of Crimea as part of Russia")."""
+    for t in [token, *token.ancestors]:
+        if t.dep_ == "prep" and t.lower_ in {"in", "as"}:
+            words = tuple(w.lower_ for w in t.doc[t.i:t.i + 3])
+            if words in _FRAMES and (words[1] != "part" or any(
+                    lemma(p) in containers for c in t.doc[t.i + 1].children if c.lower_ == "of"
+                    for p in c.children if p.dep_ == "pobj")):
+                return True
+    return False
 
 
 def _purpose(clause) -> bool:
@@ -538,7 +569,8 @@ def _issue_of_act(region, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -
                 _issue_mention(chunk, ctx, key, verb.i, verb.i + 1, "stances.act")
                 return [(key, 0.05)]
         elif noun:
-            label = f"{noun[0].upper()}{noun[1:]} of {obj.text if obj.pos_ == 'PROPN' else obj.lower_}"
+            relation = lex.act_prepositions.get(lemma(verb), "of")  # "leave Donbas": withdrawal from it
+            label = f"{noun[0].upper()}{noun[1:]} {relation} {obj.text if obj.pos_ == 'PROPN' else obj.lower_}"
             key = mint(ctx, chunk, "issue", label, "Issue", *span, "stances.minted-issue",
                        settings["minted_issue_confidence"])
             if key:
@@ -571,8 +603,9 @@ def _act_without_object(verb, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
         return []
     prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in {"from", "to", "into", "out"}), None)
     pobj = next((p for p in prep.children if p.dep_ == "pobj"), None) if prep is not None else None
-    if pobj is not None and lemma(pobj) in lex.partitives:
-        # "withdraw from the parts of the Donetsk region it still controls": the region
+    if pobj is not None and (lemma(pobj) in lex.partitives or pobj.text == "%" or pobj.like_num):
+        # "withdraw from the parts of the Donetsk region it still controls", "from the remaining
+        # 30% of Donetsk region": the region
         pobj = next((p for c in pobj.children if c.dep_ == "prep" and c.lower_ == "of"
                      for p in c.children if p.dep_ == "pobj"), None)
     if pobj is not None and lemma(pobj) in lex.vague_places:
@@ -747,6 +780,16 @@ def _addressee(token, at, holder: str | None, kind: str):
     return None
 
 
+def _noun_holder(noun):
+    """Whose stance a stance noun states: its possessor ("Putin's demand"), or who it is "by"
+    ("a demand by Putin that Ukraine cede Crimea"); None for neither."""
+    possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if possessor is not None:
+        return possessor
+    return next((p for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"
+                 for p in c.children if p.dep_ == "pobj" and p.pos_ == "PROPN"), None)
+
+
 def _noun_region(cue, kind: str, lex: _Lexicon) -> list:
     """What a stance noun states: its object and complements, a relative clause, what follows a
     colon ("conditions for a truce: the cessation of arms supplies and …"), and where the noun is
@@ -755,16 +798,17 @@ def _noun_region(cue, kind: str, lex: _Lexicon) -> list:
     condition's "for …" is what it is a condition for ("Russia's condition for a ceasefire is the
     halt of mobilisation"), not the condition: without anything else, the region is empty."""
     purpose = [c for c in cue.children if kind == "Precondition" and c.dep_ == "prep" and c.lower_ == "for"]
-    region = [t for t in _region(cue, purpose)]
+    region = _region(cue, lex, purpose)
     region += [t for c in cue.children if c.dep_ in {"acl", "relcl", "appos"} and not _describes(c) for t in c.subtree]
     if cue.dep_ == "nsubj" and lemma(cue.head) in lex.stating_copulas:
         region += [t for c in cue.head.children if c.dep_ in {"xcomp", "attr", "ccomp", "acomp", "dobj"}
                    or c.dep_ == "advcl" and any(m.lower_ == "before" for m in c.children) for t in c.subtree]
     outer = cue.head.head if _in_partitive(cue, lex) else cue  # "a number of demands, including …"
     region += [t for c in outer.children if c.dep_ == "prep" and c.lower_ in {"including", "like"} for t in c.subtree]
-    if outer.dep_ == "dobj":  # the parser may hang the colon's list on the verb
-        region += [t for c in outer.head.children if c.dep_ == "appos" for t in c.subtree]
-    return sorted(set(region), key=lambda t: t.i)
+    if outer.dep_ == "dobj":  # the parser may hang the colon's list, or the rest of a list, on the verb
+        region += [t for c in outer.head.children if c.dep_ == "appos" or c.dep_ == "dobj" and c.i > outer.i
+                   for t in c.subtree]
+    return sorted((t for t in set(region) if not _framing(t, lex.containers)), key=lambda t: t.i)
 
 
 def _in_partitive(noun, lex: _Lexicon) -> bool:
@@ -833,7 +877,7 @@ def _cues(sent, lex: _Lexicon):
         elif t.pos_ == "VERB" and base in lex.concessions and negated(t) and (
                 base not in lex.particles or any(c.lower_ in lex.particles[base] and 0 < c.i - t.i <= 3 for c in t.children)):
             yield t, "RedLine", "negated"
-        elif t.pos_ == "NOUN" and base in lex.nouns and any(c.dep_ == "poss" for c in t.children):
+        elif t.pos_ == "NOUN" and base in lex.nouns and _noun_holder(t) is not None:
             yield t, lex.nouns[base], "noun"
         elif t.pos_ in {"VERB", "AUX"} and _nothing_unless(t):
             yield t, "Precondition", "only-after"  # "no talks could occur unless Russia agreed to …"
@@ -842,8 +886,9 @@ def _cues(sent, lex: _Lexicon):
             yield t, "RedLine", "verb"  # "Iran is firmly opposed to any talks on its missiles"
         elif base == "be" and any(c.dep_ == "prep" and c.lower_ == "against" for c in t.children):
             yield t, "RedLine", "verb"  # "Russia is against any deployment of NATO troops"
-        elif t.pos_ == "NOUN" and base in lex.nouns and _stating_verb(t, lex) is not None:
-            yield t, lex.nouns[base], "stated"  # "Moscow has set conditions for a truce: …"
+        elif t.pos_ == "NOUN" and base in lex.nouns | lex.stated_nouns.keys() and _stating_verb(t, lex) is not None:
+            # "Moscow has set conditions for a truce: …", "underscored the necessity for a ceasefire"
+            yield t, lex.nouns.get(base) or lex.stated_nouns[base], "stated"
         elif t.pos_ == "NOUN" and base in lex.nouns and t.dep_ == "attr" and lemma(t.head) == "be":
             yield t, lex.nouns[base], "copula"  # "refraining from threats is a prerequisite for dialogue"
         elif (t.pos_ == "VERB" or _possible_only(t, lex)) and any(
@@ -942,7 +987,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         if not region:
             return
         if how == "noun":
-            holder, speaker, penalty = _resolve(next(c for c in cue.children if c.dep_ == "poss"), at, ctx, lex, speakers)
+            holder, speaker, penalty = _resolve(_noun_holder(cue), at, ctx, lex, speakers)
         elif negated(verb := _stating_verb(cue, lex)) or conditional(verb, lex.conditionals) or _hedged(verb, lex):
             return
         else:  # "Russia set conditions for a truce: …": whoever states them holds them
@@ -962,7 +1007,7 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
             # "Russia is opposed to sanctions relief": a state of the subject, not a passive
             subject, passive = next(c for c in cue.children if c.dep_ == "nsubjpass"), False
         skip = [c for c in cue.children if c.dep_ in {"nsubj", "nsubjpass", "agent"}]
-        region = _cleft_complement(cue) or _region(cue, skip)
+        region = _cleft_complement(cue) or _region(cue, lex, skip)
         if passive and how == "negated" and subject is None:
             # "Iran will not be allowed to enrich, Trump said": the speaker's side refuses it
             verb = speakers.speaker_of(cue)
@@ -1161,7 +1206,7 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) 
                 continue
         # the reporting verb itself when the parser hung it below the act (_inverted_reporting)
         skip = [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"} or verb is not None and c.i == verb.i]
-        region = _region(t, skip)
+        region = _region(t, lex, skip)
         if inclusion and lemma(t) == "be":  # "must be among the guarantor states": the place asked for
             region = sorted((x for c in t.children if c.dep_ in {"acomp", "attr", "prep", "oprd"} for x in c.subtree),
                             key=lambda x: x.i)
@@ -1180,7 +1225,7 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) 
             issues = _issue_of_act([t], chunk, ctx, lex, settings)
         for act in t.conjuncts:  # "must halt its mobilization, stop receiving weapons and withdraw …": each act
             if act.i > t.i and act.pos_ == "VERB" and not any(s.dep_ in {"nsubj", "nsubjpass"} for s in act.children):
-                named = _issues(_region(act), at, chunk, ctx, lex, settings, act) or _issue_of_act(
+                named = _issues(_region(act, lex), at, chunk, ctx, lex, settings, act) or _issue_of_act(
                     [act], chunk, ctx, lex, settings)
                 issues += [i for i in named if i not in issues]
         _propose(chunk, ctx, settings, sent, kind, holder, addressee, speaker, penalty, issues)
