@@ -14,8 +14,10 @@ written to a temporary file in the same folder and renamed, so a crash never lea
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import re
 from json.encoder import encode_basestring  # the C string encoder json.dumps uses with ensure_ascii=False
 import shutil
 import tempfile
@@ -105,6 +107,8 @@ class EngineQuads:
                                                    from_graph=ox.NamedNode(name)).splitlines()))
                        for name in names}
         self._memo: dict[str, object] = {}
+        #: ROOT/.kg-cache, where the writers keep their blocks between builds (:mod:`kg.blocks`); None: not kept.
+        self.cache: Path | None = None
 
     def _once(self, name: str, make: Callable[[], object]):
         if name not in self._memo:
@@ -121,8 +125,17 @@ class EngineQuads:
 
     def quad_lines(self) -> list[bytes]:
         """The quads as N-Quads lines (no newline), sorted by graph name, then as triples."""
-        return self._once("quad_lines", lambda: [line[:-1] + b"<" + name.encode("utf-8") + b"> ."
-                                                 for name, own in self._lines.items() for line in own])
+        return self._once("quad_lines", lambda: [line for group in self.graph_groups() for line in group])
+
+    def graph_groups(self) -> list[list[bytes]]:
+        """:meth:`quad_lines`, a list per named graph."""
+        return self._once("graph_groups", lambda: [[line[:-1] + b"<" + name.encode("utf-8") + b"> ." for line in own]
+                                                   for name, own in self._lines.items()])
+
+    def subject_groups(self) -> list[list[bytes]]:
+        """:meth:`triple_lines`, a list per subject (a line starts with its subject and a space)."""
+        return self._once("subject_groups", lambda: [list(group) for _, group in itertools.groupby(
+            self.triple_lines(), key=lambda line: line[:line.index(b" ")])])
 
     def sorted_triples(self) -> list:
         """The distinct triples of the graphs, sorted."""
@@ -174,11 +187,80 @@ def write_rdf(fmt: Format, quads: list) -> bytes:
         # the sorted lines are already what Oxigraph's writer would write, line for line
         lines = quads.quad_lines() if target == ox.RdfFormat.N_QUADS else quads.triple_lines()
         return b"\n".join(lines) + b"\n" if lines else b""
+    if isinstance(quads, EngineQuads) and target.media_type in _FRAMES:
+        groups = quads.graph_groups() if fmt.keeps_graphs else quads.subject_groups()
+        if groups:
+            return _write_blocks(fmt.name, target, groups, quads.cache)
     items = _sorted_quads(quads) if fmt.keeps_graphs else _sorted_triples(quads)
     try:
         return ox.serialize(items, format=target, prefixes=PREFIXES)
     except (ValueError, OSError) as exc:
         raise ExportError(f"cannot serialize as {target}: {exc}") from exc
+
+
+#: For each format written block by block (:mod:`kg.blocks`): what starts a block in the
+#: writer's output, and the media type the frame is read from. A Turtle block is a subject's
+#: triples, from a line that is not indented (the writer escapes newlines in literals); a TriG
+#: block a named graph, from a line that is neither indented nor the ``}`` that closes one; an
+#: RDF/XML block a subject's element, from a line indented once that opens one (text in XML
+#: never holds a raw ``<``).
+_FRAMES = {"text/turtle": re.compile(rb"\n(?=[^\t])"), "application/trig": re.compile(rb"\n(?=[^\t}])"),
+           "application/rdf+xml": re.compile(rb"(?=\n\t<[^/])")}
+
+
+@lru_cache(maxsize=None)
+def _frame(media_type: str) -> tuple[bytes, bytes]:
+    """(header, footer) of the writer's output for ``media_type``: what it writes around the blocks."""
+    import pyoxigraph as ox
+
+    from .vocab import PREFIXES
+
+    target = ox.RdfFormat.from_media_type(media_type)
+    label = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("x"))
+    if target == ox.RdfFormat.TRIG:
+        label = ox.Quad(label.subject, label.predicate, label.object, ox.NamedNode("urn:x:g"))
+    text = ox.serialize([label], format=target, prefixes=PREFIXES)
+    cuts = [m.end() for m in _FRAMES[media_type].finditer(text)]
+    start = text.index(b"<urn:x:") if target != ox.RdfFormat.RDF_XML else cuts[-1]
+    end = text.rindex(b"\n</rdf:RDF>") if target == ox.RdfFormat.RDF_XML else len(text)
+    return text[:start], text[end:]
+
+
+def _write_blocks(name: str, target, groups: list[list[bytes]], cache: Path | None) -> bytes:
+    """The export of ``groups`` (a subject's or a graph's sorted lines each) in ``target``, block by block,
+    each block kept from the last build when its lines are unchanged (:class:`kg.blocks.BlockCache`)."""
+    from .blocks import BlockCache
+
+    header, footer = _frame(target.media_type)
+    kept = BlockCache(cache, name)
+    blocks = kept.blocks(groups, lambda missing: _serialize_blocks(target, missing, header, footer))
+    kept.save()
+    return b"".join([header, *blocks, footer])
+
+
+def _serialize_blocks(target, groups: list[list[bytes]], header: bytes, footer: bytes) -> list[bytes]:
+    """One block per group: the groups serialized at once and the text cut where blocks start; each
+    group alone where the cuts do not match the groups one to one (then a block is what the
+    writer writes for the group, its frame taken off)."""
+    import pyoxigraph as ox
+
+    from .vocab import PREFIXES
+
+    def serialize(lines: list[bytes]) -> bytes:
+        source = ox.RdfFormat.N_QUADS if target == ox.RdfFormat.TRIG else ox.RdfFormat.N_TRIPLES
+        try:
+            text = ox.serialize(ox.parse(b"\n".join(lines), format=source), format=target, prefixes=PREFIXES)
+        except (ValueError, OSError, SyntaxError) as exc:
+            raise ExportError(f"cannot serialize as {target}: {exc}") from exc
+        if not (text.startswith(header) and text.endswith(footer)):
+            raise ExportError(f"the {target} writer wrote an unexpected frame; pyoxigraph {ox.__version__}?")
+        return text[len(header):len(text) - len(footer)]
+
+    body = serialize([line for group in groups for line in group])
+    cuts = sorted({0, len(body), *(m.end() for m in _FRAMES[target.media_type].finditer(body))})
+    if len(cuts) == len(groups) + 1:
+        return [body[a:b] for a, b in zip(cuts, cuts[1:])]
+    return [serialize(group) for group in groups]
 
 
 def jsonld_context(quads: Iterable | None = None) -> dict:
@@ -199,19 +281,20 @@ def jsonld_context(quads: Iterable | None = None) -> dict:
 
 
 def _terms_of(quads: Iterable) -> dict[str, tuple[str, object]]:
-    """:func:`_terms`, once per :class:`EngineQuads` (the context file and both JSON-LD exports read it)."""
+    """:func:`_terms`, once per :class:`EngineQuads` (the context file and both JSON-LD exports read it),
+    from its lines (:func:`_line_kinds`: parsing every line into terms took 2.6 s at 100 documents)."""
     if isinstance(quads, EngineQuads):
-        return quads._once("terms", lambda: _terms(quads.sorted_triples()))
-    return _terms(quads)
+        return quads._once("terms", lambda: _terms(_line_kinds(quads.triple_lines())))
+    return _terms(_kinds(quads))
 
 
-def _terms(quads: Iterable) -> dict[str, tuple[str, object]]:
-    """term -> (property IRI, its definition) for the properties ``quads`` use, sorted by term."""
+def _kinds(quads: Iterable) -> dict[str, set]:
+    """property -> the kinds of its objects: ``{"@id"}``, datatype IRIs, ``{"@language"}`` (rdf:type left out)."""
     import pyoxigraph as ox
 
-    from .vocab import IMP, OX_RDF_TYPE, PREFIXES, XSD_STRING
+    from .vocab import OX_RDF_TYPE
 
-    kinds: dict[str, set] = {}  # property -> {"@id"} | {datatype IRIs} | {"@language"}
+    kinds: dict[str, set] = {}
     for quad in quads:
         if quad.predicate == OX_RDF_TYPE:
             continue
@@ -219,6 +302,33 @@ def _terms(quads: Iterable) -> dict[str, tuple[str, object]]:
         kind = ("@id" if isinstance(obj, (ox.NamedNode, ox.BlankNode)) else "@language" if obj.language
                 else obj.datatype.value)
         kinds.setdefault(quad.predicate.value, set()).add(kind)
+    return kinds
+
+
+def _line_kinds(lines: Iterable[bytes]) -> dict[str, set]:
+    """:func:`_kinds` of N-Triples lines as Oxigraph writes them, read off the text: an object is an
+    IRI (``<``) or a blank node (``_:``), else a literal, ``"…"`` (an ``xsd:string``), ``"…"@lang``
+    or ``"…"^^<datatype>``; what follows a literal's last quote is its language or datatype."""
+    from .vocab import OX_RDF_TYPE, XSD_STRING
+
+    rdf_type = f"<{OX_RDF_TYPE.value}>".encode()
+    found: set[tuple[bytes, bytes]] = set()
+    for line in lines:
+        _, predicate, obj = line[:-2].split(b" ", 2)  # a subject and a predicate hold no space; " ." ends a line
+        if predicate != rdf_type:
+            found.add((predicate, obj[:1] if obj[:1] in (b"<", b"_") else obj[obj.rindex(b'"') + 1:]))
+    kinds: dict[str, set] = {}
+    for predicate, tail in found:
+        kind = ("@id" if tail in (b"<", b"_") else XSD_STRING.value if not tail else "@language" if tail[:1] == b"@"
+                else tail[3:-1].decode("utf-8"))
+        kinds.setdefault(predicate[1:-1].decode("utf-8"), set()).add(kind)
+    return kinds
+
+
+def _terms(kinds: dict[str, set]) -> dict[str, tuple[str, object]]:
+    """term -> (property IRI, its definition) for the properties of ``kinds`` (:func:`_kinds`), sorted by term."""
+    from .vocab import IMP, PREFIXES, XSD_STRING
+
     order = list(PREFIXES)
     candidates: dict[str, list[tuple[tuple, str]]] = {}
     for iri in kinds:
@@ -280,16 +390,28 @@ def _jsonld_nodes(quads: Iterable) -> tuple[dict, dict[str, dict]]:
     if isinstance(quads, EngineQuads):
         return quads._once("jsonld", lambda: _make_jsonld_nodes(quads.sorted_triples(), _terms_of(quads)))
     triples = _sorted_triples(quads)
-    return _make_jsonld_nodes(triples, _terms(triples))
+    return _make_jsonld_nodes(triples, _terms(_kinds(triples)))
 
 
 def _make_jsonld_nodes(triples: list, terms: dict) -> tuple[dict, dict[str, dict]]:
-    import pyoxigraph as ox
-
-    from .vocab import OX_RDF_TYPE, PREFIXES
+    from .vocab import PREFIXES
 
     context = {"@context": {**PREFIXES, **{term: definition for term, (_, definition) in terms.items()}}}
-    keys = {iri: (term, definition.get("@type")) for term, (iri, definition) in terms.items()}
+    nodes = _node_objects(triples, _term_keys(terms))
+    return context, {key: _ordered(node) for key, node in sorted(nodes.items())}
+
+
+def _term_keys(terms: dict) -> dict[str, tuple[str, str | None]]:
+    """property IRI -> (its key in a node object, its coercion) for the terms of :func:`_terms`."""
+    return {iri: (term, definition.get("@type")) for term, (iri, definition) in terms.items()}
+
+
+def _node_objects(triples: Iterable, keys: dict) -> dict[str, dict]:
+    """The subjects of ``triples`` as JSON-LD node objects by id, values in the order of the triples."""
+    import pyoxigraph as ox
+
+    from .vocab import OX_RDF_TYPE
+
     nodes: dict[str, dict] = {}
     for triple in triples:
         key = _node_id(triple.subject)
@@ -300,9 +422,42 @@ def _make_jsonld_nodes(triples: list, terms: dict) -> tuple[dict, dict[str, dict
         predicate = triple.predicate.value
         name, coerced = keys.get(predicate, (compact(predicate) or predicate, None))
         node.setdefault(name, []).append(_jsonld_value(triple.object, coerced))
-    ordered = {key: {k: node[k] for k in ["@id", "@type"] + sorted(k for k in node if not k.startswith("@")) if k in node}
-               for key, node in sorted(nodes.items())}
-    return context, ordered
+    return nodes
+
+
+def _ordered(node: dict) -> dict:
+    """A node object with ``@id`` and ``@type`` first, then its properties sorted."""
+    return {k: node[k] for k in ["@id", "@type"] + sorted(k for k in node if not k.startswith("@")) if k in node}
+
+
+def _jsonld_blocks(quads: EngineQuads) -> list[str] | None:
+    """The node objects of the flat JSON-LD as written text, sorted by id: one block per subject
+    (:mod:`kg.blocks`), kept from the last build while its lines and the context are unchanged.
+    None when two subjects would share a node id (an IRI that is another's compact form): their
+    triples make one node, which blocks by subject cannot give."""
+    import pyoxigraph as ox
+
+    from .blocks import BlockCache
+
+    terms = _terms_of(quads)
+    keys = _term_keys(terms)
+
+    def make(groups: list) -> list[tuple[str, str]]:
+        triples = iter(ox.parse(b"\n".join(line for group in groups for line in group), format=ox.RdfFormat.N_TRIPLES))
+        made = []
+        for group in groups:
+            ((key, node),) = _node_objects(itertools.islice(triples, len(group)), keys).items()
+            text: list[str] = []
+            _dump_json(_ordered(node), 2, text)  # as a member of "@graph" (level 1) writes it
+            made.append((key, "".join(text)))
+        return made
+
+    kept = BlockCache(quads.cache, "jsonld", identity=json.dumps(terms))
+    blocks = kept.blocks(quads.subject_groups(), make)
+    if len({key for key, _ in blocks}) != len(blocks):
+        return None
+    kept.save()
+    return [_Raw(text) for _, text in sorted(blocks)]
 
 
 def _jsonld_bytes(document: dict) -> bytes:
@@ -322,8 +477,14 @@ def _jsonld_bytes(document: dict) -> bytes:
 _INDENTS = ["\n" + " " * level for level in range(64)]
 
 
+class _Raw(str):
+    """JSON already written, at the level it is placed at (a node object of :func:`_jsonld_blocks`)."""
+
+
 def _dump_json(value, level: int, out: list[str]) -> None:
-    if isinstance(value, str):
+    if value.__class__ is _Raw:
+        out.append(value)
+    elif isinstance(value, str):
         out.append(encode_basestring(value))
     elif isinstance(value, dict) and value:
         inner = _INDENTS[level + 1] if level + 1 < len(_INDENTS) else "\n" + " " * (level + 1)
@@ -350,6 +511,9 @@ def _dump_json(value, level: int, out: list[str]) -> None:
 
 def write_jsonld(fmt: Format, quads: list) -> bytes:
     """Compact JSON-LD with the term context inline (:func:`jsonld_context`), so no processor fetches one."""
+    blocks = _jsonld_blocks(quads) if isinstance(quads, EngineQuads) else None
+    if blocks:
+        return _jsonld_bytes({**jsonld_context(quads), "@graph": blocks})
     context, nodes = _jsonld_nodes(quads)
     return _jsonld_bytes({**context, "@graph": list(nodes.values())})
 
@@ -462,6 +626,7 @@ class _OwlDlLines(EngineQuads):
             lines.append(line)
         self._lines = {"": sorted(set(lines))}
         self._memo = {"triple_lines": self._lines[""]}
+        self.cache = quads.cache
 
 
 _RDF, _JSONLD, _RESULTS = "kg.formats:write_rdf", "kg.formats:write_jsonld", "kg.sparql.results:write_results"
@@ -626,14 +791,22 @@ NETWORK_EXPORTS: dict[str, str] = {
 }
 
 
-def render_exports(graph: KnowledgeGraph) -> dict[str, bytes]:
-    """Serialize the standard set of exports, plus the JSON-LD context file, in memory."""
+def render_exports(graph: KnowledgeGraph, *, data=None, cache: str | Path | None = None) -> dict[str, bytes]:
+    """Serialize the standard set of exports, plus the JSON-LD context file, in memory.
+
+    :param data: the graph already read for the views (:class:`kg.views.graphdata.GraphData`),
+        for the network files: reading every quad again took 4 s at 100 documents.
+    :param cache: ROOT/.kg-cache: the serialized blocks of the large exports are kept there and
+        reused while their lines are unchanged (:mod:`kg.blocks`); None: made anew, not kept.
+    """
     every = EngineQuads(graph.oxigraph) if graph.oxigraph is not None else None  # read and sorted once
+    if every is not None:
+        every.cache = Path(cache) if cache is not None else None
     files = {name: export(graph, format=fmt, graphs=graphs, quads=every if graphs is None else None)
              for name, (fmt, graphs) in STANDARD_EXPORTS.items()}
     files["context.jsonld"] = (json.dumps(jsonld_context(every if every is not None else graph.quads()), indent=1)
                                + "\n").encode("utf-8")
-    network = _resolve(_NETWORK)(graph)
+    network = _resolve(_NETWORK)(graph, data)
     files.update({name: FORMATS[fmt].write(network) for name, fmt in NETWORK_EXPORTS.items()})
     formats = {**{name: fmt for name, (fmt, _) in STANDARD_EXPORTS.items()}, "context.jsonld": "jsonld",
                **NETWORK_EXPORTS}
@@ -643,15 +816,18 @@ def render_exports(graph: KnowledgeGraph) -> dict[str, bytes]:
     return files
 
 
-def write_exports(graph: KnowledgeGraph, folder: str | Path) -> dict[str, int]:
+def write_exports(graph: KnowledgeGraph, folder: str | Path, *, data=None,
+                  cache: str | Path | None = None) -> dict[str, int]:
     """Write the standard exports into ``folder``; every file is rendered before any is written.
 
     Each file is replaced atomically; to replace the set of them (and the views) at once, write
     into the folder :func:`staged_folder` gives, as :func:`kg.pipeline.run` does.
 
+    :param data: see :func:`render_exports`.
+    :param cache: see :func:`render_exports`.
     :returns: the size in bytes of each file written.
     """
-    files = render_exports(graph)
+    files = render_exports(graph, data=data, cache=cache)
     for name, data in files.items():
         write_atomic(Path(folder) / name, data)
     return {name: len(data) for name, data in files.items()}

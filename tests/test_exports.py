@@ -315,3 +315,44 @@ def test_void_names_each_sources_url_date_and_publisher(project):
     assert void.value(document, DCTERMS.date) == Literal("2025-04", datatype=XSD.gYearMonth)
     publisher = void.value(document, DCTERMS.publisher)
     assert str(publisher).endswith("/actor/shafaq-news") and str(void.value(publisher, RDFS.label)) == "Shafaq News"
+
+
+def test_blocks_kept_from_the_last_build_give_what_a_clean_build_writes(tmp_path):
+    """The block-by-block exports (kg.blocks) with the cache an earlier build left, after a
+    subject gained a triple, a subject and a graph were added and another graph removed: byte
+    for byte what the writers give a plain list of quads. A cut-short cache file reads as empty."""
+    def store_of(extra: bool) -> ox.Store:
+        store = ox.Store()
+        imp = "https://w3id.org/impasse/"
+        for n in range(3 if extra else 2):
+            if extra and n == 0:
+                continue
+            g = ox.NamedNode(f"{imp}id/graph/doc-c{n}")
+            for k in range(4):
+                s = ox.NamedNode(f"{imp}id/s{k}-c{n}")
+                store.add(ox.Quad(s, ox.NamedNode(f"{imp}ontology#heldBy"), ox.NamedNode(f"{imp}id/actor"), g))
+                store.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                                  ox.Literal(f"line\n{k} <b> \"q\"", language="en"), g))
+                store.add(ox.Quad(ox.BlankNode(f"b{k}c{n}"), ox.NamedNode(f"{imp}ontology#date"),
+                                  ox.Literal("2025", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")), g))
+            store.add(ox.Quad(ox.NamedNode(f"{imp}id/actor"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                              ox.NamedNode(f"{imp}ontology#State"), g))
+        if extra:
+            store.add(ox.Quad(ox.NamedNode(f"{imp}id/s1-c1"), ox.NamedNode(f"{imp}ontology#onIssue"),
+                              ox.NamedNode(f"{imp}id/issue"), ox.NamedNode(f"{imp}id/graph/doc-c1")))
+        return store
+
+    names = ("turtle", "trig", "owl-dl", "jsonld", "jsonld-framed")
+    for name in names:  # the cache an earlier build leaves
+        engine = export_module.EngineQuads(store_of(False))
+        engine.cache = tmp_path
+        FORMATS[name].write(engine)
+    assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == ["jsonld.blocks", "owl-dl.blocks",
+                                                                       "trig.blocks", "turtle.blocks"]
+    (tmp_path / "exports" / "trig.blocks").write_bytes((tmp_path / "exports" / "trig.blocks").read_bytes()[:40])
+    store = store_of(True)
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    for name in names:
+        engine = export_module.EngineQuads(store)
+        engine.cache = tmp_path
+        assert FORMATS[name].write(engine) == FORMATS[name].write(list(quads)), name
