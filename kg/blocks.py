@@ -36,9 +36,9 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def digest(lines: Sequence[bytes]) -> bytes:
+def digest(lines: bytes) -> bytes:
     """The key of a block: a digest of its lines (16 bytes: collisions are out of reach at any corpus size)."""
-    return hashlib.blake2b(b"\n".join(lines), digest_size=16).digest()
+    return hashlib.blake2b(lines, digest_size=16).digest()
 
 
 class BlockCache:
@@ -62,8 +62,8 @@ class BlockCache:
             if saved_identity == self.identity:
                 self.old = blocks
 
-    def blocks(self, groups: Sequence[Sequence[bytes]], make: Callable[[list[Sequence[bytes]]], list]) -> list:
-        """The block of each group of lines: kept from the last build, else made by ``make``.
+    def blocks(self, groups: Sequence[bytes], make: Callable[[list[bytes]], list]) -> list:
+        """The block of each group of lines (their text): kept from the last build, else made by ``make``.
 
         :param make: makes the blocks of a list of groups (all at once: one serializer call).
         """

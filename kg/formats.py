@@ -21,6 +21,7 @@ import re
 from json.encoder import encode_basestring  # the C string encoder json.dumps uses with ensure_ascii=False
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -125,17 +126,22 @@ class EngineQuads:
 
     def quad_lines(self) -> list[bytes]:
         """The quads as N-Quads lines (no newline), sorted by graph name, then as triples."""
-        return self._once("quad_lines", lambda: [line for group in self.graph_groups() for line in group])
+        return self._once("quad_lines", lambda: [line[:-1] + b"<" + name.encode("utf-8") + b"> ."
+                                                 for name, own in self._lines.items() for line in own])
 
-    def graph_groups(self) -> list[list[bytes]]:
-        """:meth:`quad_lines`, a list per named graph."""
-        return self._once("graph_groups", lambda: [[line[:-1] + b"<" + name.encode("utf-8") + b"> ." for line in own]
-                                                   for name, own in self._lines.items()])
+    def graph_groups(self) -> list[bytes]:
+        """Each named graph as ``<name>``, a newline and its N-Triples lines, each with its newline."""
+        return self._once("graph_groups", lambda: [b"<" + name.encode("utf-8") + b">\n" + b"".join(
+            line + b"\n" for line in own) for name, own in self._lines.items()])
 
-    def subject_groups(self) -> list[list[bytes]]:
-        """:meth:`triple_lines`, a list per subject (a line starts with its subject and a space)."""
-        return self._once("subject_groups", lambda: [list(group) for _, group in itertools.groupby(
-            self.triple_lines(), key=lambda line: line[:line.index(b" ")])])
+    def subject_groups(self) -> list[bytes]:
+        """:meth:`triple_lines` as text, cut where the subject changes: the lines of each subject,
+        each with its newline (a line starts with its subject and a space; literals escape newlines)."""
+        return self._once("subject_groups", lambda: [m.group(0) for m in _SAME_SUBJECT.finditer(self.triple_text())])
+
+    def triple_text(self) -> bytes:
+        """:meth:`triple_lines` as N-Triples text, each line with its newline."""
+        return self._once("triple_text", lambda: b"".join(line + b"\n" for line in self.triple_lines()))
 
     def sorted_triples(self) -> list:
         """The distinct triples of the graphs, sorted."""
@@ -152,6 +158,10 @@ class EngineQuads:
 
     def __iter__(self):
         return iter(self.sorted_quads())
+
+
+#: A run of lines that start with the same subject (a subject holds no space nor newline).
+_SAME_SUBJECT = re.compile(rb"([^ \n]+) [^\n]*\n(?:\1 [^\n]*\n)*")
 
 
 def _resolve(name: str) -> Callable:
@@ -226,7 +236,7 @@ def _frame(media_type: str) -> tuple[bytes, bytes]:
     return text[:start], text[end:]
 
 
-def _write_blocks(name: str, target, groups: list[list[bytes]], cache: Path | None) -> bytes:
+def _write_blocks(name: str, target, groups: list[bytes], cache: Path | None) -> bytes:
     """The export of ``groups`` (a subject's or a graph's sorted lines each) in ``target``, block by block,
     each block kept from the last build when its lines are unchanged (:class:`kg.blocks.BlockCache`)."""
     from .blocks import BlockCache
@@ -238,7 +248,7 @@ def _write_blocks(name: str, target, groups: list[list[bytes]], cache: Path | No
     return b"".join([header, *blocks, footer])
 
 
-def _serialize_blocks(target, groups: list[list[bytes]], header: bytes, footer: bytes) -> list[bytes]:
+def _serialize_blocks(target, groups: list[bytes], header: bytes, footer: bytes) -> list[bytes]:
     """One block per group: the groups serialized at once and the text cut where blocks start; each
     group alone where the cuts do not match the groups one to one (then a block is what the
     writer writes for the group, its frame taken off)."""
@@ -246,21 +256,28 @@ def _serialize_blocks(target, groups: list[list[bytes]], header: bytes, footer: 
 
     from .vocab import PREFIXES
 
-    def serialize(lines: list[bytes]) -> bytes:
+    def serialize(groups: list[bytes]) -> bytes:
+        if target == ox.RdfFormat.TRIG:  # a graph's name, then its triples: made quads of that graph
+            groups = [_END.sub(b" " + group[:group.index(b"\n")] + b" .\n", group[group.index(b"\n") + 1:])
+                      for group in groups]
         source = ox.RdfFormat.N_QUADS if target == ox.RdfFormat.TRIG else ox.RdfFormat.N_TRIPLES
         try:
-            text = ox.serialize(ox.parse(b"\n".join(lines), format=source), format=target, prefixes=PREFIXES)
+            text = ox.serialize(ox.parse(b"".join(groups), format=source), format=target, prefixes=PREFIXES)
         except (ValueError, OSError, SyntaxError) as exc:
             raise ExportError(f"cannot serialize as {target}: {exc}") from exc
         if not (text.startswith(header) and text.endswith(footer)):
             raise ExportError(f"the {target} writer wrote an unexpected frame; pyoxigraph {ox.__version__}?")
         return text[len(header):len(text) - len(footer)]
 
-    body = serialize([line for group in groups for line in group])
+    body = serialize(groups)
     cuts = sorted({0, len(body), *(m.end() for m in _FRAMES[target.media_type].finditer(body))})
     if len(cuts) == len(groups) + 1:
         return [body[a:b] for a, b in zip(cuts, cuts[1:])]
-    return [serialize(group) for group in groups]
+    return [serialize([group]) for group in groups]
+
+
+#: The end of an N-Triples line (literals escape newlines, so " .\n" ends lines only).
+_END = re.compile(rb" \.\n")
 
 
 def jsonld_context(quads: Iterable | None = None) -> dict:
@@ -284,7 +301,7 @@ def _terms_of(quads: Iterable) -> dict[str, tuple[str, object]]:
     """:func:`_terms`, once per :class:`EngineQuads` (the context file and both JSON-LD exports read it),
     from its lines (:func:`_line_kinds`: parsing every line into terms took 2.6 s at 100 documents)."""
     if isinstance(quads, EngineQuads):
-        return quads._once("terms", lambda: _terms(_line_kinds(quads.triple_lines())))
+        return quads._once("terms", lambda: _terms(_line_kinds(quads.triple_text())))
     return _terms(_kinds(quads))
 
 
@@ -305,24 +322,24 @@ def _kinds(quads: Iterable) -> dict[str, set]:
     return kinds
 
 
-def _line_kinds(lines: Iterable[bytes]) -> dict[str, set]:
-    """:func:`_kinds` of N-Triples lines as Oxigraph writes them, read off the text: an object is an
-    IRI (``<``) or a blank node (``_:``), else a literal, ``"…"`` (an ``xsd:string``), ``"…"@lang``
-    or ``"…"^^<datatype>``; what follows a literal's last quote is its language or datatype."""
+def _line_kinds(text: bytes) -> dict[str, set]:
+    """:func:`_kinds` of N-Triples text as Oxigraph writes it, read off the text (:data:`_OBJECT_KIND`)."""
     from .vocab import OX_RDF_TYPE, XSD_STRING
 
     rdf_type = f"<{OX_RDF_TYPE.value}>".encode()
-    found: set[tuple[bytes, bytes]] = set()
-    for line in lines:
-        _, predicate, obj = line[:-2].split(b" ", 2)  # a subject and a predicate hold no space; " ." ends a line
-        if predicate != rdf_type:
-            found.add((predicate, obj[:1] if obj[:1] in (b"<", b"_") else obj[obj.rindex(b'"') + 1:]))
     kinds: dict[str, set] = {}
-    for predicate, tail in found:
-        kind = ("@id" if tail in (b"<", b"_") else XSD_STRING.value if not tail else "@language" if tail[:1] == b"@"
-                else tail[3:-1].decode("utf-8"))
-        kinds.setdefault(predicate[1:-1].decode("utf-8"), set()).add(kind)
+    for predicate, node, tail in set(_OBJECT_KIND.findall(text)):
+        if predicate != rdf_type:
+            kind = ("@id" if node else XSD_STRING.value if not tail else "@language" if tail[:1] == b"@"
+                    else tail[3:-1].decode("utf-8"))
+            kinds.setdefault(predicate[1:-1].decode("utf-8"), set()).add(kind)
     return kinds
+
+
+#: A line's predicate and the kind of its object: ``<`` or ``_`` for an IRI or a blank node,
+#: else what follows a literal's closing quote (nothing for an ``xsd:string``, ``@lang``,
+#: ``^^<datatype>``); a literal's own quotes, backslashes and newlines are escaped.
+_OBJECT_KIND = re.compile(rb'^[^ \n]+ ([^ \n]+) (?:([<_])[^\n]*|"(?:[^"\\\n]|\\.)*"([^ \n]*)) \.$', re.M)
 
 
 def _terms(kinds: dict[str, set]) -> dict[str, tuple[str, object]]:
@@ -442,11 +459,11 @@ def _jsonld_blocks(quads: EngineQuads) -> list[str] | None:
     terms = _terms_of(quads)
     keys = _term_keys(terms)
 
-    def make(groups: list) -> list[tuple[str, str]]:
-        triples = iter(ox.parse(b"\n".join(line for group in groups for line in group), format=ox.RdfFormat.N_TRIPLES))
+    def make(groups: list[bytes]) -> list[tuple[str, str]]:
+        triples = iter(ox.parse(b"".join(groups), format=ox.RdfFormat.N_TRIPLES))
         made = []
         for group in groups:
-            ((key, node),) = _node_objects(itertools.islice(triples, len(group)), keys).items()
+            ((key, node),) = _node_objects(itertools.islice(triples, group.count(b"\n")), keys).items()
             text: list[str] = []
             _dump_json(_ordered(node), 2, text)  # as a member of "@graph" (level 1) writes it
             made.append((key, "".join(text)))
@@ -533,6 +550,9 @@ def write_jsonld_framed(fmt: Format, quads: list) -> bytes:
     """
     import pyoxigraph as ox
 
+    blocks = _framed_blocks(quads) if isinstance(quads, EngineQuads) else None
+    if blocks:
+        return _jsonld_bytes({**jsonld_context(quads), "@graph": blocks})
     triples = _sorted_triples(quads)
     context, nodes = _jsonld_nodes(quads)
     keys = {iri: term for term, (iri, _) in _terms_of(quads if isinstance(quads, EngineQuads) else triples).items()}
@@ -566,6 +586,84 @@ def write_jsonld_framed(fmt: Format, quads: list) -> bytes:
         return out
 
     return _jsonld_bytes({**context, "@graph": [render(key) for key in nodes if key not in nested]})
+
+
+def _framed_blocks(quads: EngineQuads) -> list[str] | None:
+    """The top-level node objects of the framed JSON-LD as written text, sorted by id: one block
+    per top-level node with the nodes nested under it (:mod:`kg.blocks`), kept from the last
+    build while their lines, which nodes nest under which, and the context are unchanged.
+
+    What nests where is read off the lines (:data:`_NODE_OBJECT`, :data:`_NESTED_LINE`), as
+    :func:`write_jsonld_framed` decides it from the terms. None where a block per top-level
+    node cannot give what that function writes: two subjects that share a node id, or nested
+    nodes in a cycle (which it keeps at the top).
+    """
+    import pyoxigraph as ox
+
+    from .blocks import BlockCache
+
+    groups = quads.subject_groups()
+    text = quads.triple_text()
+    group_of = {group[:group.index(b" ")]: group for group in groups}
+    references = Counter(_NODE_OBJECT.findall(text))
+    children: dict[bytes, list[bytes]] = {}
+    for subject, obj in _NESTED_LINE.findall(text):  # in sorted order, as the lines are
+        if references[obj] == 1 and obj in group_of:
+            children.setdefault(subject, []).append(obj)
+    nested = {obj for kids in children.values() for obj in kids}
+    roots = [subject for subject in group_of if subject not in nested]
+
+    def tree(subject: bytes) -> bytes:  # a node's lines, then each nested node's tree, delimited
+        return group_of[subject] + b"".join(b"\0{" + tree(kid) + b"\0}" for kid in children.get(subject, ()))
+
+    trees = [tree(root) for root in roots]
+    if sum(tree.count(b"\0{") for tree in trees) != len(nested):  # some nested node is not under a root: a cycle
+        return None
+    root_of = dict(zip(trees, roots))
+    terms = _terms_of(quads)
+    keys = _term_keys(terms)
+    nesting = {keys.get(iri, (compact(iri) or iri, None))[0] for iri in NESTED}
+
+    def make(missing: list[bytes]) -> list[tuple[str, str]]:
+        members: dict[bytes, tuple[str, dict]] = {}  # subject -> (node id, node object)
+        todo = [root_of[t] for t in missing]
+        wanted = []
+        while todo:
+            subject = todo.pop()
+            wanted.append(subject)
+            todo.extend(children.get(subject, ()))
+        triples = iter(ox.parse(b"".join(group_of[s] for s in wanted), format=ox.RdfFormat.N_TRIPLES))
+        for subject in wanted:
+            ((key, node),) = _node_objects(itertools.islice(triples, group_of[subject].count(b"\n")), keys).items()
+            members[subject] = (key, _ordered(node))
+
+        def render(subject: bytes) -> dict:
+            kids = {members[kid][0] for kid in children.get(subject, ())}
+            by_id = {members[kid][0]: kid for kid in children.get(subject, ())}
+            return {name: values if name.startswith("@") else
+                    [render(by_id[_value_id(v)]) if name in nesting and _value_id(v) in kids else v for v in values]
+                    for name, values in members[subject][1].items()}
+
+        made = []
+        for t in missing:
+            out: list[str] = []
+            _dump_json(render(root_of[t]), 2, out)  # as a member of "@graph" (level 1) writes it
+            made.append((members[root_of[t]][0], "".join(out)))
+        return made
+
+    kept = BlockCache(quads.cache, "jsonld-framed", identity=json.dumps(terms))
+    blocks = kept.blocks(trees, make)
+    if len({key for key, _ in blocks}) != len(blocks):
+        return None
+    kept.save()
+    return [_Raw(text) for _, text in sorted(blocks)]
+
+
+#: An object that is an IRI or a blank node, on an N-Triples line (neither holds a space).
+_NODE_OBJECT = re.compile(rb"^[^ \n]+ [^ \n]+ ([<_][^ \n]*) \.$", re.M)
+#: A line of a :data:`NESTED` property whose object is an IRI or a blank node: (subject, object).
+_NESTED_LINE = re.compile(rb"^([^ \n]+) <(?:" + b"|".join(re.escape(iri.encode()) for iri in NESTED)
+                          + rb")> ([<_][^ \n]*) \.$", re.M)
 
 
 def _value_id(value) -> str | None:
