@@ -76,6 +76,14 @@ class BlockCache:
         self.kept = dict(zip(keys, out))
         return out
 
+    def get(self, key: bytes):
+        """The block the last build kept under ``key`` (:func:`digest`), or None."""
+        return self.old.get(key)
+
+    def keep(self, key: bytes, block) -> None:
+        """Keep ``block`` under ``key`` for the next build (:meth:`blocks` keeps what it returns)."""
+        self.kept[key] = block
+
     def save(self) -> None:
         """Keep this build's blocks (only these) for the next one, written through a temporary file."""
         if self.path is None:

@@ -601,69 +601,68 @@ def write_jsonld_framed(fmt: Format, quads: list) -> bytes:
 
 
 def _framed_blocks(quads: EngineQuads) -> list[str] | None:
-    """The top-level node objects of the framed JSON-LD as written text, sorted by id: one block
-    per top-level node with the nodes nested under it (:mod:`kg.blocks`), kept from the last
-    build while their lines, which nodes nest under which, and the context are unchanged.
+    """The top-level node objects of the framed JSON-LD as written text, sorted by id.
+
+    Each node object, with the nodes nested under it, is a block (:mod:`kg.blocks`) at its
+    level of indentation, kept from the last build while its lines, those of the nodes nested
+    under it, which nodes nest where and the context are unchanged. A node that changed is
+    written again around the kept text of the nodes nested under it: a node every article
+    supports (an agreement they all name) nests the evidence of each, and one new article must
+    not write all of it again.
 
     What nests where is read off the lines (:data:`_NODE_OBJECT`, :data:`_NESTED_LINE`), as
-    :func:`write_jsonld_framed` decides it from the terms. None where a block per top-level
-    node cannot give what that function writes: two subjects that share a node id, or nested
-    nodes in a cycle (which it keeps at the top).
+    :func:`write_jsonld_framed` decides it from the terms. None where blocks cannot give what
+    that function writes: two subjects that share a node id, or nested nodes in a cycle (which
+    it keeps at the top).
     """
-    from .blocks import BlockCache
+    from .blocks import BlockCache, digest
 
-    groups = quads.subject_groups()
     text = quads.triple_text()
-    group_of = {group[:group.index(b" ")]: group for group in groups}
+    group_of = {group[:group.index(b" ")]: group for group in quads.subject_groups()}
     references = Counter(_NODE_OBJECT.findall(text))
     children: dict[bytes, list[bytes]] = {}
     for subject, obj in _NESTED_LINE.findall(text):  # in sorted order, as the lines are
         if references[obj] == 1 and obj in group_of:
             children.setdefault(subject, []).append(obj)
     nested = {obj for kids in children.values() for obj in kids}
+    keys_of_nodes: dict[bytes, bytes] = {}  # subject -> the digest of its block
+    order: list[tuple[bytes, int]] = []  # (subject, level), the nodes nested under one before it
+
+    def visit(subject: bytes, level: int) -> None:
+        kids = children.get(subject, ())
+        for kid in kids:
+            visit(kid, level + 2)  # a nested node sits in a list (level + 1) of its parent's
+        keys_of_nodes[subject] = digest(b"%d\n" % level + group_of[subject] + b"".join(keys_of_nodes[k] for k in kids))
+        order.append((subject, level))
+
     roots = [subject for subject in group_of if subject not in nested]
-
-    def tree(subject: bytes) -> bytes:  # a node's lines, then each nested node's tree, delimited
-        return group_of[subject] + b"".join(b"\0{" + tree(kid) + b"\0}" for kid in children.get(subject, ()))
-
-    trees = [tree(root) for root in roots]
-    if sum(tree.count(b"\0{") for tree in trees) != len(nested):  # some nested node is not under a root: a cycle
+    for root in roots:
+        visit(root, 2)  # a member of "@graph" (level 1)
+    if len(order) != len(group_of):  # some nested node is under no top-level node: a cycle
         return None
-    root_of = dict(zip(trees, roots))
     terms = _terms_of(quads)
     keys = _term_keys(terms)
     nesting = {keys.get(iri, (compact(iri) or iri, None))[0] for iri in NESTED}
-
-    def make(missing: list[bytes]) -> list[tuple[str, str]]:
-        todo = [root_of[t] for t in missing]
-        wanted = []
-        while todo:
-            subject = todo.pop()
-            wanted.append(subject)
-            todo.extend(children.get(subject, ()))
-        # subject -> (node id, node object)
-        members = dict(zip(wanted, _node_objects_of(quads, [group_of[s] for s in wanted], keys)))
-
-        def render(subject: bytes) -> dict:
-            kids = {members[kid][0] for kid in children.get(subject, ())}
-            by_id = {members[kid][0]: kid for kid in children.get(subject, ())}
-            return {name: values if name.startswith("@") else
-                    [render(by_id[_value_id(v)]) if name in nesting and _value_id(v) in kids else v for v in values]
-                    for name, values in members[subject][1].items()}
-
-        made = []
-        for t in missing:
-            out: list[str] = []
-            _dump_json(render(root_of[t]), 2, out)  # as a member of "@graph" (level 1) writes it
-            made.append((members[root_of[t]][0], "".join(out)))
-        return made
-
     kept = BlockCache(quads.cache, "jsonld-framed", identity=json.dumps(terms))
-    blocks = kept.blocks(trees, make)
-    if len({key for key, _ in blocks}) != len(blocks):
+    written = {subject: kept.get(keys_of_nodes[subject]) for subject, _ in order}  # subject -> (node id, text)
+    missing = [subject for subject, _ in order if written[subject] is None]
+    made = dict(zip(missing, _node_objects_of(quads, [group_of[subject] for subject in missing], keys)))
+    for subject, level in order:
+        if written[subject] is None:
+            key, node = made[subject]
+            by_id = {written[kid][0]: kid for kid in children.get(subject, ())}
+            shell = {name: values if name.startswith("@") else
+                     [_Raw(written[by_id[_value_id(v)]][1]) if name in nesting and _value_id(v) in by_id else v
+                      for v in values]
+                     for name, values in node.items()}
+            out: list[str] = []
+            _dump_json(shell, level, out)
+            written[subject] = (key, "".join(out))
+        kept.keep(keys_of_nodes[subject], written[subject])
+    if len({key for key, _ in written.values()}) != len(written):
         return None
     kept.save()
-    return [_Raw(text) for _, text in sorted(blocks)]
+    return [_Raw(text) for _, text in sorted(written[root] for root in roots)]
 
 
 #: An object that is an IRI or a blank node, on an N-Triples line (neither holds a space).
