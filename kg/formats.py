@@ -208,8 +208,8 @@ def write_rdf(fmt: Format, quads: list) -> bytes:
         raise ExportError(f"cannot serialize as {target}: {exc}") from exc
 
 
-#: For each format written block by block (:mod:`kg.blocks`): what starts a block in the
-#: writer's output, and the media type the frame is read from. A Turtle block is a subject's
+#: For each format written block by block (:mod:`kg.blocks`), by media type: what starts a
+#: block in the writer's output. A Turtle block is a subject's
 #: triples, from a line that is not indented (the writer escapes newlines in literals); a TriG
 #: block a named graph, from a line that is neither indented nor the ``}`` that closes one; an
 #: RDF/XML block a subject's element, from a line indented once that opens one (text in XML
