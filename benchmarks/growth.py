@@ -40,6 +40,7 @@ def _stages(root: Path, cache: Path) -> dict[str, float]:
     from kg.derive.validation import validate
     from kg.formats import write_exports
     from kg.views import write_views
+    from kg.views.graphdata import GraphData
 
     project = Project(root)
     times: dict[str, float] = {}
@@ -58,10 +59,11 @@ def _stages(root: Path, cache: Path) -> dict[str, float]:
         raise SystemExit(f"{root}: the generated corpus does not conform")
     times["validate"] = time.perf_counter() - start
     start = time.perf_counter()
-    write_exports(built.graph, project.exports)
+    data = GraphData(built.graph)  # read once for the network exports and the views, as kg.pipeline.publish does
+    write_exports(built.graph, project.exports, data=data, cache=cache)  # blocks kept, as `kg build` does
     times["exports"] = time.perf_counter() - start
     start = time.perf_counter()
-    write_views(built.graph, project.exports / "views", cache=cache)  # the layouts cached, as `kg build` does
+    write_views(built.graph, project.exports / "views", cache=cache, data=data)  # layouts cached, as `kg build` does
     times["views"] = time.perf_counter() - start
     times["quads"] = len(built.graph)
     print(f"{root.name}: " + ", ".join(f"{k} {v:.2f}" for k, v in times.items()), file=sys.stderr, flush=True)

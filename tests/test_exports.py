@@ -26,6 +26,7 @@ from kg.store import merged_graph
 from .conftest import ROOT
 
 EXPORTS = ROOT / "exports"
+PROV_DERIVED, OA_SELECTOR = export_module.NESTED
 
 
 def test_committed_exports_are_current(exported):
@@ -315,3 +316,62 @@ def test_void_names_each_sources_url_date_and_publisher(project):
     assert void.value(document, DCTERMS.date) == Literal("2025-04", datatype=XSD.gYearMonth)
     publisher = void.value(document, DCTERMS.publisher)
     assert str(publisher).endswith("/actor/shafaq-news") and str(void.value(publisher, RDFS.label)) == "Shafaq News"
+
+
+def test_blocks_kept_from_the_last_build_give_what_a_clean_build_writes(tmp_path):
+    """The block-by-block exports (kg.blocks) with the cache an earlier build left, after a
+    subject gained a triple, a subject and a graph were added and another graph removed: byte
+    for byte what the writers give a plain list of quads. A cut-short cache file reads as empty."""
+    def store_of(extra: bool) -> ox.Store:
+        store = ox.Store()
+        imp = "https://w3id.org/impasse/"
+        for n in range(3 if extra else 2):
+            if extra and n == 0:
+                continue
+            g = ox.NamedNode(f"{imp}id/graph/doc-c{n}")
+            for k in range(4):
+                s = ox.NamedNode(f"{imp}id/s{k}-c{n}")
+                store.add(ox.Quad(s, ox.NamedNode(f"{imp}ontology#heldBy"), ox.NamedNode(f"{imp}id/actor"), g))
+                store.add(ox.Quad(s, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                                  ox.Literal(f"line\n{k} <b> \"q\"", language="en"), g))
+                store.add(ox.Quad(ox.BlankNode(f"b{k}c{n}"), ox.NamedNode(f"{imp}ontology#date"),
+                                  ox.Literal("2025", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")), g))
+                evidence, selector = ox.NamedNode(f"{imp}id/evidence/e{k}-c{n}"), ox.BlankNode(f"sel{k}c{n}")
+                store.add(ox.Quad(s, ox.NamedNode(PROV_DERIVED), evidence, g))
+                store.add(ox.Quad(evidence, ox.NamedNode(OA_SELECTOR), selector, g))
+                store.add(ox.Quad(selector, ox.NamedNode("http://www.w3.org/ns/oa#exact"), ox.Literal(f"q{k}"), g))
+            store.add(ox.Quad(ox.NamedNode(f"{imp}id/actor"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                              ox.NamedNode(f"{imp}ontology#State"), g))
+        if extra:  # a subject gains a triple; an evidence node becomes shared, so no longer nested
+            g = ox.NamedNode(f"{imp}id/graph/doc-c1")
+            store.add(ox.Quad(ox.NamedNode(f"{imp}id/s1-c1"), ox.NamedNode(f"{imp}ontology#onIssue"),
+                              ox.NamedNode(f"{imp}id/issue"), g))
+            store.add(ox.Quad(ox.NamedNode(f"{imp}id/s0-c1"), ox.NamedNode(PROV_DERIVED),
+                              ox.NamedNode(f"{imp}id/evidence/e1-c1"), g))
+        return store
+
+    names = ("turtle", "trig", "owl-dl", "jsonld", "jsonld-framed")
+    for name in names:  # the cache an earlier build leaves
+        engine = export_module.EngineQuads(store_of(False))
+        engine.cache = tmp_path
+        FORMATS[name].write(engine)
+    assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == [
+        "jsonld-framed.blocks", "jsonld.blocks", "owl-dl.blocks", "trig.blocks", "turtle.blocks"]
+    (tmp_path / "exports" / "trig.blocks").write_bytes((tmp_path / "exports" / "trig.blocks").read_bytes()[:40])
+    store = store_of(True)
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    for name in names:
+        engine = export_module.EngineQuads(store)
+        engine.cache = tmp_path
+        assert FORMATS[name].write(engine) == FORMATS[name].write(list(quads)), name
+
+
+def test_framed_jsonld_of_nested_nodes_in_a_cycle_is_what_the_term_by_term_writer_writes():
+    store = ox.Store()
+    g, a, b = ox.NamedNode("http://example.org/g"), ox.BlankNode("a"), ox.BlankNode("b")
+    store.add(ox.Quad(a, ox.NamedNode(PROV_DERIVED), b, g))
+    store.add(ox.Quad(b, ox.NamedNode(PROV_DERIVED), a, g))
+    store.add(ox.Quad(ox.NamedNode("http://example.org/top"), ox.NamedNode(OA_SELECTOR), ox.BlankNode("c"), g))
+    store.add(ox.Quad(ox.BlankNode("c"), ox.NamedNode("http://www.w3.org/ns/oa#exact"), ox.Literal("x"), g))
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    assert FORMATS["jsonld-framed"].write(export_module.EngineQuads(store)) == FORMATS["jsonld-framed"].write(quads)

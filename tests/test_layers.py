@@ -19,6 +19,7 @@ LAYERS = [
     ("kg.project",),                # the layout of a project and the files the package ships for it
     ("kg.sparql.syntax",),          # the SPARQL tokenizer and binder every store uses
     ("kg.store",),
+    ("kg.blocks",),                 # the exports' blocks kept between builds
     ("kg.formats",),
     ("kg.void",),                   # the dataset description: the graph's counts and the export files
     ("kg.corpus",),

@@ -134,19 +134,22 @@ def ontology_page(graph: KnowledgeGraph) -> str:
     return html if html.endswith("\n") else html + "\n"
 
 
-def render_views(graph: KnowledgeGraph, cache: str | Path | None = None) -> dict[str, str]:
+def render_views(graph: KnowledgeGraph, cache: str | Path | None = None,
+                 data: GraphData | None = None) -> dict[str, str]:
     """Every page ``kg views`` writes, rendered in memory: file name -> HTML.
 
     :param graph: the built graph (with its derived graph, for the mismatch map).
     :param cache: keep the layouts and the ontology page here (ROOT/.kg-cache), each under the
         digest of what it was made from, and reuse them while that is unchanged; None: no cache.
+    :param data: the graph already read (shared with the exports' network files, as
+        :func:`kg.pipeline.publish` does); by default it is read here.
     """
     from .network import LAYOUT_CACHE
 
     folder = Path(cache) if cache is not None else None
     token = LAYOUT_CACHE.set(folder)
     try:
-        data = GraphData(graph)
+        data = data if data is not None else GraphData(graph)
         built = [(spec.file, spec.build(graph, data)) for spec in _registry()]
     finally:
         LAYOUT_CACHE.reset(token)
@@ -183,15 +186,17 @@ def _cached_ontology_page(graph: KnowledgeGraph, folder: Path | None) -> str:
     return html
 
 
-def write_views(graph: KnowledgeGraph, folder: str | Path, cache: str | Path | None = None) -> dict[str, int]:
+def write_views(graph: KnowledgeGraph, folder: str | Path, cache: str | Path | None = None,
+                data: GraphData | None = None) -> dict[str, int]:
     """Render every page, then write each atomically into ``folder``.
 
     :param cache: see :func:`render_views`.
+    :param data: see :func:`render_views`.
     :returns: the size in bytes of each file written.
     """
     from ..formats import write_atomic
 
-    pages = {name: html.encode("utf-8") for name, html in render_views(graph, cache).items()}
+    pages = {name: html.encode("utf-8") for name, html in render_views(graph, cache, data).items()}
     for name, data in pages.items():
         write_atomic(Path(folder) / name, data)
     return {name: len(data) for name, data in pages.items()}
