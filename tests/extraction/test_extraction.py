@@ -1127,3 +1127,13 @@ def test_an_event_noun_as_a_subject_is_reported_and_a_participle_adds_to_it(inde
 ])
 def test_refusals_and_demands_of_territory(index, steps, text, expected):
     assert stances_of(extract(index, steps, text)) == expected
+
+
+def test_an_organisation_named_after_a_state_is_the_organisation_and_a_prison_a_place(index, steps):
+    text = ("The British Council building was damaged. The Omani Foreign Ministry said talks would continue. "
+            "Buses left Ofer prison near Ramallah.")
+    result = extract(index, steps, text)
+    named = {text[m.start:m.end]: (m.category, m.key) for m in result.mentions if m.category in {"actor", "place"}}
+    assert named["British Council"] == ("actor", "british-council") and "British" not in named
+    assert named["Omani"] == ("actor", "oman")  # a state's government body speaks for the state
+    assert named["Ofer"][0] == "place"

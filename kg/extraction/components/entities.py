@@ -276,6 +276,8 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
             start = _strip_title(doc, start, end, titles)
         while start < end and doc[start].lower_ == "the":
             start += 1
+        if label == "ORG" and _covered(chunk, start, end):
+            _yield_to_organisation(chunk, ctx, start, end)
         if start >= end or end - start > settings["max_name_tokens"] or _covered(chunk, start, end):
             continue
         span = doc[start:end]
@@ -337,6 +339,26 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
     ctx.mentions.extend(Mention(m.start, m.end, m.category, m.key, m.rule) for m in added
                         if not ctx.in_furniture(m.start, m.end))
     _roles(chunk, ctx, settings, titles)
+
+
+def _yield_to_organisation(chunk: Chunk, ctx: Context, start: int, end: int) -> None:
+    """ "the British Council", "the Russian Direct Investment Fund", "Israel Prison Service": an
+    organisation the recognizer names, whose name begins with a state or its demonym, is the
+    organisation, not the state; the state's mention inside it goes. Not a government body
+    ("the Russian Foreign Ministry" speaks for Russia) and not a longer lexicon name."""
+    doc = chunk.doc
+    inside = [m for m in chunk.mentions if m.category in {"actor", "place"} and m.token_start < end and start < m.token_end]
+    if not inside or any(m.token_start < start or m.token_end > end or m.token_start != start
+                         or m.rule not in {"lexicon.states", "lexicon.demonym"} for m in inside):
+        return
+    rest = doc[max(m.token_end for m in inside):end]
+    if not rest or normal(rest.text) in words("language", "government_bodies") or not _is_name(rest):
+        return
+    for m in inside:
+        chunk.mentions.remove(m)
+        recorded = Mention(m.start, m.end, m.category, m.key, m.rule)
+        if recorded in ctx.mentions:  # the gazetteer's are recorded already, this component's at its end
+            ctx.mentions.remove(recorded)
 
 
 def _site(chunk: Chunk, start: int, end: int, label: str) -> bool:
