@@ -556,10 +556,12 @@ def _reported_act(token) -> bool:
 def _verb_of_object(noun):
     """The verb whose object the noun is, also as what "one of" or "a series of" counts
     ("launched one of its most ambitious attacks"); None for a noun that is no object."""
-    obj = noun
-    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ in {"NUM", "NOUN", "PRON"}:
-        obj = noun.head.head
-    return obj.head if obj.dep_ in {"dobj", "obj"} and obj.i != noun.i or noun.dep_ in {"dobj", "obj"} else None
+    if noun.dep_ in {"dobj", "obj"}:
+        return noun.head
+    counted = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+    if counted is not None and counted.pos_ in {"NUM", "NOUN", "PRON"} and counted.dep_ in {"dobj", "obj"}:
+        return counted.head
+    return None
 
 
 def _elaboration(noun, lex: _EventLexicon, cls: str):

@@ -2,9 +2,12 @@
 
 A cue (``lexicon/language.yaml``) is a stance verb ("demand", "insist on", "rule out"), a
 conceding verb under negation ("will not accept", "will never give up"), a red-line predicate
-("is non-negotiable", "is not up for negotiation"), a stance noun ("Iran's demand for"), or a
-modal of obligation in reported speech ("Iran must stop enrichment …, the envoy said": a
-demand by the envoy's side addressed to Iran).
+("is non-negotiable", "is not up for negotiation") or one refusing what another has ("is
+unacceptable to us"), "is opposed to" and "is against", a stance noun with its holder ("Iran's
+demand for", "a demand by Putin") or stated by a verb ("Russia set conditions for a truce:
+…"), a condition ("only after", "is only possible if", "no deal unless"), or a modal of
+obligation in reported speech ("Iran must stop enrichment …, the envoy said": a demand by the
+envoy's side addressed to Iran).
 
 - The holder is the cue's subject (inherited through ``xcomp`` and ``conj``), the agent of a
   passive, or the possessor of a stance noun; a pronoun in reported speech or in a quotation is
