@@ -79,6 +79,7 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
     places = mentions(chunk, "place")
     if not places:
         return
+    place_tokens = {t for p in places for t in range(p.token_start, p.token_end)}
     seen: set[tuple[int, str]] = set()  # (sentence, venue): one round per venue a sentence names
     actor_tokens = {i for m in mentions(chunk, "actor") for i in range(m.token_start, m.token_end)}
     for i, lemma in enumerate(chunk.lemmas):
@@ -154,7 +155,6 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
         between = i + 1 < len(doc) and doc[i + 1].lower_ == "between"
         # "Iran and the United States held a fourth round": who holds the talks takes part
         holders = {t.i for c in token.head.children if token.dep_ == "dobj" and c.dep_ == "nsubj" for t in c.subtree}
-        place_tokens = {t for p in places for t in range(p.token_start, p.token_end)}
         for m in mentions(chunk, "actor"):
             if not (sent.start <= m.token_start < sent.end) or _actor_kind(ctx, m.key) == "ArmedGroup":
                 continue

@@ -894,9 +894,9 @@ def _cues(sent, lex: _Lexicon):
             yield t, lex.nouns.get(base) or lex.stated_nouns[base], "stated"
         elif t.pos_ == "NOUN" and base in lex.nouns and t.dep_ == "attr" and lemma(t.head) == "be":
             yield t, lex.nouns[base], "copula"  # "refraining from threats is a prerequisite for dialogue"
-        elif (t.pos_ == "VERB" or _possible_only(t, lex)) and any(
+        elif ((possible := _possible_only(t, lex)) or t.pos_ == "VERB") and any(
                 c.dep_ in {"advcl", "prep"} and any(m.lower_ in {"after", "if", "once", "when"} for m in [c, *c.children])
-                and (_possible_only(t, lex) or any(o.dep_ == "advmod" and o.lower_ == "only" for o in [*t.children, *c.children]))
+                and (possible or any(o.dep_ == "advmod" and o.lower_ == "only" for o in [*t.children, *c.children]))
                 for c in t.children):
             # "would resume talks only after …"; "could begin only after Ukraine withdrew", where
             # the parser hangs "only" on the clause; "peace is only possible if Russia agrees to …"
