@@ -179,6 +179,18 @@ class Context:
         member_of = (minted.member_of if minted is not None else None) or self.index.affiliations.get(org)
         return member_of if member_of and self.kind(member_of) == "State" else org
 
+    def state_of_body(self, key: str, bodies: frozenset[str]) -> str | None:
+        """The state a government body acts for ("the Russian Defence Ministry": Russia), from
+        the lexicon's ``member_of``; None for any other organisation (a state company, a fund)
+        and for an actor that is no organisation. ``bodies``: the names of government bodies
+        (``government_bodies`` in language.yaml), one of which must end the organisation's label."""
+        minted = self.entities.get(("actor", key))
+        member_of = minted.member_of if minted is not None else None
+        if member_of is None or self.kind(key) != "Organization" or self.kind(member_of) != "State":
+            return None
+        label = " ".join(minted.label.lower().replace(".", "").split())
+        return member_of if any(label == b or label.endswith(" " + b) for b in bodies) else None
+
     def in_furniture(self, start: int, end: int) -> bool:
         return any(f.start < end and start < f.end for f in self.furniture)
 

@@ -1137,3 +1137,71 @@ def test_an_organisation_named_after_a_state_is_the_organisation_and_a_prison_a_
     assert named["British Council"] == ("actor", "british-council") and "British" not in named
     assert named["Omani"] == ("actor", "oman")  # a state's government body speaks for the state
     assert named["Ofer"][0] == "place"
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # the date hangs on the verb the round is the subject of, far from the round
+    ("The first round of talks between Iran and the United States took place on Saturday in Oman.", "2025-06-01",
+     {"venue": "oman", "date": "2025-05-31", "participants": ["iran", "united-states"], "round_status": "held"}),
+    # "this coming Saturday" is ahead; the place the parser hangs on the date is the meeting's
+    ("A second meeting is scheduled to take place this coming Saturday in Rome.", "2025-06-01",
+     {"venue": "rome", "date": "2025-06-07", "round_status": "scheduled"}),
+])
+def test_round_dates_and_places_read_off_the_verb(index, steps, text, published, expected):
+    [found] = facts(extract(index, steps, text, published=published), "round")
+    assert {k: found.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a pronoun subject, or a pronoun owning the subject, is the subject of the clause above
+    ("The Israeli military said its aircraft had struck more than 130 targets across the Gaza Strip on Monday.",
+     ("MilitaryStrike", ["israel"])),
+    ("Kyiv says Russia broke those assurances when it seized Crimea.", ("Escalation", ["russia"])),
+    # the present perfect reports an act; moving bombers is a deployment
+    ("The US has moved B-2 bombers to the Diego Garcia base in the Indian Ocean.", ("Deployment", ["united-states"])),
+    # a government body acts for its state
+    ("The Russian Defence Ministry said its forces had carried out a massive strike on air bases in Ukraine.",
+     ("MilitaryStrike", ["russia"])),
+])
+def test_events_by_pronouns_bodies_and_perfects(index, steps, text, expected):
+    [event] = facts(extract(index, steps, text, published="2025-06-01"), "event")
+    assert (event["class"], event["agent"]) == expected
+
+
+def test_a_pronoun_agrees_with_what_it_stands_for(index, steps):
+    # "it" is no person: Trump is not the one who struck
+    assert facts(extract(index, steps, "Trump said it had struck targets in Gaza on Monday.", published="2025-06-01"),
+                 "event") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Trump abandoned the 2015 nuclear deal between Iran and world powers in 2018.", "2018"),
+    # the year in the agreement's name dates the agreement, not the withdrawal; "In May" is no modal
+    ("In May 2018, Trump withdrew from the 2015 deal.", "2018-05"),
+])
+def test_a_withdrawal_from_an_agreement_called_a_deal(index, steps, text, expected):
+    [event] = facts(extract(index, steps, text), "event")
+    assert (event["class"], event["agent"], event["agreement"], event.get("date")) == (
+        "Withdrawal", ["united-states"], "jcpoa", expected)
+    [withdrawal] = [c for c in extract(index, steps, text).candidates if c.kind == "event"]
+    assert withdrawal.confidence == 0.6  # not hedged
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an outlet relaying a speaker's words does not make them somebody else's claim
+    ("Axios reports that President Trump has reiterated that Iran must agree to a deal ensuring it cannot obtain "
+     "nuclear weapons.", [("demand", "united-states", "weaponisation")]),
+    ("The agency reported that Iran was seeking to enrich uranium to 90 percent.", []),
+    # the adjective said of the talks names their format
+    ("Araghchi insists that the talks remain indirect.", [("demand", "iran", "negotiation-format")]),
+    # a speaker denying another party a thing holds a red line on it
+    ("Iran can never have a nuclear weapon, Trump said.", [("red-line", "united-states", "weaponisation")]),
+    ("Trump said he would not let Iran get close to a bomb.", [("red-line", "united-states", "weaponisation")]),
+    ("Iran said it will never build a nuclear weapon.", []),
+    # a government body voices its state's stance
+    ("The Russian Foreign Ministry said Ukraine must withdraw from Donbas.",
+     [("demand", "russia", "withdrawal-from-donbas")]),
+    ("Gazprom said Ukraine must pay its debts.", [("demand", "gazprom", "debt")]),
+])
+def test_relayed_predicative_denied_and_voiced_by_a_body(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected

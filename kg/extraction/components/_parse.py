@@ -129,3 +129,30 @@ def actor_of(token, at: dict[int, list[Mention]], people: frozenset[str]) -> Men
             if found:
                 return found[0]
     return None
+
+
+#: Third-person pronouns, with what they can stand for: "it"/"its" a state or a body, never a
+#: person; "he"/"she" a person; "they" anything ("the Israeli military said it had struck …";
+#: "Putin declared them void when he recognised …").
+PRONOUNS_THIRD = {"he": "person", "she": "person", "him": "person", "his": "person", "her": "person",
+                  "it": "body", "its": "body", "they": None, "them": None, "their": None}
+
+
+def pronoun_antecedent(token, at: dict[int, list[Mention]], people: frozenset[str], kind) -> Mention | None:
+    """The actor a third-person pronoun stands for in its own sentence: the subject of the
+    clause above it ("Russia broke those assurances when it seized Crimea": Russia), read from
+    the parse; a possessive looks above the noun it modifies ("The Israeli military said its
+    aircraft had struck …": the military). ``kind`` gives an actor key's type, which must agree
+    with the pronoun's; None when no subject above agrees."""
+    wanted = PRONOUNS_THIRD.get(token.lower_, "none")
+    if wanted == "none":
+        return None
+    for above in clause_chain(token.head)[1:]:
+        subject = next((c for c in above.children if c.dep_ == "nsubj" and c.i != token.i), None)
+        actor = actor_of(subject, at, people) if subject is not None else None
+        if actor is None:
+            continue
+        if wanted is None or (kind(actor.key) == "Person") == (wanted == "person"):
+            return actor
+    return None
+

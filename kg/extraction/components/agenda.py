@@ -133,7 +133,7 @@ def _any_possessive(doc, tags=None):
 @component("agenda", requires=("doc", "mentions"), provides=("issues",), defaults={"confidence": 0.6})
 def agenda(chunk: Chunk, ctx: Context, settings: dict) -> None:
     """Issues and leverage kinds the lexicons name, linked to the reference data or minted."""
-    matcher, concepts, _ = _matcher(ctx)
+    matcher, concepts, lemmas = _matcher(ctx)
     doc = chunk.doc
     strings = doc.vocab.strings
     added = []
@@ -147,6 +147,38 @@ def agenda(chunk: Chunk, ctx: Context, settings: dict) -> None:
         mention = Mention(s, e, category, key, f"lexicon.{category}", start, end)
         chunk.mentions.append(mention)
         added.append(mention)
+    for noun, adjective in _predicative(doc):
+        found = lemmas.get(f"{adjective.lemma_.lower()} {noun.lemma_.lower()}")
+        start, end = min(noun.i, adjective.i), max(noun.i, adjective.i) + 1
+        if found is None or any(m.category == found[0] and m.token_start < end and start < m.token_end
+                                for m in chunk.mentions):
+            continue
+        key = _concept(ctx, chunk, concepts, *found, start, end, settings["confidence"])
+        s, e = chunk.char_span(start, end)
+        mention = Mention(s, e, found[0], key, f"lexicon.{found[0]}-predicative", start, end)
+        chunk.mentions.append(mention)
+        added.append(mention)
     chunk.mentions.sort(key=lambda m: (m.start, m.category, m.key))
     ctx.mentions.extend(Mention(m.start, m.end, m.category, m.key, m.rule) for m in added
                         if not ctx.in_furniture(m.start, m.end))
+
+
+#: Verbs that link a subject to what is said of it: "the talks remain indirect".
+_COPULAS = frozenset({"be", "remain", "stay", "become", "keep"})
+
+
+def _predicative(doc):
+    """(noun, adjective) pairs where the adjective is said of the noun through a copula: "the
+    talks remain indirect" names what "indirect talks" does, which the phrase lexicon alone
+    cannot see (the words are apart and in the other order)."""
+    if not doc.has_annotation("DEP"):
+        return []
+    pairs = []
+    for adjective in doc:
+        verb = adjective.head
+        if adjective.dep_ != "acomp" or adjective.pos_ != "ADJ" or verb.lemma_.lower() not in _COPULAS:
+            continue
+        noun = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"} and c.pos_ == "NOUN"), None)
+        if noun is not None:
+            pairs.append((noun, adjective))
+    return pairs

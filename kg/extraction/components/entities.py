@@ -395,6 +395,11 @@ def _register_world(ctx: Context, chunk: Chunk, world: _World, key: str, start: 
         ctx.entities[("actor", key)] = Entity("actor", key, cls, label, s, e, "lexicon.world", 0.9,
                                               member_of=member_of)
         ctx.cache.setdefault("names", {})[("actor", normal(label))] = key
+        if member_of is not None:
+            # the state a body belongs to is known from the body's name on: what "the Russian
+            # Defence Ministry" does, Russia does (Context.state_of_body), even before "Russia"
+            # itself is named
+            _register_world(ctx, chunk, world, member_of, start, end)
 
 
 def _armed(name: str) -> bool:

@@ -18,7 +18,7 @@ from .cues import find_cues
 from .entities import mint
 from ..lexicon import load_lexicon
 from ..lexicon import words as word_list
-from ._parse import actor_of, mentions_at, subject_of
+from ._parse import actor_of, mentions_at, pronoun_antecedent, subject_of
 from ._parse import lemma as lemma_of
 from ._parse import conditional as in_condition
 from ._parse import negated as has_negation
@@ -40,16 +40,43 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _near_date(chunk: Chunk, token: int, window: int = 10) -> str | None:
+def _near_date(chunk: Chunk, token: int, window: int = 10, within: tuple[int, int] | None = None) -> str | None:
     """The one date near ``token`` in its sentence, not across a clause boundary, and not the
-    date of the reporting ("… in the Istanbul talks, Zelensky said on Wednesday")."""
+    date of the reporting ("… in the Istanbul talks, Zelensky said on Wednesday"), nor one
+    ``within`` a name's tokens (the "2015" of "the 2015 deal" dates the deal, not the act)."""
     sent = chunk.doc[token].sent
     doc = chunk.doc
     barrier = BOUNDARY | RELATIVE | {"led", "triggered", "prompted", "after", "following"}
     near = {d.value for d in chunk.dates if sent.start <= d.token_start < sent.end and abs(d.token_start - token) <= window
+            and not (within and within[0] <= d.token_start < within[1])
             and not any(t.lower_ in barrier for t in doc[min(token, d.token_end):max(token, d.token_start)])
             and not _date_of_reporting(doc[d.token_start], doc[token])}
     return next(iter(near)) if len(near) == 1 else None
+
+
+def _clause_date(chunk: Chunk, token) -> str | None:
+    """The one date on a verb, or on the verb a noun is the subject or object of, however far
+    the words between push it ("The first round of talks between Iran and the United States
+    took place on Saturday", "abandoned the 2015 nuclear deal between Iran and world powers in
+    2018"), read from the parse."""
+    if not token.doc.has_annotation("DEP"):
+        return None
+    if token.pos_ == "VERB":
+        verb = token
+    else:
+        if token.dep_ == "pobj" and token.head.head.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+            token = token.head.head  # "round of talks": the round is what the verb takes
+        if token.dep_ not in {"nsubj", "nsubjpass", "dobj"} or token.head.pos_ != "VERB":
+            return None
+        verb = token.head
+    found = set()
+    for d in chunk.dates:
+        node = token.doc[d.token_start]
+        while node.head.i != node.i and node.head.i != verb.i and node.dep_ in {"pobj", "prep", "npadvmod", "compound"}:
+            node = node.head
+        if node.head.i == verb.i and node.dep_ in {"prep", "npadvmod"}:
+            found.add(d.value)
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _date_of_reporting(date, token) -> bool:
@@ -152,7 +179,9 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
             if status:
                 fields["round_status"] = status
         participants = []
-        between = i + 1 < len(doc) and doc[i + 1].lower_ == "between"
+        # "talks between …", "a round of talks between …"
+        between = next((j for j in range(i + 1, min(sent.end, i + 4)) if doc[j].lower_ == "between"
+                        and all(t.lower_ == "of" or lemma_of(t) in TALK_NOUNS for t in doc[i + 1:j])), None)
         # "Iran and the United States held a fourth round": who holds the talks takes part
         holders = {t.i for c in token.head.children if token.dep_ == "dobj" and c.dep_ == "nsubj" for t in c.subtree}
         for m in mentions(chunk, "actor"):
@@ -160,7 +189,7 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 continue
             if doc[m.token_end - 1].dep_ == "appos" and doc[m.token_end - 1].head.i in place_tokens:
                 continue  # "in Muscat, Oman,": the country of the place
-            if (between and i + 1 < m.token_start <= i + 8) or (i - 6 <= m.token_start < i) or m.token_start in holders:
+            if (between is not None and between < m.token_start <= between + 7) or (i - 6 <= m.token_start < i) or m.token_start in holders:
                 if m.key not in {fields.get("host"), fields.get("mediator")}:
                     participants.append(m.key)
         if participants:
@@ -169,7 +198,7 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                        if lemma_of(t) == "round" and doc[t.i - 1].lower_ in ORDINALS), None)
         venues = [v for v in venues if (sent.start, v.key) not in seen]
         seen.update((sent.start, v.key) for v in venues)
-        date = _near_date(chunk, i)
+        date = _near_date(chunk, i) or _clause_date(chunk, token)
         if any(chunk.lowers[j] in _MAYBE and doc[j].pos_ != "PROPN"  # "on May 16" is no "may"
                for j in range(max(sent.start, i - 6), min(sent.end, i + 6))):
             continue  # "the next meeting could take place in Moscow": no round yet ("will", "would" are)
@@ -279,6 +308,9 @@ def _attached_places(talk) -> set[int]:
     verbs += [c for c in talk.children if c.dep_ in {"relcl", "acl"}]
     for verb in verbs:  # grows as it goes: "had been due to take place in" (relcl → acomp → xcomp)
         verbs += [c for c in verb.children if c.dep_ in {"xcomp", "acomp"}]
+        # "to take place this coming Saturday in Rome": the parser makes a clause of the date
+        # and hangs the place on it; a date hosts no place, so the place is the verb's
+        verbs += [c for c in verb.children if c.ent_type_ == "DATE" and c.pos_ == "VERB"]
     places = set()
     for verb in verbs:
         for prep in verb.children:
@@ -385,14 +417,18 @@ def agreements(chunk: Chunk, ctx: Context, settings: dict) -> None:
                     agent = (prev[0].key, prev[0], prev[0].token_start) if prev else None
                 if agent is None:
                     continue
-                date = _near_date(chunk, i)
-                name = ctx.label("actor", agent[0])
+                key = agent[0]
+                if ctx.kind(key) == "Person":  # "Trump withdrew": the state withdraws, as in events
+                    key = ctx.party_of(key) or key
+                name_span = (agreement.token_start, agreement.token_end)
+                date = _near_date(chunk, i, within=name_span) or _clause_date(chunk, doc[i])
+                name = ctx.label("actor", key)
                 fields = {"class": "Withdrawal", "label": f"{name} withdrawal from the {ctx.label('agreement', agreement.key)}",
-                          "agent": [agent[0]], "agreement": agreement.key}
+                          "agent": [key], "agreement": agreement.key}
                 if date:
                     fields["date"] = date
                 _event(chunk, ctx, fields, span, i, "agreements.withdrew-from", base * factor,
-                       f"{agent[0]}-withdrawal-{agreement.key}")
+                       f"{key}-withdrawal-{agreement.key}")
             elif lemma in {"sign", "conclude"} and i < agreement.token_start:
                 fields = {"agreement": agreement.key}
                 agent = subject_before(chunk, ctx, i, limit=6)
@@ -459,6 +495,7 @@ class _EventLexicon:
         self.triggers = {str(w).lower(): cls for cls, lemmas in data["event_triggers"].items() for w in lemmas}
         self.weapons = word_list("language", "weapon_nouns")
         self.people = word_list("language", "people_nouns")
+        self.bodies = word_list("language", "government_bodies")
         self.conditionals = word_list("language", "conditionals")
         self.hedges = word_list("language", "hedges")
         # the stance words: an act they govern is asked for or refused, not reported
@@ -466,14 +503,19 @@ class _EventLexicon:
 
 
 #: Triggers that need a weapon or force as object or subject to be military ("fired missiles").
-_NEED_WEAPON = {"fire", "launch", "hit", "target", "mass", "concentrate", "station", "dispatch"}
+_NEED_WEAPON = {"fire", "launch", "hit", "target", "mass", "concentrate", "station", "dispatch", "move", "send"}
+#: Triggers that report an event only as verbs: "struck 130 targets" is the strike, the targets
+#: what it struck; "a hit", "a station" report nothing.
+_VERB_ONLY = {"target", "hit", "mass", "concentrate", "station"}
 _NOUNS = {"MilitaryStrike": "strikes", "War": "war", "Sanction": "sanctions", "Threat": "threat",
           "Deployment": "deployment", "Escalation": "escalation", "Withdrawal": "withdrawal"}
 
 
-def _agent(token, at, lex: _EventLexicon):
+def _agent(token, at, lex: _EventLexicon, kind):
     """The actor that acts: a verb's subject (or the agent of a passive), a noun's possessor,
-    demonym or compound ("Israel's strikes", "Israeli strikes", "US B-2 bombers struck")."""
+    demonym or compound ("Israel's strikes", "Israeli strikes", "US B-2 bombers struck"); a
+    pronoun there stands for the subject of the clause above ("Kyiv says Russia broke those
+    assurances when it seized Crimea"). ``kind`` gives an actor key's type."""
     if token.pos_ == "VERB":
         subject, _ = subject_of(token)
         if subject is None:  # "sites struck by Israel": a participle with its agent
@@ -481,10 +523,12 @@ def _agent(token, at, lex: _EventLexicon):
             subject = next((p for p in by.children if p.dep_ == "pobj"), None) if by is not None else None
         if subject is None:
             return None
-        found = actor_of(subject, at, lex.people)
-        if found is None:  # "US B-2 bombers struck": the actor modifies the subject
+        found = actor_of(subject, at, lex.people) or pronoun_antecedent(subject, at, lex.people, kind)
+        if found is None:  # "US B-2 bombers struck", "its aircraft had struck": the actor modifies the subject
             found = next((m for t in subject.subtree if t.i < subject.i for m in at.get(t.i, [])
-                          if m.category == "actor"), None)
+                          if m.category == "actor"), None) or next(
+                (a for c in subject.children if c.dep_ == "poss"
+                 for a in [pronoun_antecedent(c, at, lex.people, kind)] if a is not None), None)
         return found
     for child in token.lefts:
         if child.dep_ in {"poss", "amod", "compound", "nmod"}:
@@ -493,7 +537,7 @@ def _agent(token, at, lex: _EventLexicon):
                 return found[0]
     verb = _verb_of_object(token)
     if verb is not None and verb.pos_ == "VERB":  # "Russia launched its invasion", "… one of its attacks"
-        return _agent(verb, at, lex)
+        return _agent(verb, at, lex, kind)
     by = next((c for c in token.rights if c.dep_ == "prep" and c.lower_ == "by"), None)
     if by is not None:
         pobj = next((p for p in by.children if p.dep_ == "pobj"), None)
@@ -550,7 +594,12 @@ def _reported_act(token) -> bool:
     "Iran fired missiles"): something that happened, even with no target, place or date given."""
     if token.pos_ == "NOUN" and token.dep_ in {"dobj", "obj", "nsubj"}:
         token = token.head  # "resumed large-scale strikes", "Russian shelling killed five people"
-    return token.pos_ == "VERB" and token.tag_ == "VBD" and token.dep_ in {"ROOT", "conj", "ccomp", "advcl", "relcl"}
+    auxiliaries = [c for c in token.children if c.dep_ == "aux"]
+    # the present perfect reports it too ("the US has moved B-2 bombers"), unless a modal hedges it
+    perfect = token.tag_ == "VBN" and any(lemma_of(a) == "have" for a in auxiliaries) and not any(
+        a.tag_ == "MD" for a in auxiliaries)
+    return token.pos_ == "VERB" and (token.tag_ == "VBD" or perfect) and token.dep_ in {
+        "ROOT", "conj", "ccomp", "advcl", "relcl"}
 
 
 def _verb_of_object(noun):
@@ -644,7 +693,7 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
     base = settings["confidence"]
     for token in doc:
         cls = lex.triggers.get(lemma_of(token))
-        if cls is None or token.pos_ not in {"VERB", "NOUN"}:
+        if cls is None or token.pos_ not in {"VERB", "NOUN"} or token.pos_ == "NOUN" and lemma_of(token) in _VERB_ONLY:
             continue
         if cls == "Withdrawal" and any(m.category == "agreement" for t in token.subtree for m in at.get(t.i, [])):
             continue  # withdrawal from an agreement: the agreements component
@@ -654,7 +703,7 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 and lemma_of(token.head) not in _DECIDING):
             continue  # "the ability to strike", "threatened to strike": not an event (yet)
         if token.pos_ == "VERB" and any(_is(_verb_of_object(t), token) and lemma_of(t) in lex.triggers
-                                        for t in token.subtree if t.pos_ == "NOUN"):
+                                        and lemma_of(t) not in _VERB_ONLY for t in token.subtree if t.pos_ == "NOUN"):
             continue  # "launched an invasion", "launched one of its attacks": the noun is the event
         if _elaborated(token, lex) is not None:
             continue  # "launched attacks, targeting bombers in Siberia": the attacks are the event
@@ -664,7 +713,7 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
             continue
         if token.pos_ == "NOUN" and _asked_for(token, lex):
             continue
-        agent = _agent(token, at, lex)
+        agent = _agent(token, at, lex, ctx.kind)
         if agent is None:
             continue
         agent_key = agent.key
@@ -672,6 +721,8 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
             agent_key = ctx.party_of(agent_key)  # "Trump authorized strikes": the state strikes
             if agent_key is None:
                 continue
+        # "the Russian Defence Ministry said its forces had carried out a strike": Russia strikes
+        agent_key = ctx.state_of_body(agent_key, lex.bodies) or agent_key
         sent = token.sent
         date = _near_date(chunk, token.i, window=20)
         detail = _elaboration(token, lex, cls)

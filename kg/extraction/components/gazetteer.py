@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import words
 from ..model import GAZETTEER_CATEGORIES, Chunk, Context, Mention
 from ..registry import component
 
@@ -21,6 +22,8 @@ def _matchers(ctx: Context):
         for category in GAZETTEER_CATEGORIES:
             for key, names in ctx.index.names[category].items():
                 label = f"{category}|{key}"
+                if category == "agreement":
+                    names = _head_variants(names)
                 for name in names:
                     matcher = exact if _CASE_SENSITIVE.match(name) else folded
                     matcher.add(label, [nlp.make_doc(name)])
@@ -29,6 +32,18 @@ def _matchers(ctx: Context):
             demonyms.add(f"actor|{key}", [nlp.make_doc(demonym)])
         ctx.index.setup["gazetteer"] = (exact, folded, demonyms)
     return ctx.index.setup["gazetteer"]
+
+
+def _head_variants(names: list[str]) -> list[str]:
+    """An agreement's names with each synonym of their head noun: news calls "the 2015 nuclear
+    agreement" "the 2015 nuclear deal" as often (``agreement_nouns`` in language.yaml)."""
+    heads = words("language", "agreement_nouns")
+    out = list(names)
+    for name in names:
+        first, _, last = name.rpartition(" ")
+        if first and last.lower() in heads:
+            out += [f"{first} {head}" for head in sorted(heads) if head != last.lower()]
+    return list(dict.fromkeys(out))
 
 
 @component("gazetteer", requires=("doc",), provides=("mentions",), defaults={"demonyms": True})

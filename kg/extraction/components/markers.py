@@ -30,7 +30,7 @@ def clause_markers(chunk: Chunk, ctx: Context, settings: dict) -> None:
     for i, lower in enumerate(chunk.lowers):
         if lower in NEGATORS or chunk.lemmas[i] == "deny":
             marks["negation"].add(i)
-        if lower in HEDGES:
+        if lower in HEDGES and not _month(chunk.doc, i):
             marks["hedge"].add(i)
         if lower in CONDITIONALS:
             marks["conditional"].add(i)
@@ -42,6 +42,16 @@ def clause_markers(chunk: Chunk, ctx: Context, settings: dict) -> None:
         if sent.text.rstrip().rstrip("\"”’'»)").endswith("?"):
             marks["question"].update(range(sent.start, sent.end))
     chunk.markers = marks
+
+
+def _month(doc, i: int) -> bool:
+    """ "In May 2018", "on May 16": the month, not the modal (a capital inside the sentence, or
+    a number beside it)."""
+    token = doc[i]
+    if token.text != "May":
+        return False
+    beside = [doc[j] for j in (i - 1, i + 1) if 0 <= j < len(doc)]
+    return token.i != token.sent.start or any(t.like_num for t in beside)
 
 
 def negated(chunk: Chunk, cue: int, window: int = 3, start: int | None = None) -> bool:

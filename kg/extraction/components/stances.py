@@ -27,7 +27,7 @@ from ...errors import InputError
 from ..lexicon import LEXICON_DIR, load_lexicon, words
 from ..model import Candidate, Chunk, Context, Mention
 from ..registry import component
-from ._parse import actor_of, clause_chain, conditional, lemma, mentions_at, negated, subject_of
+from ._parse import actor_of, clause_chain, conditional, lemma, mentions_at, negated, pronoun_antecedent, subject_of
 from .agenda import concept_for
 from .entities import mint, normal, record_mention
 
@@ -62,6 +62,8 @@ class _Lexicon:
             key=lambda entry: len(entry[0]), reverse=True)
         self.reporting = words("language", "reporting_verbs")
         self.not_own = words("language", "not_own_voice")
+        self.relaying = words("language", "relaying_verbs")
+        self.bodies = words("language", "government_bodies")
         self.hedges = words("language", "hedges")
         self.conditionals = words("language", "conditionals")
         self.not_issues = words("language", "not_issues")
@@ -89,6 +91,7 @@ class _Lexicon:
         self.anaphors = {str(k): frozenset(v) for k, v in data["anaphors"].items()}
         self.containers = words("language", "container_nouns")
         self.obtaining = words("language", "obtaining_verbs")
+        self.making = words("language", "making_verbs")
         self.inclusion = words("language", "inclusion_words")
         self.seeing = words("language", "seeing_verbs")
         self.knowing = words("language", "knowing_verbs")
@@ -119,8 +122,13 @@ def _hedged(token, lex: _Lexicon) -> bool:
 
 
 def _under_other_voice(token, lex: _Lexicon) -> bool:
-    """A governor reports somebody else's claim or a wish ("accused Iran of seeking")."""
-    return any(lemma(t) in lex.not_own for t in clause_chain(token)[1:])
+    """A governor reports somebody else's claim or a wish ("accused Iran of seeking"). An
+    outlet relaying a named speaker's words is no such governor: in "Axios reports that Trump
+    has reiterated that Iran must …", Trump speaks."""
+    chain = clause_chain(token)
+    return any(lemma(t) in lex.not_own and not (lemma(t) in lex.relaying and lemma(below) in lex.reporting
+                                                 and subject_of(below)[0] is not None)
+               for below, t in zip(chain, chain[1:]))
 
 
 def _reporting_head(token, lex: _Lexicon):
@@ -265,6 +273,9 @@ def _party(ctx: Context, key: str, lex: _Lexicon) -> tuple[str | None, str | Non
             return (None, None) if _commentator(ctx, party, lex) else (party, key)
         known = key in ctx.index.names["actor"] or key in ctx.roles
         return (key, None) if known else (None, None)
+    state = ctx.state_of_body(key, lex.bodies)
+    if state is not None:  # "the Russian Foreign Ministry said …": Russia holds it, the ministry voices it
+        return state, key
     return key, None
 
 
@@ -293,11 +304,9 @@ def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
             return speakers.own_voice(at)
         if token.lower_ in _PRONOUNS_OTHER:
             # "Israel has made clear it will not accept …": the subject of the clause above it
-            for above in clause_chain(token.head)[1:]:
-                subject = next((c for c in above.children if c.dep_ == "nsubj"), None)
-                actor = actor_of(subject, at, lex.people) if subject is not None else None
-                if actor is not None:
-                    return (*_party(ctx, actor.key, lex), 0.05)
+            actor = pronoun_antecedent(token, at, lex.people, ctx.kind)
+            if actor is not None:
+                return (*_party(ctx, actor.key, lex), 0.05)
             last = ctx.cache.get("last-subject")
             if last is not None:
                 return last[0], last[1], 0.15
@@ -946,6 +955,7 @@ def stances(chunk: Chunk, ctx: Context, settings: dict) -> None:
         for cue, kind, how in cues:
             _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how)
         _obligations(chunk, ctx, lex, settings, at, speakers, sent, {cue.i for cue, _, _ in cues})
+        _prohibitions(chunk, ctx, lex, settings, at, speakers, sent, {cue.i for cue, _, _ in cues})
         _remember_subject(sent, at, ctx, lex)
         _remember_documents(sent, at, ctx, lex)
 
@@ -1234,16 +1244,49 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) 
         _propose(chunk, ctx, settings, sent, kind, holder, addressee, speaker, penalty, issues)
 
 
-def _propose(chunk, ctx, settings, sent, kind, holder, addressee, speaker, penalty, issues) -> None:
-    """An obligation's stance on each of its issues, the sentence its evidence."""
+#: Modals that with a negation deny another party a thing: "Iran can never have a nuclear weapon".
+_DENYING = {"can", "could", "must", "will", "shall", "ca", "wo"}
+
+
+def _prohibitions(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) -> None:
+    """ "Iran can never have a nuclear weapon, Trump said": the speaker's side will not accept
+    that the party named gets it, a red line addressed to that party. Only a verb of getting or
+    making (``obtaining_verbs``, ``making_verbs``) with a denying modal, in words a speaker of
+    another side says."""
+    for t in sent:
+        if t.pos_ != "VERB" or t.i in cues or lemma(t) not in lex.obtaining | lex.making or not negated(t):
+            continue
+        if not any(c.dep_ == "aux" and c.lower_ in _DENYING for c in t.children) or conditional(t, lex.conditionals):
+            continue
+        verb = speakers.speaker_of(t)
+        if verb is None or _under_other_voice(verb, lex):
+            continue
+        subject, passive = subject_of(t)
+        target = actor_of(subject, at, lex.people) if subject is not None and not passive else None
+        if target is None:
+            continue
+        holder, speaker, penalty = _resolve(speakers.reporter(verb), at, ctx, lex, speakers)
+        addressee = ctx.party_of(target.key) if ctx.kind(target.key) == "Person" else target.key
+        if holder is None or addressee is None or addressee == holder:
+            continue
+        region = _region(t, lex, [c for c in t.children if c.dep_ == "nsubj" or c.i == verb.i])
+        issues = _issues(region, at, chunk, ctx, lex, settings, t) if region else []
+        _propose(chunk, ctx, settings, sent, "RedLine", holder, addressee, speaker, penalty, issues,
+                 "stances.prohibition")
+
+
+def _propose(chunk, ctx, settings, sent, kind, holder, addressee, speaker, penalty, issues,
+             rule: str = "stances.obligation") -> None:
+    """An obligation's (or a prohibition's) stance on each of its issues, the sentence its
+    evidence; the addressee is who must move first in a precondition."""
     span = chunk.sentence_span(sent)
     for issue, issue_penalty in issues:
         fields = {"type": _TYPES[kind], "holder": holder, "issue": issue}
         if addressee is not None:
-            fields["addressed_to" if kind == "Demand" else "first_mover"] = addressee
+            fields["first_mover" if kind == "Precondition" else "addressed_to"] = addressee
         if speaker and speaker != holder:
             fields["speaker"] = speaker
-        ctx.propose(Candidate("position", fields, [span], "stances.obligation",
+        ctx.propose(Candidate("position", fields, [span], rule,
                               round(max(settings["confidence"] - 0.05 - penalty - issue_penalty, 0.1), 2),
                               merge_on=("type", "holder", "issue", "addressed_to", "first_mover")))
 

@@ -29,12 +29,12 @@ PATTERNS = (
     ("dates.day-month-year", re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b")),
     ("dates.day-month-year", re.compile(rf"\b{_DAY}\s+{_MONTH},?\s+{_YEAR}\b")),
     ("dates.month-year", re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b")),
-    ("dates.year", re.compile(rf"\b(?:in|since|by|until|till|from|of|during|early|late|mid-?)\s+{_YEAR}\b(?![%\d-])")),
+    ("dates.year", re.compile(rf"\b(?:in|since|by|until|till|from|of|during|early|late|mid-?)\s+{_YEAR}\b(?![%\d-])", re.I)),
     ("dates.year", re.compile(rf"(?<![\d.,$€£-]){_YEAR}(?=[-\u2013 ](?:war|deal|agreement|accord|talks|strikes?|elections?|sanctions)\b)")),
 )
 WEEKDAYS = {d: i for i, d in enumerate(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
-_WEEKDAY = re.compile(r"\b(?:on|last|this|next)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_WEEKDAY = re.compile(r"\b(?:on|last|this|next|(?:this\s+)?coming)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _FUTURE = re.compile(r"\b(will|would|shall|is set to|are set to|scheduled|plans? to|expected to|next|due to (?:meet|take place|resume|begin|start|be held|hold|convene|travel|visit|arrive))\b", re.I)
 
 
@@ -131,7 +131,7 @@ def dates(chunk: Chunk, ctx: Context, settings: dict) -> None:
             target = WEEKDAYS[match.group(1).lower()]
             delta = (ctx.published.weekday() - target) % 7
             day = ctx.published - datetime.timedelta(days=delta)
-            if _future(span) or match.group(0).lower().startswith("next"):
+            if _future(span) or match.group(0).lower().startswith(("next", "coming", "this coming")):
                 day = ctx.published + datetime.timedelta(days=(target - ctx.published.weekday()) % 7 or 7)
             elif match.group(0).lower().startswith("last") and delta == 0:
                 day -= datetime.timedelta(days=7)
