@@ -1205,3 +1205,25 @@ def test_a_withdrawal_from_an_agreement_called_a_deal(index, steps, text, expect
 ])
 def test_relayed_predicative_denied_and_voiced_by_a_body(index, steps, text, expected):
     assert stances_of(extract(index, steps, text)) == expected
+
+
+def test_a_war_is_a_partys_by_its_possessive_or_the_first_it_is_between(index, steps):
+    text = "Moscow proposed further direct negotiations on Monday with Kiev for a possible ceasefire in the Ukrainian war."
+    assert facts(extract(index, steps, text, published="2025-06-01"), "event") == []
+    [war] = facts(extract(index, steps, "Iran has rebuilt its air defences since the 12-day war between Israel and Iran."),
+                  "event")
+    assert (war["agent"], war["target"]) == (["israel"], ["iran"])
+    [invasion] = facts(extract(index, steps, "The Russian invasion began in February 2022."), "event")
+    assert invasion["agent"] == ["russia"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Iran and the US held talks in Muscat in May.", "2025-05"),  # the last May up to publication
+    ("Iran and the US held talks in Muscat in September.", "2024-09"),
+    ("Talks will resume in January in Muscat.", "2026-01"),  # the future: the next January
+])
+def test_a_month_alone_takes_its_year_from_the_publication_date(index, steps, text, expected):
+    [found] = facts(extract(index, steps, text, published="2025-06-01"), "round")
+    assert found["date"] == expected
+    [undated] = facts(extract(index, steps, text), "round")
+    assert "date" not in undated  # no publication date: no year to give it

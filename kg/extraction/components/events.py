@@ -504,6 +504,9 @@ class _EventLexicon:
 
 #: Triggers that need a weapon or force as object or subject to be military ("fired missiles").
 _NEED_WEAPON = {"fire", "launch", "hit", "target", "mass", "concentrate", "station", "dispatch", "move", "send"}
+#: Event nouns that two sides are in, whose demonym or name says where or between whom, not who
+#: acts ("the Ukrainian war", "the Gaza war", "the Iran-Iraq war").
+_SHARED = {"war"}
 #: Triggers that report an event only as verbs: "struck 130 targets" is the strike, the targets
 #: what it struck; "a hit", "a station" report nothing.
 _VERB_ONLY = {"target", "hit", "mass", "concentrate", "station"}
@@ -530,11 +533,16 @@ def _agent(token, at, lex: _EventLexicon, kind):
                 (a for c in subject.children if c.dep_ == "poss"
                  for a in [pronoun_antecedent(c, at, lex.people, kind)] if a is not None), None)
         return found
+    # "the Russian invasion" is Russia's, but "the Ukrainian war" is no war Ukraine wages: a war
+    # is a party's only by its possessive ("Russia's war")
+    modifiers = {"poss"} if lemma_of(token) in _SHARED else {"poss", "amod", "compound", "nmod"}
     for child in token.lefts:
-        if child.dep_ in {"poss", "amod", "compound", "nmod"}:
+        if child.dep_ in modifiers:
             found = [m for m in at.get(child.i, []) if m.category == "actor"]
             if found:
                 return found[0]
+    if lemma_of(token) in _SHARED and (sides := _between(token, at)):
+        return sides[0]  # "the 12-day war between Israel and Iran": the first named
     verb = _verb_of_object(token)
     if verb is not None and verb.pos_ == "VERB":  # "Russia launched its invasion", "… one of its attacks"
         return _agent(verb, at, lex, kind)
@@ -544,6 +552,16 @@ def _agent(token, at, lex: _EventLexicon, kind):
         if pobj is not None:
             return actor_of(pobj, at, lex.people)
     return None
+
+
+def _between(token, at) -> list[Mention]:
+    """The actors of "between A and B" after an event noun, in order."""
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ == "between":
+            first = next((p for p in c.children if p.dep_ == "pobj"), None)
+            sides = [first, *first.conjuncts] if first is not None else []
+            return [m for t in sides for m in at.get(t.i, [])[:1] if m.category == "actor"]
+    return []
 
 
 def _target(token, at):
@@ -726,8 +744,10 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
         sent = token.sent
         date = _near_date(chunk, token.i, window=20)
         detail = _elaboration(token, lex, cls)
-        target = (_target(token, at) or (_target(detail, at) if detail is not None else None)
-                  or (_anywhere_after(token, at) if cls == "Threat" else None))
+        sides = _between(token, at) if lemma_of(token) in _SHARED else []
+        target = (sides[1] if len(sides) > 1 else None) or _target(token, at) or (
+            _target(detail, at) if detail is not None else None) or (
+            _anywhere_after(token, at) if cls == "Threat" else None)
         target_key = None
         if target is not None and target.key != agent_key:
             target_key = ctx.party_of(target.key) if ctx.kind(target.key) == "Person" else target.key

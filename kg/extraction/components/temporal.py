@@ -1,9 +1,11 @@
 """Dates and quantities, normalised at the precision the text gives.
 
 "June 2025" → ``2025-06``; "June 12, 2025" / "12 June 2025" → ``2025-06-12``; "in 2018" →
-``2018``; "on Saturday" → a day only when the publication date anchors it (the Saturday on or
-before publication, or after it when the date's clause speaks of the future: a word of the
-future in the sentence, unless the verb the date belongs to is in the past). A bare "June 12"
+``2018``; "in June" → ``2025-06`` only when a publication date in 2025 anchors it (the last
+June up to it, or the next when the clause speaks of the future); "on Saturday", "this coming
+Saturday" → a day only when the publication date anchors it (the Saturday on or before
+publication, or after it when the date's clause speaks of the future: a word of the future in
+the sentence, unless the verb the date belongs to is in the past). A bare "June 12"
 is a day too when the publication date anchors it: news writes "on May 16" for the last May 16,
 or for the next one when the clause speaks of the future or the day is at most a month ahead;
 without a publication date it takes no year, which would invent precision. "60%" / "60
@@ -38,6 +40,7 @@ _WEEKDAY = re.compile(r"\b(?:on|last|this|next|(?:this\s+)?coming)\s+(Monday|Tue
 _FUTURE = re.compile(r"\b(will|would|shall|is set to|are set to|scheduled|plans? to|expected to|next|due to (?:meet|take place|resume|begin|start|be held|hold|convene|travel|visit|arrive))\b", re.I)
 
 
+_MONTH_ALONE = re.compile(rf"\b(?:[Ii]n|[Ss]ince|[Uu]ntil|by|from|during|[Ll]ast|[Ee]arly|[Ll]ate|[Mm]id-?)\s+{_MONTH}\b")
 _DAY_MONTH = (re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?![,.]?\s*\d)"), re.compile(rf"\b{_DAY}\s+{_MONTH}\b"))
 
 
@@ -75,6 +78,17 @@ def _anchored(published: datetime.date, future: bool, first: str, second: str) -
     ahead = [d for d in options if d >= published and (future or d - published <= _SOON)]
     past = [d for d in options if d <= published]
     return min(ahead) if ahead else max(past, default=None)
+
+
+def _month_anchored(published: datetime.date, future: bool, month: int) -> str:
+    """ "in June": the last June up to the publication month, or the next one from it when the
+    clause speaks of the future; the month's precision, never a day."""
+    year = published.year
+    if future:
+        year += month < published.month
+    else:
+        year -= month > published.month
+    return f"{year:04d}-{month:02d}"
 
 
 def _value(rule: str, groups: tuple[str, ...]) -> str | None:
@@ -126,6 +140,15 @@ def dates(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 span = doc.char_span(start, end, alignment_mode="expand")
                 chunk.dates.append(DateMention(chunk.offset + start, chunk.offset + end, day.isoformat(),
                                                "dates.day-month", span.start, span.end))
+        for match in _MONTH_ALONE.finditer(text):
+            start, end = match.span(1)
+            if any(s < end and start < e for s, e in taken):
+                continue  # "in June 2025", "in June 12" were read above
+            span = doc.char_span(start, end, alignment_mode="expand")
+            month = _month_anchored(ctx.published, _future(span), MONTHS[match.group(1).lower()])
+            taken.append((start, end))
+            chunk.dates.append(DateMention(chunk.offset + start, chunk.offset + end, month, "dates.month",
+                                           span.start, span.end))
         for match in _WEEKDAY.finditer(text):
             span = doc.char_span(*match.span(1), alignment_mode="expand")
             target = WEEKDAYS[match.group(1).lower()]
