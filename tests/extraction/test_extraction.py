@@ -1227,3 +1227,9 @@ def test_a_month_alone_takes_its_year_from_the_publication_date(index, steps, te
     assert found["date"] == expected
     [undated] = facts(extract(index, steps, text), "round")
     assert "date" not in undated  # no publication date: no year to give it
+
+
+def test_a_meeting_place_hung_on_the_participle_describing_who_was_met(index, steps):
+    text = "Egyptian and Qatari mediators met a Hamas delegation led by Khalil al-Hayya in Cairo on Sunday."
+    [found] = facts(extract(index, steps, text), "round")
+    assert found["venue"] == "cairo"

@@ -306,6 +306,9 @@ def _attached_places(talk) -> set[int]:
         # parser hangs the place on the subject before the verb
         verbs += [c for c in talk.head.children if c.dep_ == "nsubj" and c.i < talk.head.i and talk.dep_ == "dobj"]
     verbs += [c for c in talk.children if c.dep_ in {"relcl", "acl"}]
+    if talk.pos_ == "VERB":  # "met a Hamas delegation led by Khalil al-Hayya in Cairo": the parser
+        # hangs the meeting's place on the participle that describes who was met
+        verbs += [a for o in talk.children if o.dep_ == "dobj" for a in o.children if a.dep_ == "acl" and a.tag_ == "VBN"]
     for verb in verbs:  # grows as it goes: "had been due to take place in" (relcl → acomp → xcomp)
         verbs += [c for c in verb.children if c.dep_ in {"xcomp", "acomp"}]
         # "to take place this coming Saturday in Rome": the parser makes a clause of the date
