@@ -296,7 +296,7 @@ def test_imposed_sanctions_are_an_event_not_leverage(index, steps):
     ("U.S. officials have described the sanctions as leverage to push Tehran toward concessions.",
      "united-states", "economic-sanctions"),
     ("Iranian officials have pointed to the country's growing stockpile of highly enriched uranium as their strongest "
-     "card in the talks.", "iran", "enrichment-capacity"),
+     "card in the talks.", "iran", "enriched-uranium-stockpile"),
     ("Those secondary tariffs are the main lever the White House has left.", "united-states", None),
 ])
 def test_what_the_text_calls_leverage(index, steps, text, holder, kind):
@@ -1233,3 +1233,30 @@ def test_a_meeting_place_hung_on_the_participle_describing_who_was_met(index, st
     text = "Egyptian and Qatari mediators met a Hamas delegation led by Khalil al-Hayya in Cairo on Sunday."
     [found] = facts(extract(index, steps, text), "round")
     assert found["venue"] == "cairo"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a party's possession is leverage only when what it possesses is the kind itself
+    ("Iran's missile arsenal is its main leverage.", [{"leverage_kind": "missile-arsenal", "holder": "iran"}]),
+    ("Iran's right to enrich uranium is non-negotiable.", []),
+    ("Washington wanted Iran's long-range missile programme to be part of the discussions.", []),
+    # the stockpile is its own kind (test_what_the_text_calls_leverage), the centrifuges the capacity to enrich
+    ("Iran's leverage, meanwhile, sits in centrifuge halls at Natanz and Fordow.",
+     [{"leverage_kind": "enrichment-capacity", "holder": "iran"}]),
+])
+def test_leverage_possessed_and_the_enrichment_kinds(index, steps, text, expected):
+    assert facts(extract(index, steps, text), "leverage") == expected
+
+
+def test_a_broader_concept_on_a_leverage_kind_is_refused_naming_the_lexicon(index, steps, monkeypatch):
+    from kg.errors import InputError
+    from kg.extraction import ReferenceIndex
+    from kg.extraction.components import agenda
+
+    real = agenda.load_lexicon
+    monkeypatch.setattr(agenda, "load_lexicon", lambda name: real(name) + (
+        [{"label": "Enriched uranium stockpile", "cues": ["uranium stockpile"], "broader": "Enrichment capacity"}]
+        if name == "leverage" else []))
+    fresh = ReferenceIndex(index.reference)  # its own matchers, built from the patched lexicon
+    with pytest.raises(InputError, match=r"leverage\.yaml: 'Enriched uranium stockpile': only an issue has a broader"):
+        extract(fresh, steps, "Iran's uranium stockpile grew.")

@@ -9,7 +9,8 @@ gazetteer win where both match.
 
 from __future__ import annotations
 
-from ..lexicon import load_lexicon
+from ...errors import InputError
+from ..lexicon import LEXICON_DIR, load_lexicon
 from ..model import Chunk, Context, Mention
 from ..registry import component
 from .entities import mint, normal, slug
@@ -37,6 +38,8 @@ def _matcher(ctx: Context):
                                         slug(entry["label"]))
         for entry in entries:
             key = keys[entry["label"]]
+            if entry.get("broader") and category != "issue":  # the graph gives only issues a broader concept
+                raise InputError(f"{LEXICON_DIR / (name + '.yaml')}: {entry['label']!r}: only an issue has a broader concept")
             broader = keys.get(entry.get("broader") or "")
             if key not in ctx.index.names.get(category, {}):
                 concepts[(category, key)] = (entry["label"], cls, broader)

@@ -63,7 +63,12 @@ def leverage(chunk: Chunk, ctx: Context, settings: dict) -> None:
             continue
         if negated(chunk, actor.token_start) or conditional(chunk, actor.token_start):
             continue
+        # what is possessed must be the kind itself: "Iran's missile arsenal", not "Iran's right to
+        # enrich uranium" or "Iran's missile programme" (a right, a programme: no asset)
+        possessed = doc[actor.token_end - 1].head if doc.has_annotation("DEP") else None
         for kind in kinds:
+            if possessed is not None and not kind.token_start <= possessed.i < kind.token_end:
+                continue
             if nxt < kind.token_start <= nxt + 4 and doc[kind.token_start].sent.start == doc[nxt].sent.start:
                 _propose_leverage(chunk, ctx, kind.key, actor.key, kind.token_start, "leverage.possessive", 0.6)
                 break
