@@ -330,7 +330,7 @@ def test_europe_names_the_union_except_as_a_place(index, steps):
 
 
 def test_leverage_without_a_holder_mints_no_kind(index, steps):
-    result = extract(index, steps, "Analysts have long described the threat of snapback as the main leverage.")
+    result = extract(index, steps, "Analysts have long described the threat of a walkout as the main leverage.")
     assert facts(result, "leverage") == [] and not [e for e in result.entities if e.category == "leverage-kind"]
 
 
@@ -1260,3 +1260,14 @@ def test_a_broader_concept_on_a_leverage_kind_is_refused_naming_the_lexicon(inde
     fresh = ReferenceIndex(index.reference)  # its own matchers, built from the patched lexicon
     with pytest.raises(InputError, match=r"leverage\.yaml: 'Enriched uranium stockpile': only an issue has a broader"):
         extract(fresh, steps, "Iran's uranium stockpile grew.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "the group's" stands for the last group named before it in the sentence
+    ("Hostages are the last thing Hamas has, and they remain the group's main bargaining chip.",
+     [{"leverage_kind": "hostages-and-prisoners-held", "holder": "hamas"}]),
+    ("The E3 have long described the threat of snapback as their main leverage over Tehran.",
+     [{"leverage_kind": "snapback-of-un-sanctions", "holder": "e3"}]),
+])
+def test_leverage_of_a_group_referred_back_to_and_of_snapback(index, steps, text, expected):
+    assert facts(extract(index, steps, text), "leverage") == expected

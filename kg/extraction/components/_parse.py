@@ -26,6 +26,15 @@ def _corrections() -> dict[str, str]:
     return {str(k): str(v) for k, v in load_lexicon("language")["lemma_corrections"].items()}
 
 
+@lru_cache(maxsize=1)
+def anaphors() -> dict[str, frozenset[str]]:
+    """The nouns that refer back to an actor ("the group") and the kinds of actor each can stand
+    for (``anaphors`` in language.yaml)."""
+    from ..lexicon import load_lexicon
+
+    return {str(k): frozenset(v) for k, v in load_lexicon("language")["anaphors"].items()}
+
+
 def negated(token) -> bool:
     """A ``neg`` child of the token or of its auxiliaries ("did not", "will never")."""
     return any(c.dep_ == "neg" or c.lower_ in {"never", "no"} and c.dep_ in {"neg", "advmod", "det"}

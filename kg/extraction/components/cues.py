@@ -15,7 +15,7 @@ from ..lexicon import words
 from ..model import Candidate, Chunk, Context
 from ..registry import component
 from ._clause import POSSESSIVE, actor_after, mentions
-from ._parse import actor_of, lemma, mentions_at, negated as clause_negated, subject_of
+from ._parse import actor_of, anaphors, lemma, mentions_at, negated as clause_negated, subject_of
 from .entities import mint, record_mention
 from .markers import conditional, negated
 
@@ -141,10 +141,16 @@ def _holder(token, asset, at, ctx: Context, people) -> str | None:
         if candidate is None:
             continue
         actor = actor_of(candidate, at, people)
-        if actor is None and (candidate.lower_ in {"their", "its", "they", "it"} or candidate.pos_ == "NOUN" and any(
-                c.dep_ == "det" and c.lower_ == "the" for c in candidate.children)):
+        definite = candidate.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "the" for c in candidate.children)
+        if actor is None and (candidate.lower_ in {"their", "its", "they", "it"} or definite):
             # "their", or "the group's" of a sentence whose subject is the party
             actor = actor_of(subject_of(candidate.sent.root)[0] or candidate, at, people)
+        if actor is None and definite:
+            # "the last thing Hamas has, and they remain the group's main bargaining chip": the
+            # last actor named before it in the sentence that the noun can stand for
+            kinds = anaphors().get(candidate.lemma_.lower(), frozenset())
+            actor = next((m for m in sorted(_mentions_before(candidate, at), key=lambda m: -m.token_start)
+                          if ctx.kind(m.key) in kinds), None)
         if actor is None:
             continue
         key = actor.key
@@ -153,6 +159,12 @@ def _holder(token, asset, at, ctx: Context, people) -> str | None:
         if key:
             return key
     return None
+
+
+def _mentions_before(token, at) -> list:
+    """The actor mentions of the token's sentence that end before it."""
+    return list({id(m): m for i in range(token.sent.start, token.i) for m in at.get(i, [])
+                 if m.category == "actor" and m.token_end <= token.i}.values())
 
 
 def _asset_kind(chunk: Chunk, ctx: Context, asset, at) -> str | None:

@@ -27,7 +27,7 @@ from ...errors import InputError
 from ..lexicon import LEXICON_DIR, load_lexicon, words
 from ..model import Candidate, Chunk, Context, Mention
 from ..registry import component
-from ._parse import actor_of, clause_chain, conditional, lemma, mentions_at, negated, pronoun_antecedent, subject_of
+from ._parse import actor_of, anaphors, clause_chain, conditional, lemma, mentions_at, negated, pronoun_antecedent, subject_of
 from .agenda import concept_for
 from .entities import mint, normal, record_mention
 
@@ -88,7 +88,7 @@ class _Lexicon:
         self.abstract = tuple(str(x) for x in data["abstract_suffixes"])
         self.agenda_nouns = words("language", "agenda_nouns")
         self.degree = words("language", "degree_adjectives")
-        self.anaphors = {str(k): frozenset(v) for k, v in data["anaphors"].items()}
+        self.anaphors = anaphors()
         self.containers = words("language", "container_nouns")
         self.obtaining = words("language", "obtaining_verbs")
         self.making = words("language", "making_verbs")
