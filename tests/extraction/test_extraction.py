@@ -1271,3 +1271,16 @@ def test_a_broader_concept_on_a_leverage_kind_is_refused_naming_the_lexicon(inde
 ])
 def test_leverage_of_a_group_referred_back_to_and_of_snapback(index, steps, text, expected):
     assert facts(extract(index, steps, text), "leverage") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a party's part in the process, the party named: an item, where "role" alone is none
+    ("Netanyahu has ruled out any role for the Palestinian Authority in Gaza.",
+     [("red-line", "israel", "role-for-palestinian-authority")]),
+    ("Iran wants a role in the talks.", []),
+    # a mandate names an item on its own; what must come before the party acts is a precondition
+    ("Egypt had insisted that the force receive a Security Council mandate before it would take part.",
+     [("precondition", "egypt", "mandate")]),
+])
+def test_a_partys_role_and_a_mandate_are_items(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected

@@ -87,6 +87,7 @@ class _Lexicon:
         self.addressee_verbs = words("language", "addressee_verbs")
         self.abstract = tuple(str(x) for x in data["abstract_suffixes"])
         self.agenda_nouns = words("language", "agenda_nouns")
+        self.participation = words("language", "participation_nouns")
         self.degree = words("language", "degree_adjectives")
         self.anaphors = anaphors()
         self.containers = words("language", "container_nouns")
@@ -653,7 +654,7 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
     """An issue minted from the first noun phrase of the region that can name an agenda item."""
     # not "the delegations" of "once the delegations had prepared …": who acts is no agenda item
     nouns = [t for t in region if t.pos_ == "NOUN" and t.dep_ in {"dobj", "pobj", "attr", "nsubjpass", "oprd", "obj", "nsubj"}
-             and t.lemma_.lower() not in lex.not_issues and not _named(t, at)
+             and (t.lemma_.lower() not in lex.not_issues or _party_of_part(t, at, lex) is not None) and not _named(t, at)
              and not ((t.dep_ == "nsubj" or any(c.dep_ == "poss" and any(m.category == "actor" for m in at.get(c.i, []))
                                                for c in t.children))
                       and (lemma(t) in lex.people or t.lower_ in lex.people))]  # nor "Iran's leadership"
@@ -668,6 +669,12 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
     # "release of prisoners", "access to the affected sites": the noun and what it is of or to
     # (not "access to every place where …": a place is no agenda item)
     of = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ in {"of", "to"}), None)
+    party = _party_of_part(head, at, lex)
+    if party is not None:
+        # "ruled out any role for the Palestinian Authority": a party's part in the process is
+        # the item, with the party's name in it
+        parts += [party.head] + [t for t in party.subtree if t.i == party.i or t.pos_ == "PROPN" and t.head.i == party.i]
+        of = None
     if of is not None:
         pobj = next((p for p in of.children if p.dep_ == "pobj"), None)
         if pobj is not None and pobj.pos_ == "NOUN" and not _named(pobj, at) and lemma(pobj) not in lex.vague_places:
@@ -688,6 +695,15 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
         return []
     _issue_mention(chunk, ctx, key, start, end, "stances.minted-issue")
     return [(key, settings["minted_issue_penalty"])]
+
+
+def _party_of_part(noun, at, lex: _Lexicon):
+    """The party named after a noun of participation ("any role for the Palestinian Authority",
+    "a seat for Europe"), or None."""
+    if lemma(noun) not in lex.participation:
+        return None
+    return next((p for c in noun.rights if c.dep_ == "prep" and c.lower_ in {"for", "of"}
+                 for p in c.children if p.dep_ == "pobj" and _named(p, at)), None)
 
 
 def _force_of(modifier, noun, lex: _Lexicon) -> bool:
