@@ -1284,3 +1284,20 @@ def test_leverage_of_a_group_referred_back_to_and_of_snapback(index, steps, text
 ])
 def test_a_partys_role_and_a_mandate_are_items(index, steps, text, expected):
     assert stances_of(extract(index, steps, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # each of two conjoined acts asked for is an issue, but not the act of a second cue
+    ("China urged all sides to exercise restraint and return to dialogue.",
+     [("demand", "china", "de-escalation"), ("demand", "china", "resumption-of-talks")]),
+    ("Iran rejected talks on its missiles and insisted on sanctions relief.",
+     [("demand", "iran", "sanctions-relief"), ("red-line", "iran", "ballistic-missiles")]),
+    # a conjunct clause with its own subject is its own stance
+    ("Araghchi insists that the talks remain indirect and confined to the nuclear file, and that Tehran will not "
+     "discuss its missiles.", [("demand", "iran", "negotiation-format"), ("demand", "iran", "nuclear-program"),
+                               ("red-line", "iran", "ballistic-missiles")]),
+    ("Saudi Arabia wants the talks to resume quickly, according to a senior Gulf diplomat.",
+     [("demand", "saudi-arabia", "resumption-of-talks")]),
+])
+def test_conjoined_acts_restraint_and_resumption(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected

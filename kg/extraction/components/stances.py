@@ -472,10 +472,27 @@ def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings, cue
                 keep.append(m)
             elif _listed(chunk.doc[keep[-1].token_end:m.token_start], other):
                 keep.append(m)  # "recognition of Crimea, Ukraine's neutrality, … and the lifting of sanctions"
+            elif _conjoined_acts(chunk.doc[first.token_start:first.token_end], chunk.doc[m.token_start:m.token_end], cue):
+                keep.append(m)  # "urged all sides to exercise restraint and return to dialogue": each act
         return [(m.key, 0.0) for m in keep]
     return (_meeting_between(region, at, chunk, ctx, settings) or _act_on_party(cue, at, chunk, ctx, lex, settings)
             or _issue_of_act(region, chunk, ctx, lex, settings)
             or _minted_issue([t for t in region if not _in_relative_clause(t, cue, lex.containers)], at, chunk, ctx, lex, settings))
+
+
+def _conjoined_acts(first, other, cue) -> bool:
+    """Two issue phrases, each within its own verb's phrase, the second verb a conjunct of the first
+    ("urged all sides to exercise restraint and return to dialogue"); not when the first verb is
+    the cue itself ("rejected talks on missiles and insisted on relief": two stances)."""
+    def act(span):
+        return next((t for t in [span.root, *span.root.ancestors] if t.pos_ == "VERB"), None)
+
+    one, two = act(first), act(other)
+    # a conjunct with a subject of its own is a clause of its own ("… and that Tehran will not
+    # discuss its missiles": a red line, not a second thing insisted on)
+    return (one is not None and two is not None and one.i != cue.i and two.dep_ == "conj"
+            and two.head.i == one.i and not negated(two)
+            and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in two.children))
 
 
 def _act_on_party(verb, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
