@@ -1301,3 +1301,21 @@ def test_a_partys_role_and_a_mandate_are_items(index, steps, text, expected):
 ])
 def test_conjoined_acts_restraint_and_resumption(index, steps, text, expected):
     assert stances_of(extract(index, steps, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the parser makes the reported clause's subject the reporting verb's object
+    ("Tehran has repeatedly rejected the demand, stressing its right to uranium enrichment is non-negotiable.",
+     [("red-line", "iran", "uranium-enrichment")]),
+    ("Iran stressed its right to uranium enrichment is non-negotiable.", [("red-line", "iran", "uranium-enrichment")]),
+    # "it" ahead of the infinitive that is refused
+    ("Peskov said it was out of the question to withdraw all Russian troops from the Ukrainian territory.",
+     [("red-line", "russia", "withdrawal-of-troops")]),
+    ("It is unacceptable, Peskov said.", []),
+    ("Minister Araghchi asserted that zero enrichment is not on the negotiating table.",
+     [("red-line", "iran", "uranium-enrichment")]),
+    # what a passive obligation acts on is its item
+    ("Putin said the anti-Russian sanctions must be lifted.", [("demand", "russia", "sanctions-relief")]),
+])
+def test_predicates_misparsed_extraposed_and_passive_items(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected

@@ -1012,9 +1012,27 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         while verb.dep_ not in {"ROOT", "ccomp", "conj", "advcl", "xcomp"} and verb.head.i != verb.i:
             verb = verb.head
         subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass", "csubj"}), None)
+        region = list(subject.subtree) if subject is not None else []
+        copula = cue.head
+        if subject is None and lemma(copula) == "be":
+            # "stressing its right to enrichment is non-negotiable": the parser makes the subject
+            # of the reported clause the reporting verb's object, and the copula its modifier or
+            # a complement without a subject
+            if copula.dep_ == "acl" and copula.head.dep_ == "dobj" and lemma(copula.head.head) in lex.reporting:
+                subject = copula.head
+            elif copula.dep_ == "ccomp" and lemma(copula.head) in lex.reporting:
+                subject = next((c for c in copula.head.children if c.dep_ == "dobj" and c.i < copula.i), None)
+            if subject is not None:
+                verb = copula
+                region = [t for t in subject.subtree if t.i < copula.i]
+        if subject is not None and subject.lower_ == "it":
+            # "it was out of the question to withdraw all Russian troops": what "it" stands
+            # ahead of is the infinitive after the predicate
+            late = next((t for t in verb.subtree if t.i > cue.i and t.pos_ == "VERB" and t.dep_ in {"acl", "xcomp", "ccomp"}
+                         and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)), None)
+            region = list(late.subtree) if late is not None else region
         if subject is None:
             return
-        region = list(subject.subtree)
         speaker_verb = speakers.speaker_of(verb)
         holder_token = None
         if speaker_verb is not None:
@@ -1262,6 +1280,9 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) 
         first = condition is not None and _before(condition)
         kind = "Precondition" if _precondition(t, region, lex) or purposes or first else "Demand"
         issues = _issues(region, at, chunk, ctx, lex, settings, t) if region else []
+        if not issues and passive and subject is not None and target is None:
+            # "the anti-Russian sanctions must be lifted, Putin said": the item is what is acted on
+            issues = [(m.key, 0.0) for x in subject.subtree for m in at.get(x.i, []) if m.category == "issue"][:1]
         if not issues and passive:  # the act done to the addressee is the issue: "the assets must be returned in full"
             issues = _act_without_object(t, chunk, ctx, lex, settings) or _issue_of_act([t], chunk, ctx, lex, settings)
         elif not issues and not region:  # the act alone: "Hamas must disarm"
