@@ -1319,3 +1319,25 @@ def test_conjoined_acts_restraint_and_resumption(index, steps, text, expected):
 ])
 def test_predicates_misparsed_extraposed_and_passive_items(index, steps, text, expected):
     assert stances_of(extract(index, steps, text)) == expected
+
+
+def test_acts_asked_in_the_subjunctive_are_no_events_and_a_venue_state_no_participant(index, steps):
+    text = ("Moscow remains firm on its security requirements, namely that Ukraine withdraw from four regions partly "
+            "occupied by Russia.")
+    assert facts(extract(index, steps, text), "event") == []
+    [strike] = facts(extract(index, steps, "Israeli jets strike Gaza City."), "event")
+    assert strike["agent"] == ["israel"]
+    text = "Ukraine has said it is ready to accept a ceasefire proposed by the US, after a day of talks in Saudi Arabia."
+    [found] = facts(extract(index, steps, text), "round")
+    assert found["venue"] == "saudi-arabia" and "saudi-arabia" not in found.get("participants", [])
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an agreement the other side calls unacceptable is refused whole: no item, not its renegotiation
+    ("Russian officials have already signaled the agreement is completely unacceptable.", []),
+    ("The agreement is not up for renegotiation, Araghchi said.", [("red-line", "iran", "renegotiation")]),
+    # partners are no agenda item
+    ("Ukraine insisted that European partners be part of any final peace framework.", []),
+])
+def test_refused_agreements_and_partners(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected

@@ -189,6 +189,8 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 continue
             if doc[m.token_end - 1].dep_ == "appos" and doc[m.token_end - 1].head.i in place_tokens:
                 continue  # "in Muscat, Oman,": the country of the place
+            if any(v.token_start == m.token_start for v in venues):
+                continue  # "talks … in Saudi Arabia": the state named as the venue is the place
             if (between is not None and between < m.token_start <= between + 7) or (i - 6 <= m.token_start < i) or m.token_start in holders:
                 if m.key not in {fields.get("host"), fields.get("mediator")}:
                     participants.append(m.key)
@@ -623,6 +625,17 @@ def _reported_act(token) -> bool:
         "ROOT", "conj", "ccomp", "advcl", "relcl"}
 
 
+def _subjunctive(verb) -> bool:
+    """A base form without an auxiliary: an imperative, or a subjunctive whose singular subject
+    shows it ("that Ukraine withdraw from four regions"), which asks for the act."""
+    if verb.pos_ != "VERB" or any(c.dep_ in {"aux", "auxpass"} for c in verb.children):
+        return False
+    if verb.tag_ == "VB":
+        return True
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return verb.tag_ == "VBP" and subject is not None and subject.tag_ in {"NNP", "NN"}
+
+
 def _verb_of_object(noun):
     """The verb whose object the noun is, also as what "one of" or "a series of" counts
     ("launched one of its most ambitious attacks"); None for a noun that is no object."""
@@ -732,6 +745,8 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
             continue
         if any(c.dep_ == "aux" and c.lower_ in lex.hedges for c in token.children) or _required(token):
             continue
+        if _subjunctive(token):
+            continue  # "requirements, namely that Ukraine withdraw from four regions": asked, not done
         if token.pos_ == "NOUN" and _asked_for(token, lex):
             continue
         agent = _agent(token, at, lex, ctx.kind)

@@ -1134,8 +1134,9 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
     if not issues and how == "negated":  # "will not withdraw from X": the refused act is the issue
         acts = [c for c in cue.children if c.dep_ == "xcomp" and c.pos_ == "VERB"] or [cue]
         issues = _issue_of_act(acts[:1], chunk, ctx, lex, settings)  # "Handover of land", not "Handover"
-    if not issues and how in {"predicate", "refusal"} and lemma(region[-1]) in lex.containers and region[-1].dep_ == "nsubj":
+    if not issues and how == "predicate" and lemma(region[-1]) in lex.containers and region[-1].dep_ == "nsubj":
         # "The agreement is not up for renegotiation": what is refused is reopening the agreement
+        # (an agreement "unacceptable" to the other side is refused whole, which is no item)
         issues = _reopening(cue, chunk, ctx, settings)
     span = chunk.sentence_span(cue.sent)
     for n, (issue, issue_penalty) in enumerate(issues):
