@@ -1341,3 +1341,14 @@ def test_acts_asked_in_the_subjunctive_are_no_events_and_a_venue_state_no_partic
 ])
 def test_refused_agreements_and_partners(index, steps, text, expected):
     assert stances_of(extract(index, steps, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a phrase fronted before the subject frames the sentence, it is not what is sought
+    ("In exchange, Iran is seeking relief from sanctions.", [("objective", "iran", "sanctions-relief")]),
+    ("In exchange, Iran is seeking reprieve.", []),
+    ("Washington is also seeking a deal with no expiration clauses.",
+     [("objective", "united-states", "duration-and-sunset-clauses")]),
+])
+def test_fronted_phrases_frame_and_expiration_clauses_are_the_duration(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected

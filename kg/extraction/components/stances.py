@@ -395,8 +395,12 @@ def _region(token, lex: _Lexicon, skip=()) -> list:
     """Tokens of the cue's object, complement and prepositional objects."""
     tokens = []
     skipped = {t.i for t in skip}
+    # "In exchange, Iran is seeking …", "For its part, Russia wants …": a phrase fronted before
+    # the subject frames the sentence; it is not what is sought
+    subject = next((c.i for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
     for c in token.children:
-        if c.i in skipped or (_purpose(c) and c.i < token.i):
+        if c.i in skipped or (_purpose(c) and c.i < token.i) or (
+                subject is not None and c.dep_ == "prep" and c.i < subject):
             continue
         if (c.dep_ in _OBJECT_DEPS or c.dep_ == "prt" or (c.dep_ in {"prep", "agent", "dative"} and c.lower_ in _ISSUE_PREPS)
                 or (c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
