@@ -10,7 +10,7 @@ gazetteer win where both match.
 from __future__ import annotations
 
 from ...errors import InputError
-from ..lexicon import LEXICON_DIR, load_lexicon
+from ..lexicon import LEXICON_DIR, load_lexicon, words
 from ..model import Chunk, Context, Mention
 from ..registry import component
 from .entities import mint, normal, slug
@@ -140,7 +140,8 @@ def agenda(chunk: Chunk, ctx: Context, settings: dict) -> None:
     doc = chunk.doc
     strings = doc.vocab.strings
     added = []
-    for match_id, start, end in sorted(matcher(_lowered(doc)), key=lambda m: (-(m[2] - m[1]), m[1])):
+    lowered = _lowered(doc)
+    for match_id, start, end in sorted(matcher(lowered), key=lambda m: (-(m[2] - m[1]), m[1])):
         category, key = strings[match_id].split("|", 1)
         if any(m.category == category and m.token_start < end and start < m.token_end for m in chunk.mentions):
             continue
@@ -148,6 +149,20 @@ def agenda(chunk: Chunk, ctx: Context, settings: dict) -> None:
         _alias_seen(ctx, chunk, category, key, start, end)
         s, e = chunk.char_span(start, end)
         mention = Mention(s, e, category, key, f"lexicon.{category}", start, end)
+        chunk.mentions.append(mention)
+        added.append(mention)
+    # "a complete withdrawal of Israeli troops" names what "withdrawal of troops" does: the
+    # lexicon's phrases again with a party's and a degree word's modifiers left out
+    compact, positions = _without_modifiers(doc, lowered, chunk, ctx)
+    for match_id, start, end in (sorted(matcher(compact), key=lambda m: (-(m[2] - m[1]), m[1]))
+                                 if compact is not None else ()):
+        category, key = strings[match_id].split("|", 1)
+        start, end = positions[start], positions[end - 1] + 1
+        if any(m.category == category and m.token_start < end and start < m.token_end for m in chunk.mentions):
+            continue
+        key = _concept(ctx, chunk, concepts, category, key, start, end, settings["confidence"])
+        s, e = chunk.char_span(start, end)
+        mention = Mention(s, e, category, key, f"lexicon.{category}-modified", start, end)
         chunk.mentions.append(mention)
         added.append(mention)
     for noun, adjective in _predicative(doc):
@@ -164,6 +179,30 @@ def agenda(chunk: Chunk, ctx: Context, settings: dict) -> None:
     chunk.mentions.sort(key=lambda m: (m.start, m.category, m.key))
     ctx.mentions.extend(Mention(m.start, m.end, m.category, m.key, m.rule) for m in added
                         if not ctx.in_furniture(m.start, m.end))
+
+
+def _without_modifiers(doc, lowered, chunk: Chunk, ctx: Context):
+    """The lowered doc without the words that modify a noun by its party ("Israeli troops",
+    "Russia's forces", "its land") or by degree ("a complete withdrawal", ``degree_adjectives``),
+    and the position in ``doc`` of each token kept; (None, None) when no word is left out."""
+    if not doc.has_annotation("DEP"):
+        return None, None
+    degree = words("language", "degree_adjectives")
+    party = {i for m in chunk.mentions if m.category == "actor" for i in range(m.token_start, m.token_end)}
+    dropped = set()
+    for t in doc:
+        if t.dep_ in {"amod", "compound", "poss", "nmod"} and t.head.pos_ == "NOUN" and t.i < t.head.i and (
+                t.i in party or t.lower_ in degree and t.dep_ == "amod" or t.tag_ == "PRP$"):
+            dropped |= {t.i, *(c.i for c in t.children if c.dep_ == "case")}
+    if not dropped:
+        return None, None
+    from spacy.tokens import Doc
+
+    kept = [t for t in lowered if t.i not in dropped]
+    compact = Doc(doc.vocab, words=[t.text for t in kept], spaces=[True] * len(kept))
+    for mine, theirs in zip(compact, kept):
+        mine.lemma_ = theirs.lemma_
+    return compact, [t.i for t in kept]
 
 
 #: Verbs that link a subject to what is said of it: "the talks remain indirect".

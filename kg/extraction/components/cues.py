@@ -11,7 +11,7 @@ conditional cue proposes nothing.
 
 from __future__ import annotations
 
-from ..lexicon import words
+from ..lexicon import load_lexicon, words
 from ..model import Candidate, Chunk, Context
 from ..registry import component
 from ._clause import POSSESSIVE, actor_after, mentions
@@ -56,7 +56,11 @@ def leverage(chunk: Chunk, ctx: Context, settings: dict) -> None:
     """Leverage held by an actor: "Iran's missile arsenal", "X is the group's bargaining chip"."""
     doc = chunk.doc
     kinds = mentions(chunk, "leverage-kind")
-    # possessive: "Iran's missile arsenal", "Tehran’s allied armed groups"
+    # possessive: "Iran's missile arsenal", "Tehran’s allied armed groups". A pronoun's ("its
+    # stockpile") is not read: on the dev set "its" owned limits ("a ceiling on its stockpile"),
+    # acts and another party's plants more often than assets (4 proposed, none right)
+    triggers = load_lexicon("language")["event_triggers"]
+    acts = {str(w).lower() for cls in ("MilitaryStrike", "War") for w in triggers[cls]}
     for actor in mentions(chunk, "actor"):
         nxt = actor.token_end
         if nxt >= len(doc) or doc[nxt].text not in POSSESSIVE or actor.rule.endswith(".demonym"):
@@ -66,6 +70,8 @@ def leverage(chunk: Chunk, ctx: Context, settings: dict) -> None:
         # what is possessed must be the kind itself: "Iran's missile arsenal", not "Iran's right to
         # enrich uranium" or "Iran's missile programme" (a right, a programme: no asset)
         possessed = doc[actor.token_end - 1].head if doc.has_annotation("DEP") else None
+        if possessed is not None and lemma(possessed) in acts:
+            continue  # "when Israel's offensive resumed": an act (events.py), no asset
         for kind in kinds:
             if possessed is not None and not kind.token_start <= possessed.i < kind.token_end:
                 continue

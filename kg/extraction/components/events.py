@@ -42,13 +42,15 @@ def _slug(text: str) -> str:
 
 def _near_date(chunk: Chunk, token: int, window: int = 10, within: tuple[int, int] | None = None) -> str | None:
     """The one date near ``token`` in its sentence, not across a clause boundary, and not the
-    date of the reporting ("… in the Istanbul talks, Zelensky said on Wednesday"), nor one
-    ``within`` a name's tokens (the "2015" of "the 2015 deal" dates the deal, not the act)."""
+    date of the reporting ("… in the Istanbul talks, Zelensky said on Wednesday"), nor one within
+    an agreement's name or ``within`` (the "2015" of "the 2015 deal" dates the deal, not the act)."""
     sent = chunk.doc[token].sent
     doc = chunk.doc
     barrier = BOUNDARY | RELATIVE | {"led", "triggered", "prompted", "after", "following"}
+    # an agreement's name dates the agreement ("talks on the 2015 deal resumed in Vienna on Saturday")
+    names = [(m.token_start, m.token_end) for m in chunk.mentions if m.category == "agreement"] + ([within] if within else [])
     near = {d.value for d in chunk.dates if sent.start <= d.token_start < sent.end and abs(d.token_start - token) <= window
-            and not (within and within[0] <= d.token_start < within[1])
+            and not any(s <= d.token_start < e for s, e in names)
             and not any(t.lower_ in barrier for t in doc[min(token, d.token_end):max(token, d.token_start)])
             and not _date_of_reporting(doc[d.token_start], doc[token])}
     return next(iter(near)) if len(near) == 1 else None
@@ -192,8 +194,10 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
             if any(v.token_start == m.token_start for v in venues):
                 continue  # "talks … in Saudi Arabia": the state named as the venue is the place
             if (between is not None and between < m.token_start <= between + 7) or (i - 6 <= m.token_start < i) or m.token_start in holders:
-                if m.key not in {fields.get("host"), fields.get("mediator")}:
-                    participants.append(m.key)
+                # "a meeting between Putin, Witkoff and Kushner": a person takes part for a party
+                party = ctx.party_of(m.key) if _actor_kind(ctx, m.key) == "Person" else m.key
+                if party is not None and party not in {fields.get("host"), fields.get("mediator")}:
+                    participants.append(party)
         if participants:
             fields["participants"] = list(dict.fromkeys(participants))
         number = next((ORDINALS[doc[t.i - 1].lower_] for t in doc[sent.start + 1:sent.end]
@@ -243,6 +247,7 @@ def _status(talk) -> str | None:
     verb = talk if talk.pos_ == "VERB" else next((t for t in list(talk.ancestors)[:4] if t.pos_ in {"VERB", "AUX"}),
                                                  None)  # "held a first round of talks"
     near = [c.lower_ for c in talk.children] + ([c.lower_ for c in verb.subtree if c.i < talk.i + 4] if verb else [])
+    near += [c.lower_ for c in verb.children if c.dep_ == "aux"] if verb is not None else []  # "Talks between … will resume"
     near += [t.lower_ for t in talk.doc[talk.i + 1:talk.i + 5]]  # "talks due to take place", "a round of talks expected to"
     if any(w in _SCHEDULED for w in near):
         return "scheduled"
@@ -297,6 +302,12 @@ def _ordinal_round(token) -> bool:
         c.dep_ == "prep" for c in token.children)
 
 
+#: Nouns of a polity before its name: "the sultanate of Oman" is Oman.
+_POLITIES = {"sultanate", "emirate", "kingdom", "republic", "principality", "state"}
+#: Verbs by which talks go to a place: their "to" names the venue.
+_MOVING = {"return", "move", "shift", "relocate", "head", "come"}
+
+
 def _attached_places(talk) -> set[int]:
     """Token indices of the places a talk noun's clause (or a meeting verb) is held at, read
     from the parse: "the talks began in Doha", "a round … that had been due to take place in
@@ -318,8 +329,10 @@ def _attached_places(talk) -> set[int]:
         verbs += [c for c in verb.children if c.ent_type_ == "DATE" and c.pos_ == "VERB"]
     places = set()
     for verb in verbs:
+        # "the talks will return Saturday to the sultanate of Oman", "talks moved to Geneva"
+        towards = {"to"} if verb is not talk and lemma_of(verb) in _MOVING and talk.dep_ in {"nsubj", "nsubjpass"} else set()
         for prep in verb.children:
-            if prep.dep_ == "prep" and prep.lower_ in {"in", "at"}:
+            if prep.dep_ == "prep" and prep.lower_ in {"in", "at", *towards}:
                 places.update(p.i for p in prep.children if p.dep_ == "pobj")
                 places.update(c.i for p in prep.children if p.dep_ == "pobj" for c in p.subtree)
     return places
@@ -380,7 +393,14 @@ def _countries_as_places(chunk: Chunk, ctx: Context) -> None:
     """ "talks held in Oman": a state after "in" or "at" is also the place (its territory)."""
     doc = chunk.doc
     for m in list(mentions(chunk, "actor")):
-        if ctx.kind(m.key) != "State" or m.token_start == 0 or doc[m.token_start - 1].lower_ not in {"in", "at"}:
+        if ctx.kind(m.key) != "State" or m.token_start == 0:
+            continue
+        before = m.token_start - 1
+        if before >= 2 and doc[before].lower_ == "of" and doc[before - 1].lower_ in _POLITIES:
+            before -= 2  # "to the sultanate of Oman"
+            before -= doc[before].pos_ == "DET"
+        prep = doc[before]
+        if not (prep.lower_ in {"in", "at"} or prep.lower_ == "to" and lemma_of(prep.head) in _MOVING):
             continue
         if any(p.category == "place" and p.token_start == m.token_start for p in chunk.mentions):
             continue
@@ -636,6 +656,11 @@ def _subjunctive(verb) -> bool:
     return verb.tag_ == "VBP" and subject is not None and subject.tag_ in {"NNP", "NN"}
 
 
+def _nor(token) -> bool:
+    """The token is a conjunct after "nor": denied as the first one is."""
+    return token.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "nor" and c.i < token.i for c in token.head.children)
+
+
 def _verb_of_object(noun):
     """The verb whose object the noun is, also as what "one of" or "a series of" counts
     ("launched one of its most ambitious attacks"); None for a noun that is no object."""
@@ -743,12 +768,19 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
             continue  # "launched attacks, targeting bombers in Siberia": the attacks are the event
         if has_negation(token) or (cls != "Threat" and in_condition(token, lex.conditionals)):
             continue
+        if _nor(token) or token.pos_ == "NOUN" and (verb := _verb_of_object(token)) is not None and (
+                _nor(verb) or has_negation(verb)):
+            continue  # "… would not withdraw from the agreement, nor reimpose sanctions"
         if any(c.dep_ == "aux" and c.lower_ in lex.hedges for c in token.children) or _required(token):
             continue
         if _subjunctive(token):
             continue  # "requirements, namely that Ukraine withdraw from four regions": asked, not done
         if token.pos_ == "NOUN" and _asked_for(token, lex):
             continue
+        if token.pos_ == "VERB" and token.dep_ in {"ccomp", "xcomp"} and lex.triggers.get(lemma_of(token.head)) == "Threat":
+            continue  # "warned they will strike again": the act threatened, which the threat is
+        if lemma_of(token) == "warn" and not _menacing(token, lex):
+            continue  # "warned that armed groups will not hand over their weapons": a statement
         agent = _agent(token, at, lex, ctx.kind)
         if agent is None:
             continue
@@ -788,6 +820,23 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
         _event(chunk, ctx, fields, chunk.sentence_span(sent), token.i, f"events.{cls.lower()}", base,
                f"{agent_key}-{_NOUNS[cls]}")
     _levels(chunk, ctx, base)
+
+
+#: Acts a warning can announce: "warned they would retaliate", "warned Iran would respond".
+_RETALIATING = {"retaliate", "respond", "punish", "destroy", "crush", "hit", "use"}
+
+
+def _menacing(warn, lex: _EventLexicon) -> bool:
+    """A warning is a threat when it names harm: "of" something ("warned of very serious
+    consequences"), a condition ("… if Iran tries to rebuild"), or an act of force as what it
+    says will happen ("warned they will strike again")."""
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in warn.children):
+        return True
+    if any(t.lower_ in {"if", "unless"} for t in warn.subtree if t.i > warn.i):
+        return True
+    said = [c for c in warn.children if c.dep_ in {"ccomp", "xcomp"}]
+    return any(lemma_of(c) in _RETALIATING or lex.triggers.get(lemma_of(c)) in {"MilitaryStrike", "War", "Sanction"}
+               for c in said)
 
 
 def _levels(chunk: Chunk, ctx: Context, base: float) -> None:

@@ -59,6 +59,14 @@ def gazetteer(chunk: Chunk, ctx: Context, settings: dict) -> None:
         for match_id, start, end in matcher(doc):
             category, key = vocab[match_id].split("|", 1)
             found.setdefault(category, []).append((start, end, key, rule))
+    # a common-noun alias ("armed groups") after another party's name or demonym names that
+    # party's own ("Palestinian armed groups"), not the entity the alias stands for
+    # (the world lexicon, which knows "Palestinian", runs later: the recognizer's reading tells)
+    ends = {end: key for start, end, key, _ in found.get("actor", [])}
+    found = {category: [m for m in matches if not (
+        category == "actor" and doc[m[0]:m[1]].text.islower() and m[0] > 0
+        and (ends.get(m[0], m[2]) != m[2] or doc[m[0] - 1].ent_type_ in {"NORP", "GPE"}))]
+        for category, matches in found.items()}
     for category, matches in found.items():
         # longest first, then leftmost: keep non-overlapping spans; one span may name several
         # entities of one category only if the reference data gives them the same alias

@@ -127,8 +127,10 @@ def _under_other_voice(token, lex: _Lexicon) -> bool:
     outlet relaying a named speaker's words is no such governor: in "Axios reports that Trump
     has reiterated that Iran must …", Trump speaks."""
     chain = clause_chain(token)
-    return any(lemma(t) in lex.not_own and not (lemma(t) in lex.relaying and lemma(below) in lex.reporting
-                                                 and subject_of(below)[0] is not None)
+    # a governor's adverbial clause is not its claim: "Zelensky dismissed the suggestion,
+    # declaring that there will be no withdrawal" is his own word, "denied saying that …" is not
+    return any(lemma(t) in lex.not_own and below.dep_ != "advcl"
+               and not (lemma(t) in lex.relaying and lemma(below) in lex.reporting and subject_of(below)[0] is not None)
                for below, t in zip(chain, chain[1:]))
 
 
@@ -189,6 +191,9 @@ class _Speakers:
         subject, _ = subject_of(verb)
         if subject is None and verb.tag_ == "VBG" and verb.i not in self.quoted and verb.head.i in self.quoted:
             subject, _ = subject_of(self.quoted[verb.head.i])
+        elif subject is None and verb.tag_ == "VBG" and verb.dep_ == "advcl":
+            # "Zelensky dismissed the suggestion, declaring that …": the participle's subject is the clause's
+            subject, _ = subject_of(verb.head)
         return subject
 
     def speaker_of(self, token):
@@ -404,6 +409,9 @@ def _region(token, lex: _Lexicon, skip=()) -> list:
             continue
         if (c.dep_ in _OBJECT_DEPS or c.dep_ == "prt" or (c.dep_ in {"prep", "agent", "dative"} and c.lower_ in _ISSUE_PREPS)
                 or (c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
+                # "rejects concessions on X, limits on Y, and …": the parser reads the list's
+                # second noun as a clause of the verb
+                or (c.dep_ == "advcl" and c.pos_ == "NOUN" and c.i > token.i)
                 or _gerund_object(token, c)):
             tokens.extend(c.subtree)
     # "… in exchange for a ceasefire", "… as part of any ceasefire deal": what the act is traded
@@ -604,7 +612,9 @@ def _issue_of_act(region, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -
                 return [(key, 0.05)]
         elif noun:
             relation = lex.act_prepositions.get(lemma(verb), "of")  # "leave Donbas": withdrawal from it
-            label = f"{noun[0].upper()}{noun[1:]} {relation} {obj.text if obj.pos_ == 'PROPN' else obj.lower_}"
+            # "cede the entire Donbas region": the name on the object stays ("Cession of Donbas region")
+            named = [c.text for c in obj.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+            label = f"{noun[0].upper()}{noun[1:]} {relation} {' '.join([*named, obj.text if obj.pos_ == 'PROPN' else obj.lower_])}"
             key = mint(ctx, chunk, "issue", label, "Issue", *span, "stances.minted-issue",
                        settings["minted_issue_confidence"])
             if key:
@@ -701,6 +711,13 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
         if pobj is not None and pobj.pos_ == "NOUN" and not _named(pobj, at) and lemma(pobj) not in lex.vague_places:
             parts += [of] + [c for c in pobj.lefts if c.dep_ in {"compound", "amod"}
                              and (not _named(c, at) or _force_of(c, pobj, lex)) and c.lower_ not in lex.degree] + [pobj]
+    elif party is None:
+        # "no withdrawal from Donbas": where an act is from is part of it ("Withdrawal from Donbas")
+        source = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ == "from"), None)
+        place = next((p for p in source.children if p.dep_ == "pobj" and p.pos_ == "PROPN"
+                      and any(m.category == "place" for m in at.get(p.i, []))), None) if source is not None else None
+        if place is not None:
+            parts += [source] + [c for c in place.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [place]
     parts = sorted(parts, key=lambda t: t.i)
     if len(parts) > settings["max_issue_tokens"] or any(not t.is_alpha for t in parts):
         return []
@@ -744,8 +761,10 @@ def _condition_clause(token, lex: _Lexicon, only: bool = False):
     heads = [token, *(c for c in token.children if c.dep_ == "xcomp")]
     marks = {"until", "before", "till", "unless"} | ({"after", "if", "once", "when"} if only else set())
     for c in (child for head in heads for child in head.children):
+        # ("when" is the clause's adverb, not its mark: "only when Ukrainian forces withdraw")
         if c.dep_ in {"advcl", "prep"} and any(m.lower_ in marks for m in [c, *c.children]
-                                               if m.dep_ in {"mark", "prep"} or m.i == c.i):
+                                               if m.dep_ in {"mark", "prep"} or m.i == c.i
+                                               or m.dep_ == "advmod" and m.lower_ == "when"):
             if c.dep_ == "prep":
                 return next((p for p in c.children if p.dep_ in {"pobj", "pcomp"}), None)
             return c
@@ -853,10 +872,19 @@ def _noun_region(cue, kind: str, lex: _Lexicon) -> list:
         region += [t for c in cue.head.children if c.dep_ in {"xcomp", "attr", "ccomp", "acomp", "dobj"}
                    or c.dep_ == "advcl" and any(m.lower_ == "before" for m in c.children) for t in c.subtree]
     outer = cue.head.head if _in_partitive(cue, lex) else cue  # "a number of demands, including …"
-    region += [t for c in outer.children if c.dep_ == "prep" and c.lower_ in {"including", "like"} for t in c.subtree]
+    # "its conditions for any agreement, including a permanent ceasefire": the parser hangs the
+    # list on what the conditions are for
+    listing = [outer, *(o for p in purpose for o in p.children if o.dep_ == "pobj")]
+    region += [t for o in listing for c in o.children if c.dep_ == "prep" and c.lower_ in {"including", "like"}
+               for t in c.subtree]
     if outer.dep_ == "dobj":  # the parser may hang the colon's list, or the rest of a list, on the verb
         region += [t for c in outer.head.children if c.dep_ == "appos" or c.dep_ == "dobj" and c.i > outer.i
                    for t in c.subtree]
+        # and the noun's own "to": "expressed objections both to ending enrichment and to …" (not
+        # "for": "set conditions for a truce" says what they are for, and "repeated his demand for
+        # the next phase" on the dev set named no item)
+        region += [t for c in outer.head.children if c.dep_ == "prep" and c.i > outer.i
+                   and c.lower_ in {"to", "against"} for t in c.subtree]
     return sorted((t for t in set(region) if not _framing(t, lex.containers)), key=lambda t: t.i)
 
 
@@ -940,9 +968,14 @@ def _cues(sent, lex: _Lexicon):
             yield t, lex.nouns.get(base) or lex.stated_nouns[base], "stated"
         elif t.pos_ == "NOUN" and base in lex.nouns and t.dep_ == "attr" and lemma(t.head) == "be":
             yield t, lex.nouns[base], "copula"  # "refraining from threats is a prerequisite for dialogue"
+        elif (t.pos_ == "NOUN" and t.dep_ in {"attr", "nsubj"} and lemma(t.head) == "be"
+              and any(c.dep_ == "expl" for c in t.head.children)
+              and any(c.dep_ == "det" and c.lower_ == "no" for c in t.children)):
+            yield t, "RedLine", "existential"  # "there will be no withdrawal from Donbas", Zelensky declared
         elif ((possible := _possible_only(t, lex)) or t.pos_ == "VERB") and any(
                 c.dep_ in {"advcl", "prep"} and any(m.lower_ in {"after", "if", "once", "when"} for m in [c, *c.children])
-                and (possible or any(o.dep_ == "advmod" and o.lower_ == "only" for o in [*t.children, *c.children]))
+                and (possible or any(o.dep_ == "advmod" and o.lower_ == "only" for o in [
+                    *t.children, *c.children, *(g for m in c.children for g in m.children)]))  # "only when"
                 for c in t.children):
             # "would resume talks only after …"; "could begin only after Ukraine withdrew", where
             # the parser hangs "only" on the clause; "peace is only possible if Russia agrees to …"
@@ -987,8 +1020,12 @@ def stances(chunk: Chunk, ctx: Context, settings: dict) -> None:
         # "Kiev insisted that no talks could occur unless Russia agreed to a pause in fighting": the
         # condition the clause sets is the stance; the demand that frames it says no more
         firsts = {cue.i for cue, kind, _ in cues if kind == "Precondition"}
+        # "Iran insists that its right to enrich is non-negotiable": the red line the clause
+        # states is the stance, not a demand for enrichment
+        refused = [cue.i for cue, _, how in cues if how in {"predicate", "refusal"}]
         cues = [(cue, kind, how) for cue, kind, how in cues
-                if not (kind == "Demand" and any(c.dep_ == "ccomp" and c.i in firsts for c in cue.children))]
+                if not (kind == "Demand" and any(c.dep_ == "ccomp" and (c.i in firsts or any(
+                    c.left_edge.i <= r <= c.right_edge.i for r in refused)) for c in cue.children))]
         for cue, kind, how in cues:
             _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how)
         _obligations(chunk, ctx, lex, settings, at, speakers, sent, {cue.i for cue, _, _ in cues})
@@ -1044,12 +1081,25 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
         possessor = next((c for c in subject.children if c.dep_ == "poss"), None)
         if possessor is not None and any(m.category == "actor" for m in at.get(possessor.i, [])) and (
                 how == "predicate" or possessor.lower_ not in _PRONOUNS_SPEAKER):
-            # the party named is no part of the issue; and for a red line it keeps, its holder
+            # the party named is no part of the issue; and for a red line it keeps, its holder,
+            # unless somebody else says so ("Russia insists that Ukraine's neutrality is
+            # non-negotiable": Russia's red line)
             region = [t for t in region if t not in possessor.subtree]
-            holder_token = possessor if how == "predicate" else holder_token
+            holder_token = possessor if how == "predicate" and holder_token is None else holder_token
         holder_token = _experiencer(cue, verb, at) or holder_token
         holder, speaker, penalty = (_resolve(holder_token, at, ctx, lex, speakers) if holder_token is not None
                                     else speakers.own_voice(at))  # "Grossi: Access is not negotiable."
+    elif how == "existential":
+        # only a party's words refuse so ("there will be no withdrawal", the president declared);
+        # "there can be no deal without …" sets a condition, said elsewhere (_nothing_unless)
+        verb = speakers.speaker_of(cue.head)
+        if verb is None or lemma(cue) in lex.containers or any(
+                c.dep_ == "prep" and c.lower_ in {"without", "until"} for c in [*cue.head.children, *cue.children]) or any(
+                c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"until", "unless", "before", "if"} for m in c.children)
+                for c in cue.head.children):
+            return  # "no sanctions relief until Iran stops enrichment": a condition
+        region = list(cue.subtree)
+        holder, speaker, penalty = _resolve(speakers.reporter(verb), at, ctx, lex, speakers)
     elif how in {"noun", "stated"}:
         region = _noun_region(cue, kind, lex)
         if not region:
@@ -1135,6 +1185,9 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
             m.category == "issue" for t in region for m in at.get(t.i, [])):
         issues = _act_concept(cue, _object(cue), chunk, ctx, settings)  # "will not lay down its weapons"
     issues = issues or _issues(region, at, chunk, ctx, lex, settings, cue)
+    if how == "verb":  # "insists that Kiev must abandon its plans to join NATO and recognize Crimea"
+        for clause in (c for c in cue.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ == "VERB"):
+            issues += _later_acts(clause, issues, at, chunk, ctx, lex, settings) if issues else []
     if not issues and how == "negated":  # "will not withdraw from X": the refused act is the issue
         acts = [c for c in cue.children if c.dep_ == "xcomp" and c.pos_ == "VERB"] or [cue]
         issues = _issue_of_act(acts[:1], chunk, ctx, lex, settings)  # "Handover of land", not "Handover"
@@ -1224,7 +1277,11 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) 
         head = _obliging_head(t)
         if head is None:
             continue
-        if lemma(t) in lex.verbs or negated(t) or negated(head) or conditional(t, lex.conditionals):
+        # "Iran should not enrich its own uranium, the US said": Iran is asked to refrain from
+        # the act; "we must not give up enrichment": the speaker's side will not concede it
+        denied = negated(t) or negated(head)
+        if lemma(t) in lex.verbs or conditional(t, lex.conditionals) or denied and (
+                t.pos_ != "VERB" or lemma(t) in lex.not_own | lex.knowing):
             continue
         if lemma(t) in lex.knowing and any(c.dep_ == "ccomp" for c in t.children):
             continue  # "Russia must feel that refusing a ceasefire has a price": a lesson, not an act asked for
@@ -1249,6 +1306,10 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) 
         # "the agency must be involved": the one agency named just before
         target = target.key if target is not None else _antecedent(subject, at, ctx, lex) if subject is not None else None
         if holder is None:
+            continue
+        if denied:
+            _refrain(chunk, ctx, lex, settings, at, sent, t, verb, subject, passive, target,
+                     (holder, speaker, penalty))
             continue
         inclusion = _inclusion(t, passive, lex)
         if inclusion and target is not None:
@@ -1295,12 +1356,50 @@ def _obligations(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int]) 
                 t, chunk, ctx, lex, settings)
         elif not issues:  # "must withdraw to the positions they held", "must decommission its weapons": the act
             issues = _issue_of_act([t], chunk, ctx, lex, settings)
-        for act in t.conjuncts:  # "must halt its mobilization, stop receiving weapons and withdraw …": each act
-            if act.i > t.i and act.pos_ == "VERB" and not any(s.dep_ in {"nsubj", "nsubjpass"} for s in act.children):
-                named = _issues(_region(act, lex), at, chunk, ctx, lex, settings, act) or _issue_of_act(
-                    [act], chunk, ctx, lex, settings)
-                issues += [i for i in named if i not in issues]
+        issues += _later_acts(t, issues, at, chunk, ctx, lex, settings)
         _propose(chunk, ctx, settings, sent, kind, holder, addressee, speaker, penalty, issues)
+
+
+def _later_acts(verb, issues, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -> list[tuple[str, float]]:
+    """The issues of the acts conjoined after the verb asked for, not yet in ``issues``: "must
+    halt its mobilization, stop receiving weapons and withdraw …" asks each act."""
+    found = []
+    # "abandon its plans to join NATO and recognize Crimea": the parser may join the act to an
+    # infinitive within the verb's clause
+    heads = [verb, *(t for t in verb.subtree if t.pos_ == "VERB" and t.dep_ in {"xcomp", "acl"}
+                     and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children))]
+    for act in dict.fromkeys(a for h in heads for a in h.conjuncts):
+        if act.i > verb.i and act.pos_ == "VERB" and not any(s.dep_ in {"nsubj", "nsubjpass"} for s in act.children):
+            named = _issues(_region(act, lex), at, chunk, ctx, lex, settings, act) or _issue_of_act(
+                [act], chunk, ctx, lex, settings)
+            found += [i for i in named if i not in issues and i not in found]
+    return found
+
+
+def _refrain(chunk, ctx, lex, settings, at, sent, t, verb, subject, passive, target, voice) -> None:
+    """A negated obligation: of another party ("Iran should not enrich uranium, the US said") a
+    demand that it refrain from the act; of the speaker's own side and a conceding act ("we
+    must never give up enrichment") a red line. A passive one ("must not be delayed") asks
+    nothing of anybody named."""
+    holder, speaker, penalty = voice
+    if passive or subject is None:
+        return
+    own = subject.lower_ in _PRONOUNS_SPEAKER or target == holder
+    if own:
+        particles = lex.particles.get(lemma(t))
+        if lemma(t) not in lex.concessions or particles and not any(
+                c.dep_ == "prt" and c.lower_ in particles for c in t.children):
+            return
+        kind, addressee = "RedLine", None
+    else:
+        addressee = ctx.party_of(target) if target is not None and ctx.kind(target) == "Person" else target
+        if addressee is None or addressee == holder:
+            return
+        kind = "Demand"
+    region = _region(t, lex, [c for c in t.children if c.dep_ == "nsubj" or verb is not None and c.i == verb.i])
+    issues = (_issues(region, at, chunk, ctx, lex, settings, t) if region else []) or _issue_of_act(
+        [t], chunk, ctx, lex, settings)
+    _propose(chunk, ctx, settings, sent, kind, holder, addressee, speaker, penalty, issues, "stances.refrain")
 
 
 #: Modals that with a negation deny another party a thing: "Iran can never have a nuclear weapon".

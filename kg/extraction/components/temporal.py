@@ -36,7 +36,12 @@ PATTERNS = (
 )
 WEEKDAYS = {d: i for i, d in enumerate(
     ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
-_WEEKDAY = re.compile(r"\b(?:on|last|this|next|(?:this\s+)?coming)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+# A weekday alone is a date too: wire copy writes "held talks Saturday", "Sunday's meeting";
+# but "Good Friday", "Super Tuesday" and their like are no day of this week.
+_WEEKDAY = re.compile(r"\b(?:(?:on|last|this|next|(?:this\s+)?coming)\s+)?"
+                      + "".join(rf"(?<!\b{w} )" for w in ("Good", "Black", "Super", "Ash", "Bloody", "Holy", "Palm",
+                                                          "Easter", "Cyber", "Maundy", "Shrove", "Fat"))
+                      + r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _FUTURE = re.compile(r"\b(will|would|shall|is set to|are set to|scheduled|plans? to|expected to|next|due to (?:meet|take place|resume|begin|start|be held|hold|convene|travel|visit|arrive))\b", re.I)
 
 
