@@ -58,6 +58,7 @@ class _World:
         data = load_lexicon("world")
         self.names: dict[str, tuple[str, str, str, str]] = {}
         self.capitals: dict[str, tuple[str, str]] = {}  # name -> (state key, capital label)
+        self.seats: dict[str, str] = {}  # normal(capital or metonym) -> capital label
         self.minted: dict[str, tuple[str, str, str | None]] = {}  # key -> (label, class, member_of)
         reference = {normal(n): key for key, names in ctx.index.names["actor"].items() for n in names}
         reference.update({normal(d): key for d, key in ctx.index.demonyms.items()})
@@ -78,6 +79,10 @@ class _World:
                 for place in [entry.get("capital"), *(entry.get("place_metonyms") or [])]:
                     if place:  # "Moscow rejected …", "Europe's strongest card": the government, the union
                         self.capitals[place] = (key, place)
+                if cls == "State" and entry.get("capital"):
+                    # where "the White House", "the Kremlin" or "Washington" is: the capital city
+                    for name in [entry["capital"], *(entry.get("metonyms") or [])]:
+                        self.seats[normal(name)] = entry["capital"]
         for key, (label, cls, member_of) in list(self.minted.items()):
             if member_of:
                 self.minted[key] = (label, cls, states.get(member_of))
@@ -146,6 +151,13 @@ def spelling(name: str) -> str:
     for pattern, replacement in _SPELLING_FOLDS:
         folded = re.sub(pattern, replacement, folded)
     return folded if len(folded.replace(" ", "")) >= _SPELLING_MIN else ""
+
+
+def seat_of(ctx: Context, name: str) -> str | None:
+    """The capital a state's name stands for as a place, when the name is its capital or a seat
+    of its government ("Washington", "the White House" → "Washington"); None for the state's
+    own name ("Oman")."""
+    return _world(ctx)[0].seats.get(normal(name))
 
 
 def _world(ctx: Context) -> tuple[_World, object]:

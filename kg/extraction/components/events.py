@@ -15,7 +15,7 @@ from ..model import Candidate, Chunk, Context, Mention
 from ..registry import component
 from ._clause import BOUNDARY, RELATIVE, actor_after, governed, mentions, subject_before
 from .cues import find_cues
-from .entities import mint
+from .entities import mint, seat_of
 from ..lexicon import load_lexicon
 from ..lexicon import words as word_list
 from ._parse import actor_of, mentions_at, pronoun_antecedent, subject_of
@@ -114,7 +114,7 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
     for i, lemma in enumerate(chunk.lemmas):
         token = doc[i]
         if lemma not in TALK_NOUNS and chunk.lowers[i] not in MEET_VERBS and lemma not in MEET_VERBS and not (
-                _sat_down(token) or _ordinal_round(token)):
+                _sat_down(token) or _ordinal_round(token) or _received(token, actor_tokens)):
             continue
         if lemma == "round" and not (i + 1 < len(doc) and doc[i + 1].lower_ == "of"):
             pass  # "a round in Muscat" is fine; "round of talks" handled by the noun after
@@ -248,6 +248,8 @@ def _status(talk) -> str | None:
                                                  None)  # "held a first round of talks"
     near = [c.lower_ for c in talk.children] + ([c.lower_ for c in verb.subtree if c.i < talk.i + 4] if verb else [])
     near += [c.lower_ for c in verb.children if c.dep_ == "aux"] if verb is not None else []  # "Talks between … will resume"
+    if verb is not None and verb.dep_ in {"xcomp", "advcl"}:  # "will travel to Washington to meet Trump"
+        near += [c.lower_ for c in verb.head.children if c.dep_ == "aux"]
     near += [t.lower_ for t in talk.doc[talk.i + 1:talk.i + 5]]  # "talks due to take place", "a round of talks expected to"
     if any(w in _SCHEDULED for w in near):
         return "scheduled"
@@ -266,8 +268,8 @@ def _attached(prep, talk, actor_tokens: set[int]) -> bool:
         return True  # the blank fallback: the surface window alone
     node = prep.head
     while node.i != talk.i and node.pos_ not in {"VERB", "AUX"}:
-        if node.i in actor_tokens:
-            return False
+        if node.i in actor_tokens and not (node.dep_ == "dobj" and node.head.i == talk.i):
+            return False  # (but "received Zelensky at the White House" is where they met)
         if node.head.i == node.i:
             return False
         node = node.head
@@ -287,6 +289,13 @@ def _preposition_before(doc, start: int) -> str:
     while i > 0 and doc[i].pos_ == "DET":
         i -= 1
     return doc[i].lower_ if i >= 0 else ""
+
+
+def _received(token, actor_tokens: set[int]) -> bool:
+    """ "Trump received Zelensky at the White House", "Putin hosted Witkoff at the Kremlin": a
+    party's leader or envoy received or hosted is a meeting (a letter received is none)."""
+    return token.pos_ == "VERB" and token.lemma_.lower() in {"receive", "host", "welcome"} and any(
+        c.dep_ == "dobj" and c.i in actor_tokens for c in token.children)
 
 
 def _sat_down(token) -> bool:
@@ -404,8 +413,9 @@ def _countries_as_places(chunk: Chunk, ctx: Context) -> None:
             continue
         if any(p.category == "place" and p.token_start == m.token_start for p in chunk.mentions):
             continue
-        key = mint(ctx, chunk, "place", ctx.label("actor", m.key), "Place", m.token_start, m.token_end,
-                   "rounds.country", 0.6)
+        # "at the White House", "in Washington": the city, not the country
+        label = seat_of(ctx, doc[m.token_start:m.token_end].text) or ctx.label("actor", m.key)
+        key = mint(ctx, chunk, "place", label, "Place", m.token_start, m.token_end, "rounds.country", 0.6)
         if key:
             place = Mention(m.start, m.end, "place", key, "rounds.country", m.token_start, m.token_end)
             chunk.mentions.append(place)
