@@ -1485,3 +1485,54 @@ def test_a_meeting_with_a_leader_has_his_state_as_participant(index, steps):
 ])
 def test_warnings_that_threaten(index, steps, text, expected):
     assert [(e["class"], e["agent"]) for e in facts(extract(index, steps, text), "event")] == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # a state's capital or seat of government named as the venue is the city
+    ("Talks were held in Washington.", "2025-06-01", {"venue": "washington"}),
+    ("Trump received Zelensky at the White House on Monday.", "2025-08-20",
+     {"venue": "washington", "date": "2025-08-18", "round_status": "held"}),
+    ("Putin hosted Witkoff at the Kremlin on Tuesday.", "2025-12-03", {"venue": "moscow", "date": "2025-12-02"}),
+    # a trip to a meeting tells its status; an agreement's year is not the round's date
+    ("He will travel to Washington to meet Trump at the White House on Monday, he said.", "2025-08-15",
+     {"venue": "washington", "round_status": "scheduled"}),
+    ("Indirect talks between the US and the other parties to the 2015 deal resumed in Vienna on Saturday.",
+     "2021-06-15", {"venue": "vienna", "date": "2021-06-12"}),
+])
+def test_seats_of_government_received_leaders_and_agreement_years(index, steps, text, published, expected):
+    [found] = facts(extract(index, steps, text, published=published), "round")
+    assert {k: found.get(k) for k in expected} == expected
+
+
+def test_a_letter_received_is_no_meeting_and_an_act_after_nor_no_event(index, steps):
+    assert facts(extract(index, steps, "Iran received a letter in Tehran."), "round") == []
+    text = ("Araghchi said Tehran needed a guarantee that future governments would not withdraw from the agreement "
+            "again, as former President Donald Trump did in 2018, nor reimpose sanctions.")
+    assert [e for e in facts(extract(index, steps, text), "event") if e["class"] == "Sanction"] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what a party offers something in exchange for is what it asks; not what another asks of it
+    ("Hamas has said it is willing to release all hostages in exchange for an end to the war.",
+     [("demand", "hamas", "ceasefire")]),
+    ("Tehran is prepared to accept limits on enrichment in return for sanctions relief.",
+     [("demand", "iran", "sanctions-relief")]),
+    ("Iran could accept limits in return for sanctions relief.", []),
+    ("In 1994 Ukraine gave up its nuclear weapons in return for assurances that its borders would be respected.", []),
+    ("The talks seek to limit Iran's nuclear program in exchange for the lifting of sanctions.", []),
+    ("Iran must stop enrichment in exchange for sanctions relief, Witkoff said.",
+     [("demand", "united-states", "uranium-enrichment")]),
+    # "made X a condition for …": X is the condition
+    ("Israel has made the return of all hostages a condition for ending the war.",
+     [("precondition", "israel", "hostage-release")]),
+])
+def test_what_is_offered_in_exchange_for_and_made_a_condition(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected
+
+
+def test_an_act_by_which_a_party_responds_is_its_act(index, steps):
+    [found] = facts(extract(index, steps, "Hamas militants responded by firing rockets into Israel."), "event")
+    assert (found["class"], found["agent"]) == ("MilitaryStrike", ["hamas"])
+    # but what a threat says a party would do is no event
+    text = "Russian officials have threatened to retaliate by seizing Western companies' assets."
+    assert [e["class"] for e in facts(extract(index, steps, text), "event")] == ["Threat"]

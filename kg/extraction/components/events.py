@@ -559,6 +559,8 @@ def _agent(token, at, lex: _EventLexicon, kind):
         if subject is None:  # "sites struck by Israel": a participle with its agent
             by = next((c for c in token.children if c.dep_ == "agent"), None)
             subject = next((p for p in by.children if p.dep_ == "pobj"), None) if by is not None else None
+        if subject is None and token.dep_ == "pcomp" and token.head.lower_ == "by" and token.head.head.pos_ == "VERB":
+            subject, _ = subject_of(token.head.head)  # "militants responded by firing rockets"
         if subject is None:
             return None
         found = actor_of(subject, at, lex.people) or pronoun_antecedent(subject, at, lex.people, kind)
@@ -787,8 +789,9 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
             continue  # "requirements, namely that Ukraine withdraw from four regions": asked, not done
         if token.pos_ == "NOUN" and _asked_for(token, lex):
             continue
-        if token.pos_ == "VERB" and token.dep_ in {"ccomp", "xcomp"} and lex.triggers.get(lemma_of(token.head)) == "Threat":
-            continue  # "warned they will strike again": the act threatened, which the threat is
+        if token.pos_ == "VERB" and any(a.pos_ == "VERB" and lex.triggers.get(lemma_of(a)) == "Threat"
+                                        for a in token.ancestors):
+            continue  # "warned they will strike again", "threatened to retaliate by seizing …": threatened
         if lemma_of(token) == "warn" and not _menacing(token, lex):
             continue  # "warned that armed groups will not hand over their weapons": a statement
         agent = _agent(token, at, lex, ctx.kind)

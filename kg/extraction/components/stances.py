@@ -867,6 +867,9 @@ def _noun_region(cue, kind: str, lex: _Lexicon) -> list:
     halt of mobilisation"), not the condition: without anything else, the region is empty."""
     purpose = [c for c in cue.children if kind == "Precondition" and c.dep_ == "prep" and c.lower_ == "for"]
     region = _region(cue, lex, purpose)
+    # "Israel has made the return of all hostages a condition for ending the war": the noun's
+    # subject in the small clause is what the condition is
+    region += [t for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i and cue.dep_ == "dobj" for t in c.subtree]
     region += [t for c in cue.children if c.dep_ in {"acl", "relcl", "appos"} and not _describes(c) for t in c.subtree]
     if cue.dep_ == "nsubj" and lemma(cue.head) in lex.stating_copulas:
         region += [t for c in cue.head.children if c.dep_ in {"xcomp", "attr", "ccomp", "acomp", "dobj"}
@@ -1030,6 +1033,7 @@ def stances(chunk: Chunk, ctx: Context, settings: dict) -> None:
             _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how)
         _obligations(chunk, ctx, lex, settings, at, speakers, sent, {cue.i for cue, _, _ in cues})
         _prohibitions(chunk, ctx, lex, settings, at, speakers, sent, {cue.i for cue, _, _ in cues})
+        _exchanges(chunk, ctx, lex, settings, at, speakers, sent)
         _remember_subject(sent, at, ctx, lex)
         _remember_documents(sent, at, ctx, lex)
 
@@ -1431,6 +1435,33 @@ def _prohibitions(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int])
         issues = _issues(region, at, chunk, ctx, lex, settings, t) if region else []
         _propose(chunk, ctx, settings, sent, "RedLine", holder, addressee, speaker, penalty, issues,
                  "stances.prohibition")
+
+
+def _exchanges(chunk, ctx, lex, settings, at, speakers, sent) -> None:
+    """ "Hamas is willing to release all hostages in exchange for an end to the war", "Tehran is
+    prepared to accept limits on enrichment in return for sanctions relief": what a party offers
+    something for is what it asks. Only a plain offer: not negated, hedged, conditional or past,
+    and made by a party named as its subject (or the subject of the clause above it)."""
+    for t in sent:
+        if t.lower_ not in {"exchange", "return"} or t.dep_ != "pobj" or t.head.lower_ != "in":
+            continue
+        verb = t.head.head
+        price = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "for"), None) or next(
+            (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for" and c.i > t.i), None)
+        if price is None or verb.pos_ != "VERB" or negated(verb) or conditional(verb, lex.conditionals) or _hedged(
+                verb, lex) or _under_other_voice(verb, lex) or _obliging_head(verb) is not None:
+            continue  # ("Iran must stop enrichment in exchange for relief, Witkoff said": what Iran is asked)
+        if verb.tag_ in {"VBD", "VBN"}:
+            continue  # "in 1994 Ukraine gave up its nuclear weapons in return for assurances": a past bargain
+        chain = clause_chain(verb)
+        subject = next((s for v in chain[:3] for s in [subject_of(v)[0]] if s is not None), None)
+        if subject is None or any(negated(v) or _hedged(v, lex) for v in chain[1:3]):
+            continue
+        holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
+        if holder is None:
+            continue
+        issues = _issues(list(price.subtree)[1:], at, chunk, ctx, lex, settings, verb)
+        _propose(chunk, ctx, settings, sent, "Demand", holder, None, speaker, penalty, issues, "stances.exchange")
 
 
 def _propose(chunk, ctx, settings, sent, kind, holder, addressee, speaker, penalty, issues,
