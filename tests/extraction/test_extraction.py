@@ -1536,3 +1536,22 @@ def test_an_act_by_which_a_party_responds_is_its_act(index, steps):
     # but what a threat says a party would do is no event
     text = "Russian officials have threatened to retaliate by seizing Western companies' assets."
     assert [e["class"] for e in facts(extract(index, steps, text), "event")] == ["Threat"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # force or sanctions announced for when a condition is not met threaten; the act is no event
+    ("Trump has said he will use military force if diplomacy fails.", [("Threat", ["united-states"], None)]),
+    ("Israel would strike Iran's nuclear sites if talks collapse, officials said.",
+     [("Threat", ["israel"], ["iran"])]),
+    ("The US will impose sanctions on Iran if it refuses, Rubio said.", [("Threat", ["united-states"], ["iran"])]),
+    ("Iran will not strike if Israel stops.", []),
+    # a party "pulled out of" an agreement, or pulled itself out of it, withdrew from it
+    ("Donald Trump pulled the US out of the 2015 nuclear deal in 2018.", [("Withdrawal", ["united-states"], None)]),
+])
+def test_conditional_threats_and_pulling_out_of_an_agreement(index, steps, text, expected):
+    assert [(e["class"], e["agent"], e.get("target")) for e in facts(extract(index, steps, text), "event")] == expected
+
+
+def test_talks_named_after_a_territory_fought_over_are_not_held_there(index, steps):
+    assert facts(extract(index, steps, "Gaza talks stall as Israel and Hamas trade blame."), "round") == []
+    assert [r["venue"] for r in facts(extract(index, steps, "The Vienna talks resumed."), "round")] == ["vienna"]

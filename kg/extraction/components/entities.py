@@ -108,10 +108,13 @@ class _World:
                 self.affiliations[key] = parties[entry["affiliation"]]
         # places the recognizer often calls persons or organisations ("Zaporizhzhia", "Crimea")
         self.places: dict[str, str] = {}  # name -> label
+        self.regions: set[str] = set()  # normal(name) of the territories fought over
         for entry in data.get("places") or []:
             for name in [entry["name"], *(entry.get("aliases") or [])]:
                 if name not in self.names and name not in self.capitals:
                     self.places[name] = entry["name"]
+                if entry.get("region"):
+                    self.regions.add(normal(name))
 
     def matcher(self, nlp):
         from spacy.matcher import PhraseMatcher
@@ -158,6 +161,12 @@ def seat_of(ctx: Context, name: str) -> str | None:
     of its government ("Washington", "the White House" → "Washington"); None for the state's
     own name ("Oman")."""
     return _world(ctx)[0].seats.get(normal(name))
+
+
+def is_region(ctx: Context, name: str) -> bool:
+    """The name is a territory fought over (world.yaml, ``region: true``): "the Gaza talks" are
+    about it, not held there."""
+    return normal(name) in _world(ctx)[0].regions
 
 
 def _world(ctx: Context) -> tuple[_World, object]:

@@ -15,7 +15,7 @@ from ..model import Candidate, Chunk, Context, Mention
 from ..registry import component
 from ._clause import BOUNDARY, RELATIVE, actor_after, governed, mentions, subject_before
 from .cues import find_cues
-from .entities import mint, seat_of
+from .entities import is_region, mint, seat_of
 from ..lexicon import load_lexicon
 from ..lexicon import words as word_list
 from ._parse import actor_of, mentions_at, pronoun_antecedent, subject_of
@@ -129,8 +129,8 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 t.lower_ in BOUNDARY for t in gap
             ) and _attached(doc[place.token_start - 1], token, actor_tokens):
                 venues.append(place)
-            elif place.token_end == i and lemma in TALK_NOUNS:  # "the Vienna talks"
-                venues.append(place)
+            elif place.token_end == i and lemma in TALK_NOUNS and not is_region(ctx, doc[place.token_start:place.token_end].text):
+                venues.append(place)  # "the Vienna talks" (but "the Gaza talks" are about Gaza)
             elif (lemma in TALK_NOUNS or token.pos_ == "VERB" or _ordinal_round(token)) and \
                     place.token_start in _attached_places(token):
                 # "a fourth round … that had been due to take place in Rome"; "is due to meet his
@@ -444,7 +444,8 @@ def agreements(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 continue
             factor = 0.6 if hedged(chunk, i) else 1
             if lemma in {"withdraw", "withdrawal", "exit", "abandon", "quit"} or (
-                lemma == "pull" and i + 1 < len(doc) and doc[i + 1].lower_ == "out"
+                lemma in {"pull", "walk", "opt", "back"} and (i + 1 < len(doc) and doc[i + 1].lower_ == "out" or any(
+                    c.dep_ in {"prt", "prep"} and c.lower_ == "out" for c in doc[i].children))  # "pulled the US out of the deal"
             ):
                 agent = subject_before(chunk, ctx, i, limit=6)
                 if agent is None:
@@ -763,6 +764,9 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
     at = mentions_at(chunk)
     base = settings["confidence"]
     for token in doc:
+        if _force_if(token, lex):
+            _conditional_threat(chunk, ctx, token, at, lex, base)
+            continue
         cls = lex.triggers.get(lemma_of(token))
         if cls is None or token.pos_ not in {"VERB", "NOUN"} or token.pos_ == "NOUN" and lemma_of(token) in _VERB_ONLY:
             continue
@@ -781,7 +785,7 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
         if has_negation(token) or (cls != "Threat" and in_condition(token, lex.conditionals)):
             continue
         if _nor(token) or token.pos_ == "NOUN" and (verb := _verb_of_object(token)) is not None and (
-                _nor(verb) or has_negation(verb)):
+                _nor(verb) or has_negation(verb) or _force_if(verb, lex)):
             continue  # "… would not withdraw from the agreement, nor reimpose sanctions"
         if any(c.dep_ == "aux" and c.lower_ in lex.hedges for c in token.children) or _required(token):
             continue
@@ -850,6 +854,53 @@ def _menacing(warn, lex: _EventLexicon) -> bool:
     said = [c for c in warn.children if c.dep_ in {"ccomp", "xcomp"}]
     return any(lemma_of(c) in _RETALIATING or lex.triggers.get(lemma_of(c)) in {"MilitaryStrike", "War", "Sanction"}
                for c in said)
+
+
+#: The classes of act that, announced for when a condition is not met, threaten.
+_FORCEFUL = {"MilitaryStrike", "War", "Sanction"}
+
+
+def _force_if(verb, lex: _EventLexicon) -> bool:
+    """ "Trump has said he will use military force if diplomacy fails", "Israel would strike
+    Iran's sites if talks collapse": force or sanctions announced, in the future, for when a
+    condition is (not) met; not negated, and not inside a threat already read as one."""
+    if verb.pos_ != "VERB" or has_negation(verb):
+        return False
+    forceful = lex.triggers.get(lemma_of(verb)) in _FORCEFUL or any(  # "use force", "impose sanctions"
+        c.dep_ == "dobj" and (lemma_of(c) == "force" or lex.triggers.get(lemma_of(c)) in _FORCEFUL) for c in verb.children)
+    return (forceful and any(c.dep_ == "aux" and c.lower_ in {"will", "would", "'ll", "wo"} for c in verb.children)
+            and any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless"} for m in c.children)
+                    for c in verb.children)
+            and not any(a.pos_ == "VERB" and lex.triggers.get(lemma_of(a)) == "Threat" for a in verb.ancestors))
+
+
+def _conditional_threat(chunk, ctx, verb, at, lex: _EventLexicon, base: float) -> None:
+    """The threat :func:`_force_if` reads, by the act's agent, on the party acted on or named in
+    the condition."""
+    agent = _agent(verb, at, lex, ctx.kind)
+    key = agent.key if agent is not None else None
+    if key is not None and ctx.kind(key) == "Person":
+        key = ctx.party_of(key)
+    key = ctx.state_of_body(key, lex.bodies) or key if key is not None else None
+    if key is None:
+        return
+    condition = next(c for c in verb.children if c.dep_ == "advcl")
+    target = _target(verb, at) or next((m for t in condition.subtree for m in at.get(t.i, [])
+                                        if m.category == "actor" and m.key != key), None)
+    target_key = ctx.party_of(target.key) if target is not None and ctx.kind(target.key) == "Person" else (
+        target.key if target is not None else None)
+    name = ctx.label("actor", key)
+    fields = {"class": "Threat", "agent": [key]}
+    label = f"{name} threat"
+    if target_key and target_key != key:
+        fields["target"] = [target_key]
+        label += f" on {ctx.label('actor', target_key)}"
+    date = _near_date(chunk, verb.i, window=20)
+    if date:
+        fields["date"] = date
+    fields["label"] = label + (f" ({date})" if date else "")
+    _event(chunk, ctx, fields, chunk.sentence_span(verb.sent), verb.i, "events.conditional-threat", base,
+           f"{key}-threat")
 
 
 def _levels(chunk: Chunk, ctx: Context, base: float) -> None:
