@@ -225,7 +225,36 @@ class Context:
                 merged = list(dict.fromkeys([*same.fields.get(name, []), *candidate.fields[name]]))
                 same.fields[name] = merged
 
-    def fold_undated_rounds(self) -> None:
+    def fold_underspecified(self) -> None:
+        """Facts a document names twice, once with less said, are one: see
+        :meth:`_fold_undated_rounds` and :meth:`_fold_unaddressed_positions`."""
+        self._fold_undated_rounds()
+        self._fold_unaddressed_positions()
+
+    def _fold_unaddressed_positions(self) -> None:
+        """A stance named without whom it is addressed to (or who must move first) is the
+        document's one stance of that kind, holder and issue that names one ("Tehran wants
+        sanctions relief" after "Tehran wants Washington to lift sanctions"), where there is
+        exactly one and no other speaker voices it: its evidence joins that one's."""
+        def same(c):
+            return c.fields.get("type"), c.fields.get("holder"), c.fields.get("issue")
+
+        positions = [(i, c) for i, c in self.candidates.items() if c.kind == "position"]
+        for identity, bare in positions:
+            if "addressed_to" in bare.fields or "first_mover" in bare.fields:
+                continue
+            # (voiced by another speaker, it is another report: "Rouhani said …", "Khamenei said …")
+            addressed = [c for _, c in positions if same(c) == same(bare)
+                         and ("addressed_to" in c.fields or "first_mover" in c.fields)
+                         and bare.fields.get("speaker") in {None, c.fields.get("speaker")}]
+            if len(addressed) != 1:
+                continue
+            self._pool(addressed[0], bare)
+            for name, value in bare.fields.items():
+                addressed[0].fields.setdefault(name, value)
+            del self.candidates[identity]
+
+    def _fold_undated_rounds(self) -> None:
         """A round named without a date ("three days of negotiations in Sharm el-Sheikh") is the
         document's one dated round at that venue ("talks were held in Sharm el-Sheikh from
         Monday"), where there is exactly one: its evidence joins that round's. A round numbered

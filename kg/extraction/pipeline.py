@@ -122,7 +122,7 @@ def run_pipeline(
         chunk = Chunk(doc=doc, offset=offset)
         for step in steps:
             step.component.func(chunk, ctx, step.settings)
-    ctx.fold_undated_rounds()
+    ctx.fold_underspecified()
     return ExtractionResult(
         candidates=sorted(ctx.candidates.values(), key=lambda c: (c.spans[0], c.kind)),
         mentions=sorted(set(ctx.mentions), key=lambda m: (m.start, m.end, m.category, m.key)),

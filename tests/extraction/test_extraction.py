@@ -1518,7 +1518,8 @@ def test_a_letter_received_is_no_meeting_and_an_act_after_nor_no_event(index, st
     ("Tehran is prepared to accept limits on enrichment in return for sanctions relief.",
      [("demand", "iran", "sanctions-relief")]),
     ("Iran could accept limits in return for sanctions relief.", []),
-    ("In 1994 Ukraine gave up its nuclear weapons in return for assurances that its borders would be respected.", []),
+    ("Washington has offered sanctions relief in exchange for a freeze on enrichment.",
+     [("demand", "united-states", "uranium-enrichment")]),
     ("The talks seek to limit Iran's nuclear program in exchange for the lifting of sanctions.", []),
     ("Iran must stop enrichment in exchange for sanctions relief, Witkoff said.",
      [("demand", "united-states", "uranium-enrichment")]),
@@ -1528,6 +1529,14 @@ def test_a_letter_received_is_no_meeting_and_an_act_after_nor_no_event(index, st
 ])
 def test_what_is_offered_in_exchange_for_and_made_a_condition(index, steps, text, expected):
     assert stances_of(extract(index, steps, text)) == expected
+
+
+def test_a_bargain_dated_years_back_asks_nothing_now(index, steps):
+    text = "In 1994 Ukraine gave up its nuclear weapons in return for security guarantees."
+    assert stances_of(extract(index, steps, text, published="2025-09-05")) == []
+    text = "Ukraine gave up its claim in return for security guarantees, Zelensky said on Monday."
+    assert stances_of(extract(index, steps, text, published="2025-09-05")) == [
+        ("demand", "ukraine", "security-guarantees")]
 
 
 def test_an_act_by_which_a_party_responds_is_its_act(index, steps):
@@ -1555,3 +1564,37 @@ def test_conditional_threats_and_pulling_out_of_an_agreement(index, steps, text,
 def test_talks_named_after_a_territory_fought_over_are_not_held_there(index, steps):
     assert facts(extract(index, steps, "Gaza talks stall as Israel and Hamas trade blame."), "round") == []
     assert [r["venue"] for r in facts(extract(index, steps, "The Vienna talks resumed."), "round")] == ["vienna"]
+
+
+def test_what_qualifies_an_item_is_no_item_and_a_stance_said_twice_is_one(index, steps):
+    # "on its oil exports and banking sector" says which sanctions, as its first part does
+    text = "Tehran wants Washington to lift sanctions on its oil exports and banking sector."
+    assert stances_of(extract(index, steps, text)) == [("demand", "iran", "sanctions-relief")]
+    # said again without the addressee, it is the one stance (its evidence pooled)
+    result = extract(index, steps, text + " Tehran wants sanctions relief.")
+    [stance] = [c for c in result.candidates if c.kind == "position"]
+    assert stance.fields["addressed_to"] == "united-states" and len(stance.spans) == 2
+
+
+@pytest.mark.parametrize("text, venues", [
+    # the sides meeting need no name; a site a city owns is in the city's round
+    ("The two sides met in Geneva on Tuesday for a second round of talks.", ["geneva"]),
+    ("Delegations from Russia and Ukraine gathered in Istanbul's Dolmabahce Palace.", ["istanbul"]),
+    ("Families met in Gaza City.", []),
+])
+def test_meetings_of_unnamed_sides_and_sites_owned_by_a_city(index, steps, text, venues):
+    assert [r["venue"] for r in facts(extract(index, steps, text), "round")] == venues
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what another party will never do, as a side says it, is that side's red line
+    ("Ukraine will never join NATO, Putin said.", [("red-line", "russia", "nato-membership")]),
+    ("Araghchi said Iran will never give up enrichment.", [("red-line", "iran", "uranium-enrichment")]),
+    # a negated obligation is asked of its subject, not refused by it
+    ("The Kremlin has insisted that Ukraine must never join NATO.", [("demand", "russia", "nato-membership")]),
+    # "it" given up is the item named before it
+    ("Iran is open to limits on enrichment but will not give it up entirely.",
+     [("red-line", "iran", "uranium-enrichment")]),
+])
+def test_refusals_said_by_another_side_and_refused_pronouns(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected

@@ -140,10 +140,13 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
         if any(_preposition_before(doc, v.token_start) == "in" for v in venues):
             # "held in Istanbul …, at the Ciragan Palace": the site is within the city, one round
             venues = [v for v in venues if _preposition_before(doc, v.token_start) != "at"]
+        # "in Istanbul's Dolmabahce Palace": the city that owns the site is the venue
+        owners = {doc[v.token_end - 1].head.i for v in venues if doc[v.token_end - 1].dep_ == "poss"}
+        venues = [v for v in venues if not any(v.token_start <= o < v.token_end for o in owners)]
         if not venues or conditional(chunk, i) or negated(chunk, i, window=4) or _not_talks(token):
             continue
         if lemma in MEET_VERBS and not any(m.rule for m in mentions(chunk, "actor")
-                                           if sent.start <= m.token_start < sent.end):
+                                           if sent.start <= m.token_start < sent.end) and not _meeting_sides(token):
             continue
         fields: dict = {}
         window = doc[max(sent.start, i - 3):min(sent.end, i + 4)]
@@ -289,6 +292,14 @@ def _preposition_before(doc, start: int) -> str:
     while i > 0 and doc[i].pos_ == "DET":
         i -= 1
     return doc[i].lower_ if i >= 0 else ""
+
+
+def _meeting_sides(verb) -> bool:
+    """ "The two sides met in Geneva", "negotiators convened in Vienna": the subject of a meeting
+    verb is the parties, though none is named."""
+    subject, _ = subject_of(verb)
+    return subject is not None and lemma_of(subject) in {"side", "party", "delegation", "negotiator", "envoy",
+                                                        "mediator", "team", "diplomat", "official"}
 
 
 def _received(token, actor_tokens: set[int]) -> bool:

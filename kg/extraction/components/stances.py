@@ -475,8 +475,14 @@ def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings, cue
         keep = [first]
         head = chunk.doc[first.token_end - 1]
         found += [m for m in _list_tail(region, at) if m not in found]
+        left: list[Mention] = []  # the mentions not kept
         for m in found[1:]:
             other = chunk.doc[m.token_end - 1]
+            noun = other.head if other.dep_ == "compound" else other
+            if noun.dep_ == "conj" and any(noun.head.i in range(k.token_start, k.token_end) or noun.head.i == k.token_end
+                                           for k in left):
+                left.append(m)  # "sanctions on its oil exports and banking sector": what qualifies an item, as its first does
+                continue
             if other.dep_ == "conj" and (other.head.i in range(first.token_start, first.token_end) or
                                          any(other.head.i in range(k.token_start, k.token_end) for k in keep)):
                 keep.append(m)
@@ -486,6 +492,8 @@ def _issues(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, settings, cue
                 keep.append(m)  # "recognition of Crimea, Ukraine's neutrality, … and the lifting of sanctions"
             elif _conjoined_acts(chunk.doc[first.token_start:first.token_end], chunk.doc[m.token_start:m.token_end], cue):
                 keep.append(m)  # "urged all sides to exercise restraint and return to dialogue": each act
+            else:
+                left.append(m)
         return [(m.key, 0.0) for m in keep]
     return (_meeting_between(region, at, chunk, ctx, settings) or _act_on_party(cue, at, chunk, ctx, lex, settings)
             or _issue_of_act(region, chunk, ctx, lex, settings)
@@ -954,8 +962,9 @@ def _cues(sent, lex: _Lexicon):
                 if not particle or any(c.lower_ == particle and 0 < c.i - t.i <= 2 for c in t.subtree):
                     yield t, kind, "verb"
                     break
-        elif t.pos_ == "VERB" and base in lex.concessions and negated(t) and (
+        elif t.pos_ == "VERB" and base in lex.concessions and negated(t) and _obliging_head(t) is None and (
                 base not in lex.particles or any(c.lower_ in lex.particles[base] and 0 < c.i - t.i <= 3 for c in t.children)):
+            # (a negated obligation, "Ukraine must never join NATO", is asked of its subject: _obligations)
             yield t, "RedLine", "negated"
         elif t.pos_ == "NOUN" and base in lex.nouns and _noun_holder(t) is not None:
             yield t, lex.nouns[base], "noun"
@@ -1140,6 +1149,12 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
                 region += [t for c in cue.children if c.dep_ == "nsubjpass" for t in c.subtree]
             holder, speaker, penalty = _resolve(subject, at, ctx, lex, speakers)
             also = _co_holders(subject, holder, at, ctx, lex, speakers)
+            verb = speakers.speaker_of(cue) if how == "negated" and holder is not None else None
+            voice = _resolve(speakers.reporter(verb), at, ctx, lex, speakers) if verb is not None else (None,)
+            if voice[0] is not None and voice[0] != holder and not also:
+                # "Ukraine will never join NATO, Putin said": what another party will not do, as a
+                # side says it, is that side's red line (Russia's), not the subject's
+                holder, speaker, penalty = voice
             if holder is None and (subject is not None and lemma(subject) in lex.containers or how == "only-after" and (
                     subject is None or subject.lower_ not in _PRONOUNS_OTHER and actor_of(subject, at, lex.people) is None)):
                 # "…, Leavitt said, any agreement must require Iran to end enrichment": the speaker's
@@ -1188,6 +1203,13 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
     if how == "negated" and _object(cue) is not None and not any(
             m.category == "issue" for t in region for m in at.get(t.i, [])):
         issues = _act_concept(cue, _object(cue), chunk, ctx, settings)  # "will not lay down its weapons"
+    if how == "negated" and not issues and any(c.dep_ == "dobj" and c.lower_ in {"it", "them"} for c in cue.children):
+        # "Iran is open to limits on enrichment but will not give it up": what "it" stands for is
+        # the last item named before it in the sentence
+        before = [m for t in cue.doc[cue.sent.start:cue.i] for m in at.get(t.i, []) if m.category == "issue"]
+        issues = [(before[-1].key, 0.05)] if before else []
+        if not issues:
+            return
     issues = issues or _issues(region, at, chunk, ctx, lex, settings, cue)
     if how == "verb":  # "insists that Kiev must abandon its plans to join NATO and recognize Crimea"
         for clause in (c for c in cue.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ == "VERB"):
@@ -1440,8 +1462,8 @@ def _prohibitions(chunk, ctx, lex, settings, at, speakers, sent, cues: set[int])
 def _exchanges(chunk, ctx, lex, settings, at, speakers, sent) -> None:
     """ "Hamas is willing to release all hostages in exchange for an end to the war", "Tehran is
     prepared to accept limits on enrichment in return for sanctions relief": what a party offers
-    something for is what it asks. Only a plain offer: not negated, hedged, conditional or past,
-    and made by a party named as its subject (or the subject of the clause above it)."""
+    something for is what it asks. Only a plain offer: not negated, hedged, conditional or dated
+    years back, and made by a party named as its subject (or the subject of the clause above it)."""
     for t in sent:
         if t.lower_ not in {"exchange", "return"} or t.dep_ != "pobj" or t.head.lower_ != "in":
             continue
@@ -1451,8 +1473,9 @@ def _exchanges(chunk, ctx, lex, settings, at, speakers, sent) -> None:
         if price is None or verb.pos_ != "VERB" or negated(verb) or conditional(verb, lex.conditionals) or _hedged(
                 verb, lex) or _under_other_voice(verb, lex) or _obliging_head(verb) is not None:
             continue  # ("Iran must stop enrichment in exchange for relief, Witkoff said": what Iran is asked)
-        if verb.tag_ in {"VBD", "VBN"}:
-            continue  # "in 1994 Ukraine gave up its nuclear weapons in return for assurances": a past bargain
+        if verb.tag_ in {"VBD", "VBN"} and ctx.published is not None and any(
+                len(t.text) == 4 and t.text.isdigit() and 1900 < int(t.text) < ctx.published.year for t in sent):
+            continue  # "under the 1994 Budapest Memorandum, Ukraine gave up …in return for …": a past bargain
         chain = clause_chain(verb)
         subject = next((s for v in chain[:3] for s in [subject_of(v)[0]] if s is not None), None)
         if subject is None or any(negated(v) or _hedged(v, lex) for v in chain[1:3]):
