@@ -1598,3 +1598,15 @@ def test_meetings_of_unnamed_sides_and_sites_owned_by_a_city(index, steps, text,
 ])
 def test_refusals_said_by_another_side_and_refused_pronouns(index, steps, text, expected):
     assert stances_of(extract(index, steps, text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "X's leverage is Y"; what a party acts with to press another
+    ("Washington's main leverage is the threat of secondary sanctions.",
+     [{"leverage_kind": "economic-sanctions", "holder": "united-states"}]),
+    ("The US has moved two aircraft carriers to the region to pressure Iran.",
+     [{"leverage_kind": "naval-presence", "holder": "united-states"}]),
+    ("Iran moved its warships to the strait.", []),
+])
+def test_leverage_named_as_subject_or_used_to_press(index, steps, text, expected):
+    assert facts(extract(index, steps, text), "leverage") == expected

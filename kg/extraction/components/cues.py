@@ -80,6 +80,7 @@ def leverage(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 break
     if doc.has_annotation("DEP"):
         _called_leverage(chunk, ctx)
+        _used_to_press(chunk, ctx, kinds)
 
 
 def _called_leverage(chunk: Chunk, ctx: Context) -> None:
@@ -95,6 +96,9 @@ def _called_leverage(chunk: Chunk, ctx: Context) -> None:
         asset, holder_token = None, None
         if noun.dep_ in {"attr", "acomp"} and head.lemma_ in {"be", "remain", "become"}:
             asset = subject_of(head)[0]  # "the hostages remain the group's main bargaining chip"
+        elif noun.dep_ == "nsubj" and head.lemma_ in {"be", "remain"}:
+            # "Washington's main leverage is the threat of secondary sanctions"
+            asset = next((c for c in head.children if c.dep_ in {"attr", "acomp"} and c.pos_ == "NOUN"), None)
         elif noun.dep_ == "pobj" and head.lower_ == "among" and head.head.lemma_ in {"be", "remain"}:
             asset = subject_of(head.head)[0]  # "Those remains are among the last bargaining chips Hamas holds"
         elif noun.dep_ == "pobj" and head.lower_ == "as":
@@ -132,6 +136,33 @@ def _called_leverage(chunk: Chunk, ctx: Context) -> None:
         if kind is None:
             continue
         _propose_leverage(chunk, ctx, kind, holder, asset.i, "leverage.called", 0.6)
+
+
+#: Verbs of pressing another party: what is done "to pressure Iran" is used as leverage.
+_PRESSING = {"pressure", "press", "coerce", "deter", "squeeze", "force", "compel"}
+
+
+def _used_to_press(chunk: Chunk, ctx: Context, kinds) -> None:
+    """ "The US has moved two aircraft carriers to the region to pressure Iran": a kind of
+    leverage its holder (the subject) acts with in order to press another party, named after
+    the purpose verb."""
+    at = mentions_at(chunk)
+    people = words("language", "people_nouns")
+    for kind in kinds:
+        noun = chunk.doc[kind.token_end - 1]
+        verb = noun.head if noun.dep_ in {"dobj", "nsubjpass"} else None
+        if verb is None or verb.pos_ != "VERB" or clause_negated(verb):
+            continue
+        purpose = next((c for c in verb.children if c.dep_ in {"advcl", "xcomp"} and lemma(c) in _PRESSING
+                        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+        pressed = next((o for o in purpose.children if o.dep_ == "dobj"), None) if purpose is not None else None
+        if pressed is None or not any(m.category == "actor" for m in at.get(pressed.i, [])):
+            continue
+        holder = actor_of(subject_of(verb)[0], at, people) if subject_of(verb)[0] is not None else None
+        key = ctx.party_of(holder.key) if holder is not None and ctx.kind(holder.key) == "Person" else (
+            holder.key if holder is not None else None)
+        if key is not None:
+            _propose_leverage(chunk, ctx, kind.key, key, kind.token_start, "leverage.used-to-press", 0.55)
 
 
 def _earlier_noun(pronoun):
