@@ -1610,3 +1610,17 @@ def test_refusals_said_by_another_side_and_refused_pronouns(index, steps, text, 
 ])
 def test_leverage_named_as_subject_or_used_to_press(index, steps, text, expected):
     assert facts(extract(index, steps, text), "leverage") == expected
+
+
+def test_a_dateline_with_a_colon_trips_to_talks_and_planned_acts(index, steps):
+    result = extract(index, steps, "CAIRO: Senior Hamas leaders held talks in Cairo on Sunday.", published="2025-11-23")
+    assert ("actor", "cairo") not in {(m.category, m.key) for m in result.mentions}
+    [found] = facts(result, "round")
+    assert (found["venue"], found["date"]) == ("cairo", "2025-11-23") and "participants" not in found
+    text = "Araghchi will travel to Oman for talks with Witkoff on Saturday."
+    [found] = facts(extract(index, steps, text, published="2025-06-01"), "round")
+    assert (found["venue"], found["date"], found["round_status"]) == ("oman", "2025-06-07", "scheduled")
+    # what a plan holds or talks will address has not happened
+    assert facts(extract(index, steps, "The plan includes Israel's withdrawal from Gaza."), "event") == []
+    text = "The talks will address the completion of Israel's withdrawal from Gaza."
+    assert facts(extract(index, steps, text), "event") == []

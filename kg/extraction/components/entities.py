@@ -302,8 +302,8 @@ def entities(chunk: Chunk, ctx: Context, settings: dict) -> None:
         if start >= end or end - start > settings["max_name_tokens"] or _covered(chunk, start, end):
             continue
         span = doc[start:end]
-        if start == 0 and end < len(doc) and doc[end].text == "," and span.text.isupper():
-            # a dateline ("ISTANBUL, June 2 (Agency) -"): the city the report is filed from
+        if start == 0 and end < len(doc) and doc[end].text in {",", ":", "-", "—", "–"} and span.text.isupper():
+            # a dateline ("ISTANBUL, June 2 (Agency) -", "CAIRO:"): the city the report is filed from
             label = span.text.title()
             key = mint(ctx, chunk, "place", label, "Place", start, end, "ner.dateline", settings["confidence"])
             if key:

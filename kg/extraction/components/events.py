@@ -322,6 +322,8 @@ def _ordinal_round(token) -> bool:
         c.dep_ == "prep" for c in token.children)
 
 
+#: Verbs of going somewhere "for talks": where they go is where the talks are.
+_TRAVELLING = {"arrive", "travel", "fly", "head", "come", "go", "land", "return"}
 #: Nouns of a polity before its name: "the sultanate of Oman" is Oman.
 _POLITIES = {"sultanate", "emirate", "kingdom", "republic", "principality", "state"}
 #: Verbs by which talks go to a place: their "to" names the venue.
@@ -339,6 +341,10 @@ def _attached_places(talk) -> set[int]:
         # parser hangs the place on the subject before the verb
         verbs += [c for c in talk.head.children if c.dep_ == "nsubj" and c.i < talk.head.i and talk.dep_ == "dobj"]
     verbs += [c for c in talk.children if c.dep_ in {"relcl", "acl"}]
+    travel = None
+    if talk.dep_ == "pobj" and talk.head.lower_ == "for" and lemma_of(talk.head.head) in _TRAVELLING:
+        travel = talk.head.head  # "arrived late Tuesday in Cairo for talks", "will travel to Oman for talks"
+        verbs.append(travel)
     if talk.pos_ == "VERB":  # "met a Hamas delegation led by Khalil al-Hayya in Cairo": the parser
         # hangs the meeting's place on the participle that describes who was met
         verbs += [a for o in talk.children if o.dep_ == "dobj" for a in o.children if a.dep_ == "acl" and a.tag_ == "VBN"]
@@ -350,7 +356,8 @@ def _attached_places(talk) -> set[int]:
     places = set()
     for verb in verbs:
         # "the talks will return Saturday to the sultanate of Oman", "talks moved to Geneva"
-        towards = {"to"} if verb is not talk and lemma_of(verb) in _MOVING and talk.dep_ in {"nsubj", "nsubjpass"} else set()
+        towards = {"to"} if verb is not talk and (lemma_of(verb) in _MOVING and talk.dep_ in {"nsubj", "nsubjpass"}
+                                                  or verb is travel) else set()
         for prep in verb.children:
             if prep.dep_ == "prep" and prep.lower_ in {"in", "at", *towards}:
                 places.update(p.i for p in prep.children if p.dep_ == "pobj")
@@ -420,7 +427,7 @@ def _countries_as_places(chunk: Chunk, ctx: Context) -> None:
             before -= 2  # "to the sultanate of Oman"
             before -= doc[before].pos_ == "DET"
         prep = doc[before]
-        if not (prep.lower_ in {"in", "at"} or prep.lower_ == "to" and lemma_of(prep.head) in _MOVING):
+        if not (prep.lower_ in {"in", "at"} or prep.lower_ == "to" and lemma_of(prep.head) in _MOVING | _TRAVELLING):
             continue
         if any(p.category == "place" and p.token_start == m.token_start for p in chunk.mentions):
             continue
@@ -547,6 +554,9 @@ class _EventLexicon:
         self.hedges = word_list("language", "hedges")
         # the stance words: an act they govern is asked for or refused, not reported
         self.stance = frozenset(str(e["lemma"]) for group in ("stance_verbs", "stance_nouns") for e in data[group])
+        # what a plan or a phase holds is planned ("the second phase involves the withdrawal …")
+        self.planning = word_list("language", "container_nouns") | {"phase", "stage", "step", "completion",
+                                                                    "implementation", "transition", "timetable"}
 
 
 #: Triggers that need a weapon or force as object or subject to be military ("fired missiles").
@@ -732,7 +742,14 @@ def _asked_for(token, lex: _EventLexicon) -> bool:
         if lemma_of(node) in lex.stance or any(c.dep_ in {"nsubj", "nsubjpass"} and lemma_of(c) in lex.stance
                                                for c in node.children):
             return True
+        if lemma_of(node) in lex.planning or node.pos_ == "VERB" and lemma_of(node) in _AGENDA_VERBS:
+            return True  # "a plan that includes … Israel's withdrawal from Gaza", "will address the completion of …"
     return False
+
+
+#: Verbs whose object is on an agenda, not something that happened: "the talks will address …".
+_AGENDA_VERBS = {"discuss", "address", "include", "outline", "involve", "envisage", "envision", "propose",
+                 "require", "plan", "cover", "foresee", "entail"}
 
 
 def _required(token) -> bool:
