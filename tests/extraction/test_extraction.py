@@ -1580,6 +1580,8 @@ def test_what_qualifies_an_item_is_no_item_and_a_stance_said_twice_is_one(index,
     # the sides meeting need no name; a site a city owns is in the city's round
     ("The two sides met in Geneva on Tuesday for a second round of talks.", ["geneva"]),
     ("Delegations from Russia and Ukraine gathered in Istanbul's Dolmabahce Palace.", ["istanbul"]),
+    ("The Iranian delegation has arrived at the Omani embassy in Rome's Camilluccia district for the fifth round "
+     "of nuclear talks.", ["rome"]),
     ("Families met in Gaza City.", []),
 ])
 def test_meetings_of_unnamed_sides_and_sites_owned_by_a_city(index, steps, text, venues):
@@ -1624,3 +1626,21 @@ def test_a_dateline_with_a_colon_trips_to_talks_and_planned_acts(index, steps):
     assert facts(extract(index, steps, "The plan includes Israel's withdrawal from Gaza."), "event") == []
     text = "The talks will address the completion of Israel's withdrawal from Gaza."
     assert facts(extract(index, steps, text), "event") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a stance noun said of something names its holder by a demonym or possessive
+    ("The binding involvement of American forces in those security guarantees is a key Ukrainian demand.",
+     [("demand", "ukraine", "security-guarantees")]),
+    ("The release of all hostages is Israel's main demand.", [("demand", "israel", "hostage-release")]),
+    # a share of a place given up is the place
+    ("Moscow is demanding that Kyiv cede its entire eastern industrial area of Donbas before it stops fighting.",
+     [("precondition", "russia", "cession-of-donbas")]),
+])
+def test_stance_nouns_owned_by_a_party_and_shares_of_a_place(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected
+
+
+def test_an_assault_launched_is_a_strike(index, steps):
+    [found] = facts(extract(index, steps, "Russia launched a massive assault on Kyiv overnight."), "event")
+    assert (found["class"], found["agent"]) == ("MilitaryStrike", ["russia"])

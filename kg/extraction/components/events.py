@@ -142,7 +142,8 @@ def rounds(chunk: Chunk, ctx: Context, settings: dict) -> None:
             venues = [v for v in venues if _preposition_before(doc, v.token_start) != "at"]
         # "in Istanbul's Dolmabahce Palace": the city that owns the site is the venue
         owners = {doc[v.token_end - 1].head.i for v in venues if doc[v.token_end - 1].dep_ == "poss"}
-        venues = [v for v in venues if not any(v.token_start <= o < v.token_end for o in owners)]
+        venues = [v for v in venues if doc[v.token_end - 1].dep_ == "poss" or not any(
+            v.token_start <= o < v.token_end or o == doc[v.token_end - 1].head.i for o in owners)]  # "Rome's Camilluccia district"
         if not venues or conditional(chunk, i) or negated(chunk, i, window=4) or _not_talks(token):
             continue
         if lemma in MEET_VERBS and not any(m.rule for m in mentions(chunk, "actor")

@@ -620,7 +620,12 @@ def _issue_of_act(region, chunk: Chunk, ctx: Context, lex: _Lexicon, settings) -
                 return [(key, 0.05)]
         elif noun:
             relation = lex.act_prepositions.get(lemma(verb), "of")  # "leave Donbas": withdrawal from it
-            # "cede the entire Donbas region": the name on the object stays ("Cession of Donbas region")
+            # "cede the entire Donbas region": the name on the object stays ("Cession of Donbas region");
+            # "cede its entire eastern industrial area of Donbas": a share of a place is the place
+            of = next((p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for p in c.children if p.dep_ == "pobj" and p.pos_ == "PROPN"), None)
+            if of is not None and lemma(obj) in lex.partitives:
+                obj = of
             named = [c.text for c in obj.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
             label = f"{noun[0].upper()}{noun[1:]} {relation} {' '.join([*named, obj.text if obj.pos_ == 'PROPN' else obj.lower_])}"
             key = mint(ctx, chunk, "issue", label, "Issue", *span, "stances.minted-issue",
@@ -879,6 +884,8 @@ def _noun_region(cue, kind: str, lex: _Lexicon) -> list:
     # subject in the small clause is what the condition is
     region += [t for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i and cue.dep_ == "dobj" for t in c.subtree]
     region += [t for c in cue.children if c.dep_ in {"acl", "relcl", "appos"} and not _describes(c) for t in c.subtree]
+    if cue.dep_ == "attr" and lemma(cue.head) in lex.stating_copulas:  # "the release of all hostages is Israel's main demand"
+        region += [t for c in cue.head.children if c.dep_ in {"nsubj", "csubj"} for t in c.subtree]
     if cue.dep_ == "nsubj" and lemma(cue.head) in lex.stating_copulas:
         region += [t for c in cue.head.children if c.dep_ in {"xcomp", "attr", "ccomp", "acomp", "dobj"}
                    or c.dep_ == "advcl" and any(m.lower_ == "before" for m in c.children) for t in c.subtree]
@@ -1126,11 +1133,18 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
     elif how == "copula":
         subject = next((c for c in cue.head.children if c.dep_ in {"nsubj", "csubj"}), None)
         verb = speakers.speaker_of(cue.head)
-        if subject is None or (verb is None and speakers.voice is None):
+        # "the binding involvement of American forces is a key Ukrainian demand": the party the
+        # noun names holds it, whoever reports it
+        owner = next((m for c in cue.children if c.dep_ in {"amod", "poss", "compound"}
+                      for m in at.get(c.i, []) if m.category == "actor"), None)
+        if subject is None or (verb is None and speakers.voice is None and owner is None):
             return
         region = list(subject.subtree)
-        holder, speaker, penalty = (_resolve(speakers.reporter(verb), at, ctx, lex, speakers) if verb is not None
-                                    else speakers.own_voice(at))
+        if owner is not None:
+            holder, speaker, penalty = (*_party(ctx, owner.key, lex), 0.0)
+        else:
+            holder, speaker, penalty = (_resolve(speakers.reporter(verb), at, ctx, lex, speakers) if verb is not None
+                                        else speakers.own_voice(at))
     else:
         subject, passive = subject_of(cue)
         if passive and subject is None and lemma(cue) in lex.stative and any(
