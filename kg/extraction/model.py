@@ -247,12 +247,8 @@ class Context:
             addressed = [c for _, c in positions if same(c) == same(bare)
                          and ("addressed_to" in c.fields or "first_mover" in c.fields)
                          and bare.fields.get("speaker") in {None, c.fields.get("speaker")}]
-            if len(addressed) != 1:
-                continue
-            self._pool(addressed[0], bare)
-            for name, value in bare.fields.items():
-                addressed[0].fields.setdefault(name, value)
-            del self.candidates[identity]
+            if len(addressed) == 1:
+                self._fold(identity, addressed[0])
 
     def _fold_undated_rounds(self) -> None:
         """A round named without a date ("three days of negotiations in Sharm el-Sheikh") is the
@@ -270,13 +266,17 @@ class Context:
             if "date" in undated.fields:
                 continue
             dated = [c for _, c in rounds if "date" in c.fields and c.fields.get("venue") == undated.fields.get("venue")]
-            if len(dated) != 1 or number(undated) is not None and number(undated) != number(dated[0]):
-                continue
-            self._pool(dated[0], undated)
-            for name, value in undated.fields.items():
-                if name != "label":
-                    dated[0].fields.setdefault(name, value)
-            del self.candidates[identity]
+            if len(dated) == 1 and (number(undated) is None or number(undated) == number(dated[0])):
+                self._fold(identity, dated[0])
+
+    def _fold(self, identity: tuple, into: Candidate) -> None:
+        """The candidate kept under ``identity`` becomes part of ``into``: its evidence and the
+        fields ``into`` lacks (its own label stays)."""
+        folded = self.candidates.pop(identity)
+        self._pool(into, folded)
+        for name, value in folded.fields.items():
+            if name != "label":
+                into.fields.setdefault(name, value)
 
 
 @dataclass
