@@ -217,6 +217,7 @@ class Context:
         return identity
 
     def _pool(self, same: Candidate, candidate: Candidate) -> None:
+        """``candidate``'s evidence and participants join ``same``'s."""
         for span in candidate.spans:
             if span not in same.spans and len(same.spans) < self.max_evidence:
                 same.spans.append(span)

@@ -159,7 +159,7 @@ def agenda(chunk: Chunk, ctx: Context, settings: dict) -> None:
         added.append(mention)
     # "a complete withdrawal of Israeli troops" names what "withdrawal of troops" does: the
     # lexicon's phrases again with a party's and a degree word's modifiers left out
-    compact, positions = _without_modifiers(doc, lowered, chunk, ctx)
+    compact, positions = _without_modifiers(doc, lowered, chunk)
     for match_id, start, end in (sorted(matcher(compact), key=lambda m: (-(m[2] - m[1]), m[1]))
                                  if compact is not None else ()):
         category, key = strings[match_id].split("|", 1)
@@ -187,7 +187,7 @@ def agenda(chunk: Chunk, ctx: Context, settings: dict) -> None:
                         if not ctx.in_furniture(m.start, m.end))
 
 
-def _without_modifiers(doc, lowered, chunk: Chunk, ctx: Context):
+def _without_modifiers(doc, lowered, chunk: Chunk):
     """The lowered doc without the words that modify a noun by its party ("Israeli troops",
     "Russia's forces", "its land") or by degree ("a complete withdrawal", ``degree_adjectives``),
     and the position in ``doc`` of each token kept; (None, None) when no word is left out."""

@@ -870,6 +870,8 @@ def events(chunk: Chunk, ctx: Context, settings: dict) -> None:
 
 #: Acts a warning can announce: "warned they would retaliate", "warned Iran would respond".
 _RETALIATING = {"retaliate", "respond", "punish", "destroy", "crush", "hit", "use"}
+#: The classes of act that, announced for when a condition is not met, threaten.
+_FORCEFUL = {"MilitaryStrike", "War", "Sanction"}
 
 
 def _menacing(warn, lex: _EventLexicon) -> bool:
@@ -881,12 +883,7 @@ def _menacing(warn, lex: _EventLexicon) -> bool:
     if any(t.lower_ in {"if", "unless"} for t in warn.subtree if t.i > warn.i):
         return True
     said = [c for c in warn.children if c.dep_ in {"ccomp", "xcomp"}]
-    return any(lemma_of(c) in _RETALIATING or lex.triggers.get(lemma_of(c)) in {"MilitaryStrike", "War", "Sanction"}
-               for c in said)
-
-
-#: The classes of act that, announced for when a condition is not met, threaten.
-_FORCEFUL = {"MilitaryStrike", "War", "Sanction"}
+    return any(lemma_of(c) in _RETALIATING or lex.triggers.get(lemma_of(c)) in _FORCEFUL for c in said)
 
 
 def _force_if(verb, lex: _EventLexicon) -> bool:
