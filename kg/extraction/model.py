@@ -255,7 +255,7 @@ class Context:
         """A round named without a date ("three days of negotiations in Sharm el-Sheikh") is the
         document's one dated round at that venue ("talks were held in Sharm el-Sheikh from
         Monday"), where there is exactly one: its evidence joins that round's. A round numbered
-        apart ("Round 4 of talks in Rome") is another round. (Events are not folded so: an
+        apart ("Round 4 of talks in Rome" against "Round 3 …") is another round. (Events are not folded so: an
         article often reports several strikes by one party, one of them dated; on the dev set
         folding them lost two.)"""
         def number(c):
@@ -267,7 +267,7 @@ class Context:
             if "date" in undated.fields:
                 continue
             dated = [c for _, c in rounds if "date" in c.fields and c.fields.get("venue") == undated.fields.get("venue")]
-            if len(dated) == 1 and (number(undated) is None or number(undated) == number(dated[0])):
+            if len(dated) == 1 and number(dated[0]) in {None, number(undated)}:
                 self._fold(identity, dated[0])
 
     def _fold(self, identity: tuple, into: Candidate) -> None:

@@ -1644,3 +1644,34 @@ def test_stance_nouns_owned_by_a_party_and_shares_of_a_place(index, steps, text,
 def test_an_assault_launched_is_a_strike(index, steps):
     [found] = facts(extract(index, steps, "Russia launched a massive assault on Kyiv overnight."), "event")
     assert (found["class"], found["agent"]) == ("MilitaryStrike", ["russia"])
+
+
+@pytest.mark.parametrize("text, published, venues", [
+    # a place the parser hangs on the date, or on the other side of "talks with …"
+    ("Araqchi said the talks held on February 6 in Muscat were limited exclusively to the nuclear issue.",
+     "2026-02-08", ["muscat"]),
+    ("Araghchi noted that his country won't dismantle its nuclear program as he held talks with US Special "
+     "Presidential Envoy Steve Witkoff in Muscat, Oman.", "2026-02-08", ["muscat"]),
+    # a numbered round named without a date is the venue's one dated round
+    ("The second round of nuclear discussions is set to take place in Oman. The next round of talks is "
+     "scheduled for Saturday in Oman.", "2025-04-15", ["oman"]),
+])
+def test_places_on_dates_and_on_the_other_side_and_numbered_rounds(index, steps, text, published, venues):
+    assert [r["venue"] for r in facts(extract(index, steps, text, published=published), "round")] == venues
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a relative clause with its own subject speaks for it, under a governor that dismisses
+    ("Araqchi dismissed a recent statement from U.S. lead negotiator Steve Witkoff, who had insisted that Tehran "
+     "must cease all nuclear enrichment.", [("demand", "united-states", "uranium-enrichment")]),
+    ("Israel denied reports that it had demanded a ceasefire.", []),
+    # "likely to reject" hedges
+    ("Reports also indicate that Tehran is likely to reject a proposal to transfer its uranium stockpile.", []),
+])
+def test_relative_clauses_speak_and_likely_hedges(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected
+
+
+def test_a_bombing_campaign_is_an_act_not_leverage(index, steps):
+    assert facts(extract(index, steps, "The talks collapsed following Israel's bombing campaign against Iran."),
+                 "leverage") == []

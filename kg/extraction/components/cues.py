@@ -70,8 +70,9 @@ def leverage(chunk: Chunk, ctx: Context, settings: dict) -> None:
         # what is possessed must be the kind itself: "Iran's missile arsenal", not "Iran's right to
         # enrich uranium" or "Iran's missile programme" (a right, a programme: no asset)
         possessed = doc[actor.token_end - 1].head if doc.has_annotation("DEP") else None
-        if possessed is not None and lemma(possessed) in acts:
-            continue  # "when Israel's offensive resumed": an act (events.py), no asset
+        if possessed is not None and (lemma(possessed) in acts or any(
+                c.dep_ in {"compound", "amod"} and lemma(c) in acts for c in possessed.children)):
+            continue  # "when Israel's offensive resumed", "Israel's bombing campaign": an act (events.py), no asset
         for kind in kinds:
             if possessed is not None and not kind.token_start <= possessed.i < kind.token_end:
                 continue

@@ -272,8 +272,9 @@ def _attached(prep, talk, actor_tokens: set[int]) -> bool:
         return True  # the blank fallback: the surface window alone
     node = prep.head
     while node.i != talk.i and node.pos_ not in {"VERB", "AUX"}:
-        if node.i in actor_tokens and not (node.dep_ == "dobj" and node.head.i == talk.i):
-            return False  # (but "received Zelensky at the White House" is where they met)
+        if node.i in actor_tokens and not (node.dep_ == "dobj" and node.head.i == talk.i) and not (
+                node.dep_ == "pobj" and node.head.lower_ == "with" and node.head.head.i == talk.i):
+            return False  # (but "received Zelensky at the White House", "talks with Witkoff in Muscat" are where they met)
         if node.head.i == node.i:
             return False
         node = node.head
@@ -342,6 +343,8 @@ def _attached_places(talk) -> set[int]:
         # parser hangs the place on the subject before the verb
         verbs += [c for c in talk.head.children if c.dep_ == "nsubj" and c.i < talk.head.i and talk.dep_ == "dobj"]
     verbs += [c for c in talk.children if c.dep_ in {"relcl", "acl"}]
+    # "held talks with US envoy Steve Witkoff in Muscat": the parser hangs the place on the other side
+    verbs += [p for c in talk.children if c.dep_ == "prep" and c.lower_ == "with" for p in c.children if p.dep_ == "pobj"]
     travel = None
     if talk.dep_ == "pobj" and talk.head.lower_ == "for" and lemma_of(talk.head.head) in _TRAVELLING:
         travel = talk.head.head  # "arrived late Tuesday in Cairo for talks", "will travel to Oman for talks"
@@ -359,7 +362,10 @@ def _attached_places(talk) -> set[int]:
         # "the talks will return Saturday to the sultanate of Oman", "talks moved to Geneva"
         towards = {"to"} if verb is not talk and (lemma_of(verb) in _MOVING and talk.dep_ in {"nsubj", "nsubjpass"}
                                                   or verb is travel) else set()
-        for prep in verb.children:
+        # "the talks held on February 6 in Muscat": the parser hangs the place on the date
+        dated = [d for prep in verb.children if prep.dep_ == "prep" for d in prep.children
+                 if d.dep_ == "pobj" and d.ent_type_ == "DATE"]
+        for prep in [*verb.children, *(c for d in dated for c in d.children)]:
             if prep.dep_ == "prep" and prep.lower_ in {"in", "at", *towards}:
                 places.update(p.i for p in prep.children if p.dep_ == "pobj")
                 places.update(c.i for p in prep.children if p.dep_ == "pobj" for c in p.subtree)

@@ -113,6 +113,8 @@ def _hedged(token, lex: _Lexicon) -> bool:
     Ukraine would demand an immediate ceasefire")."""
     if any(c.dep_ in {"aux", "advmod"} and c.lower_ in lex.hedges for c in token.children):
         return True
+    if token.dep_ == "xcomp" and token.head.lower_ in lex.hedges | {"unlikely"}:
+        return True  # "Tehran is likely to reject a proposal …"
     if not any(c.dep_ == "aux" and c.lower_ == "would" for c in token.children):
         return False
     if any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex.conditionals for m in c.children)
@@ -128,7 +130,11 @@ def _under_other_voice(token, lex: _Lexicon) -> bool:
     has reiterated that Iran must …", Trump speaks."""
     chain = clause_chain(token)
     # a governor's adverbial clause is not its claim: "Zelensky dismissed the suggestion,
-    # declaring that there will be no withdrawal" is his own word, "denied saying that …" is not
+    # declaring that there will be no withdrawal" is his own word, "denied saying that …" is not;
+    # nor is a relative clause with its own subject ("dismissed a statement from Witkoff, who had
+    # insisted that Tehran must cease all enrichment": Witkoff insisted)
+    cut = next((n for n, t in enumerate(chain) if t.dep_ == "relcl" and subject_of(t)[0] is not None), None)
+    chain = chain if cut is None else chain[:cut + 1]
     return any(lemma(t) in lex.not_own and below.dep_ != "advcl"
                and not (lemma(t) in lex.relaying and lemma(below) in lex.reporting and subject_of(below)[0] is not None)
                for below, t in zip(chain, chain[1:]))
