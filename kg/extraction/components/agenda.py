@@ -26,7 +26,7 @@ def _matcher(ctx: Context):
 
     nlp = ctx.nlp
     matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
-    concepts: dict[tuple[str, str], tuple[str, str, str | None, tuple[str, ...]]] = {}  # -> (label, class, broader key, cues)
+    concepts: dict[tuple[str, str], tuple[str, str, str | None]] = {}  # -> (label, class, broader key)
     lemmas: dict[str, tuple[str, str]] = {}  # "withdraw troop" -> (category, key)
     for name, category, cls in _FILES:
         reference = {normal(n): key for key, names in ctx.index.names.get(category, {}).items() for n in names}
@@ -42,8 +42,7 @@ def _matcher(ctx: Context):
                 raise InputError(f"{LEXICON_DIR / (name + '.yaml')}: {entry['label']!r}: only an issue has a broader concept")
             broader = keys.get(entry.get("broader") or "")
             if key not in ctx.index.names.get(category, {}):
-                cues = tuple(sorted({str(c) for c in entry.get("cues") or []} - {entry["label"]}))
-                concepts[(category, key)] = (entry["label"], cls, broader, cues)
+                concepts[(category, key)] = (entry["label"], cls, broader)
             cues = sorted({c.lower() for c in [entry["label"], *(entry.get("cues") or [])]})
             docs = [_any_possessive(variant) for cue in nlp.pipe(cues) for variant in _as_written(cue)]
             matcher.add(f"{category}|{key}", docs)
@@ -88,16 +87,11 @@ def _concept(ctx: Context, chunk: Chunk, concepts, category: str, key: str, star
     """The key of a lexicon concept: the reference one, or minted with its broader concept."""
     if (category, key) not in concepts:
         return key
-    label, cls, broader, cues = concepts[(category, key)]
+    label, cls, broader = concepts[(category, key)]
     key = mint(ctx, chunk, category, label, cls, start, end, f"lexicon.{category}", confidence)
-    entity = ctx.entities.get((category, key))
-    if entity is not None:
-        # the lexicon's phrases for it are its other names: who searches the graph for
-        # "territorial concessions" finds "Territorial issues" (skos:altLabel)
-        entity.aliases.update(cues)
     # a broader concept only where it is known: the reference data, or named in this document
-    if broader and entity is not None and ctx.known(category, broader):
-        entity.broader = broader
+    if broader and (category, key) in ctx.entities and ctx.known(category, broader):
+        ctx.entities[(category, key)].broader = broader
     return key
 
 
