@@ -254,8 +254,9 @@ class Context:
     def _fold_undated_rounds(self) -> None:
         """A round named without a date ("three days of negotiations in Sharm el-Sheikh") is the
         document's one dated round at that venue ("talks were held in Sharm el-Sheikh from
-        Monday"), where there is exactly one: its evidence joins that round's. A round numbered
-        apart ("Round 4 of talks in Rome" against "Round 3 …") is another round. (Events are not folded so: an
+        Monday"), where there is exactly one: its evidence joins that round's. A round with a
+        number the dated one lacks or does not share ("Round 4 of talks in Rome" beside "Talks in
+        Rome (2025-04-19)") may be another round, and stays one. (Events are not folded so: an
         article often reports several strikes by one party, one of them dated; on the dev set
         folding them lost two.)"""
         def number(c):
@@ -267,7 +268,7 @@ class Context:
             if "date" in undated.fields:
                 continue
             dated = [c for _, c in rounds if "date" in c.fields and c.fields.get("venue") == undated.fields.get("venue")]
-            if len(dated) == 1 and number(dated[0]) in {None, number(undated)}:
+            if len(dated) == 1 and number(undated) in {None, number(dated[0])}:
                 self._fold(identity, dated[0])
 
     def _fold(self, identity: tuple, into: Candidate) -> None:

@@ -1650,9 +1650,9 @@ def test_an_assault_launched_is_a_strike(index, steps):
      "2026-02-08", ["muscat"]),
     ("Araghchi noted that his country won't dismantle its nuclear program as he held talks with US Special "
      "Presidential Envoy Steve Witkoff in Muscat, Oman.", "2026-02-08", ["muscat"]),
-    # a numbered round named without a date is the venue's one dated round
-    ("The second round of nuclear discussions is set to take place in Oman. The next round of talks is "
-     "scheduled for Saturday in Oman.", "2025-04-15", ["oman"]),
+    # a numbered round named without a date may be another than the venue's one dated round
+    ("The fourth round of talks in Rome has been postponed. It follows rounds held in Muscat on April 12 and in "
+     "Rome on April 19.", "2025-05-01", ["rome", "muscat", "rome"]),
 ])
 def test_places_on_dates_and_on_the_other_side_and_numbered_rounds(index, steps, text, published, venues):
     assert [r["venue"] for r in facts(extract(index, steps, text, published=published), "round")] == venues
