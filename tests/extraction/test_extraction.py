@@ -1673,3 +1673,25 @@ def test_relative_clauses_speak_and_likely_hedges(index, steps, text, expected):
 def test_a_bombing_campaign_is_an_act_not_leverage(index, steps):
     assert facts(extract(index, steps, "The talks collapsed following Israel's bombing campaign against Iran."),
                  "leverage") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "insist not only on": adverbs between a cue and its particle
+    ("\"We insist not only on disarming Hamas but also on enforcing Gaza's demilitarization,\" Netanyahu said.",
+     [("demand", "israel", "disarmament-of-armed-groups")]),
+    # "we" in a quotation whose own verb reports is the quotation's speaker; "he" the last person
+    ("We insist on sanctions relief, Araghchi said.", [("demand", "iran", "sanctions-relief")]),
+    ("Netanyahu emphasized Israel's security control as a condition. \"Hamas refuses these conditions. We insist "
+     "on disarming Hamas,\" he said.", [("demand", "israel", "disarmament-of-armed-groups"),
+                                        ("precondition", "israel", "security-control")]),
+    # "X as a condition for …", the parser hanging "as" on X; a noun compound stays in the name
+    ("Netanyahu emphasized Israel's continued security control in Gaza as a condition for ending the war.",
+     [("precondition", "israel", "security-control")]),
+])
+def test_particles_past_adverbs_quoted_we_and_conditions_said_with_as(index, steps, text, expected):
+    assert stances_of(extract(index, steps, text)) == expected
+
+
+def test_a_speaker_who_says_our_speaks_for_the_subjects_side(index, steps):
+    text = "\"Israel will not accept the return of our fallen in drips,\" he said."
+    assert [s[1] for s in stances_of(extract(index, steps, text))] == ["israel"]

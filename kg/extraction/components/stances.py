@@ -99,6 +99,7 @@ class _Lexicon:
         self.documents = words("language", "document_nouns")
         self.generic_documents = words("language", "generic_document_nouns")
         self.authoring = words("language", "authoring_verbs")
+        self.describing = words("language", "describing_verbs")
 
 
 def _lexicon(ctx: Context) -> _Lexicon:
@@ -307,6 +308,12 @@ def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
         return None, None, 0.0  # "they" in somebody's quotation is somebody else
     if token.lower_ in _PRONOUNS_SPEAKER | _PRONOUNS_OTHER:
         verb = speakers.speaker_of(token)
+        if verb is not None and getattr(speakers.reporter(verb), "i", None) == token.i and verb.i != verb.head.i:
+            # ""We insist on …," Netanyahu said": the pronoun's own verb reports too; who speaks
+            # is the speaker of the verb above
+            above = verb.head
+            verb = (above if lemma(above) in lex.reporting else speakers.speaker_of(above)) if verb.dep_ in {
+                "ccomp", "parataxis"} else verb
         if verb is not None and (token.lower_ in _PRONOUNS_SPEAKER or verb.i != token.head.i):
             subject = speakers.reporter(verb)
             if subject is not None and subject.i != token.i:
@@ -319,7 +326,8 @@ def _resolve(token, at, ctx: Context, lex: _Lexicon, speakers: _Speakers):
             actor = pronoun_antecedent(token, at, lex.people, ctx.kind)
             if actor is not None:
                 return (*_party(ctx, actor.key, lex), 0.05)
-            last = ctx.cache.get("last-subject")
+            # "he" and "she" are the last person who was a subject, "it" and "they" the last party
+            last = ctx.cache.get("last-person" if token.lower_ in {"he", "she", "him", "her", "his"} else "last-subject")
             if last is not None:
                 return last[0], last[1], 0.15
     return None, None, 0.0
@@ -712,9 +720,10 @@ def _minted_issue(region, at, chunk: Chunk, ctx: Context, lex: _Lexicon, setting
         return []
     head = nouns[0]
     # a demonym stays ("a Palestinian state", "Turkish troops"); a party's name does not ("Iran's")
+    # (a noun compound stays though it names no item alone: "security control")
     left = [c for c in head.lefts if c.dep_ in {"compound", "amod"} and not c.like_num and c.pos_ in {"NOUN", "ADJ", "PROPN"}
             and (not _named(c, at) or c.dep_ == "amod" and c.pos_ == "ADJ" or _force_of(c, head, lex))
-            and c.lower_ not in lex.not_issues and c.lower_ not in lex.degree]
+            and (c.lower_ not in lex.not_issues or c.dep_ == "compound" and c.pos_ == "NOUN") and c.lower_ not in lex.degree]
     parts = left + [head]
     # "release of prisoners", "access to the affected sites": the noun and what it is of or to
     # (not "access to every place where …": a place is no agenda item)
@@ -886,6 +895,9 @@ def _noun_region(cue, kind: str, lex: _Lexicon) -> list:
     halt of mobilisation"), not the condition: without anything else, the region is empty."""
     purpose = [c for c in cue.children if kind == "Precondition" and c.dep_ == "prep" and c.lower_ == "for"]
     region = _region(cue, lex, purpose)
+    said = _as_stance(cue, lex)
+    if said is not None:  # "emphasized X as a condition for …": X is the condition
+        region += [t for t in said[1].subtree if not cue.head.left_edge.i <= t.i <= cue.head.right_edge.i]
     # "Israel has made the return of all hostages a condition for ending the war": the noun's
     # subject in the small clause is what the condition is
     region += [t for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i and cue.dep_ == "dobj" for t in c.subtree]
@@ -923,7 +935,22 @@ def _stating_verb(noun, lex: _Lexicon):
     obj = noun.head.head if _in_partitive(noun, lex) else noun
     if obj.dep_ == "dobj" and lemma(obj.head) in lex.stating and obj.head.pos_ in {"VERB", "AUX"}:
         return obj.head
-    return None
+    said = _as_stance(noun, lex)  # "emphasized Israel's security control as a condition for ending the war"
+    return said[0] if said is not None else None
+
+
+def _as_stance(noun, lex: _Lexicon):
+    """(verb, object) when the noun says what a verb's object is: "emphasized X as a condition",
+    "sees X as a prerequisite" (the parser may hang "as" on the object); else None."""
+    if noun.dep_ != "pobj" or noun.head.lower_ != "as":
+        return None
+    verb = noun.head.head
+    obj = verb if verb.dep_ == "dobj" and verb.pos_ == "NOUN" else next(
+        (c for c in verb.children if c.dep_ == "dobj"), None)
+    verb = obj.head if obj is not None else verb
+    if obj is None or verb.pos_ != "VERB" or lemma(verb) not in lex.stating | lex.describing:
+        return None
+    return verb, obj
 
 
 def _experiencer(cue, verb, at):
@@ -972,7 +999,9 @@ def _cues(sent, lex: _Lexicon):
             for particle, kind in lex.verbs[base]:
                 # the particle right after the verb: "called for a ceasefire", not "called the
                 # demand for zero enrichment a big mistake" (where the parser may hang "for" on it)
-                if not particle or any(c.lower_ == particle and 0 < c.i - t.i <= 2 for c in t.subtree):
+                # ("insist not only on disarming Hamas …": adverbs may come between)
+                if not particle or any(c.lower_ == particle and 0 < c.i - t.i and (c.i - t.i <= 2 or all(
+                        b.pos_ in {"ADV", "PART"} for b in t.doc[t.i + 1:c.i])) for c in t.subtree):
                     yield t, kind, "verb"
                     break
         elif t.pos_ == "VERB" and base in lex.concessions and negated(t) and _obliging_head(t) is None and (
@@ -1171,7 +1200,11 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
             also = _co_holders(subject, holder, at, ctx, lex, speakers)
             verb = speakers.speaker_of(cue) if how == "negated" and holder is not None else None
             voice = _resolve(speakers.reporter(verb), at, ctx, lex, speakers) if verb is not None else (None,)
-            if voice[0] is not None and voice[0] != holder and not also:
+            # (not where the speaker says "we" or "our" in the clause: "Israel will not accept the
+            # return of our fallen," he said, is an Israeli speaking)
+            own = any(t.lower_ in {"we", "our", "us"} for t in cue.sent if t.i in speakers.quoted or t.i in {
+                x.i for x in cue.subtree})
+            if voice[0] is not None and voice[0] != holder and not also and not own:
                 # "Ukraine will never join NATO, Putin said": what another party will not do, as a
                 # side says it, is that side's red line (Russia's), not the subject's
                 holder, speaker, penalty = voice
@@ -1555,3 +1588,5 @@ def _remember_subject(sent, at, ctx: Context, lex: _Lexicon) -> None:
         holder, speaker = _party(ctx, actor.key, lex)
         if holder is not None:
             ctx.cache["last-subject"] = (holder, speaker)
+        if holder is not None and ctx.kind(actor.key) == "Person":
+            ctx.cache["last-person"] = (holder, speaker)  # what a later "he" or "she" refers to
