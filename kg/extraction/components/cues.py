@@ -11,6 +11,8 @@ conditional cue proposes nothing.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..lexicon import load_lexicon, words
 from ..model import Candidate, Chunk, Context
 from ..registry import component
@@ -59,8 +61,7 @@ def leverage(chunk: Chunk, ctx: Context, settings: dict) -> None:
     # possessive: "Iran's missile arsenal", "Tehran’s allied armed groups". A pronoun's ("its
     # stockpile") is not read: on the dev set "its" owned limits ("a ceiling on its stockpile"),
     # acts and another party's plants more often than assets (4 proposed, none right)
-    triggers = load_lexicon("language")["event_triggers"]
-    acts = {str(w).lower() for cls in ("MilitaryStrike", "War") for w in triggers[cls]}
+    acts = _acts()
     for actor in mentions(chunk, "actor"):
         nxt = actor.token_end
         if nxt >= len(doc) or doc[nxt].text not in POSSESSIVE or actor.rule.endswith(".demonym"):
@@ -80,14 +81,21 @@ def leverage(chunk: Chunk, ctx: Context, settings: dict) -> None:
                 _propose_leverage(chunk, ctx, kind.key, actor.key, kind.token_start, "leverage.possessive", 0.6)
                 break
     if doc.has_annotation("DEP"):
-        _called_leverage(chunk, ctx)
-        _used_to_press(chunk, ctx, kinds)
+        at = mentions_at(chunk)
+        _called_leverage(chunk, ctx, at)
+        _used_to_press(chunk, ctx, kinds, at)
 
 
-def _called_leverage(chunk: Chunk, ctx: Context) -> None:
+@lru_cache(maxsize=1)
+def _acts() -> frozenset[str]:
+    """The lemmas of the event triggers that name an act of force (language.yaml)."""
+    triggers = load_lexicon("language")["event_triggers"]
+    return frozenset(str(w).lower() for cls in ("MilitaryStrike", "War") for w in triggers[cls])
+
+
+def _called_leverage(chunk: Chunk, ctx: Context, at) -> None:
     """What the text calls leverage: "X is the group's main bargaining chip", "Europe's strongest
     card", "officials described the presence as leverage", "X gives Washington the leverage"."""
-    at = mentions_at(chunk)
     nouns, describing = words("language", "leverage_nouns"), words("language", "describing_verbs")
     people = words("language", "people_nouns")
     for token in chunk.doc:
@@ -143,11 +151,10 @@ def _called_leverage(chunk: Chunk, ctx: Context) -> None:
 _PRESSING = {"pressure", "press", "coerce", "deter", "squeeze", "force", "compel"}
 
 
-def _used_to_press(chunk: Chunk, ctx: Context, kinds) -> None:
+def _used_to_press(chunk: Chunk, ctx: Context, kinds, at) -> None:
     """ "The US has moved two aircraft carriers to the region to pressure Iran": a kind of
     leverage its holder (the subject) acts with in order to press another party, named after
     the purpose verb."""
-    at = mentions_at(chunk)
     people = words("language", "people_nouns")
     for kind in kinds:
         noun = chunk.doc[kind.token_end - 1]
@@ -159,7 +166,8 @@ def _used_to_press(chunk: Chunk, ctx: Context, kinds) -> None:
         pressed = next((o for o in purpose.children if o.dep_ == "dobj"), None) if purpose is not None else None
         if pressed is None or not any(m.category == "actor" for m in at.get(pressed.i, [])):
             continue
-        holder = actor_of(subject_of(verb)[0], at, people) if subject_of(verb)[0] is not None else None
+        subject = subject_of(verb)[0]
+        holder = actor_of(subject, at, people) if subject is not None else None
         key = ctx.party_of(holder.key) if holder is not None and ctx.kind(holder.key) == "Person" else (
             holder.key if holder is not None else None)
         if key is not None:

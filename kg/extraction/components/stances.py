@@ -1202,8 +1202,8 @@ def _stance(chunk, ctx, lex, settings, at, speakers, cue, kind, how) -> None:
             voice = _resolve(speakers.reporter(verb), at, ctx, lex, speakers) if verb is not None else (None,)
             # (not where the speaker says "we" or "our" in the clause: "Israel will not accept the
             # return of our fallen," he said, is an Israeli speaking)
-            own = any(t.lower_ in {"we", "our", "us"} for t in cue.sent if t.i in speakers.quoted or t.i in {
-                x.i for x in cue.subtree})
+            clause = {x.i for x in cue.subtree}
+            own = any(t.lower_ in {"we", "our", "us"} and (t.i in speakers.quoted or t.i in clause) for t in cue.sent)
             if voice[0] is not None and voice[0] != holder and not also and not own:
                 # "Ukraine will never join NATO, Putin said": what another party will not do, as a
                 # side says it, is that side's red line (Russia's), not the subject's
